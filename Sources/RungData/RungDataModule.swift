@@ -1,0 +1,2 @@
+/// Placeholder until the data pipeline lands.
+public enum RungDataModule {}

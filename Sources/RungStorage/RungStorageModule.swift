@@ -1,0 +1,2 @@
+/// Placeholder until the storage layer lands.
+public enum RungStorageModule {}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import RungCore
+
+/// The root command: every subcommand lives in Commands/, one file each.
+struct Rung: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rung",
+        abstract: "Distributed hyperparameter tuning: TPE search, ASHA early stopping, XGBoost trainers.",
+        discussion: """
+        Exit status: 0 success, 64 usage error, 65 bad input data, 69 unreachable service,
+        70 internal failure.
+        """,
+        version: RungVersion.string,
+        subcommands: [
+            DataCommand.self,
+            TrainCommand.self,
+            PredictCommand.self,
+            AskTellCommand.self,
+            SimulateCommand.self,
+        ]
+    )
+}
+
+@main
+enum RungMain {
+    static func main() {
+        do {
+            var command = try Rung.parseAsRoot()
+            try command.run()
+        } catch let error as RungError {
+            FileHandle.standardError.write(Data("rung: \(error.message)\n".utf8))
+            exit(error.exitCode)
+        } catch {
+            Rung.exit(withError: error)
+        }
+    }
+}

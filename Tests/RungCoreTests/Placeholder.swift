@@ -1,0 +1,2 @@
+import XCTest
+final class RungCoreSmokeTests: XCTestCase { func testNothingYet() {} }

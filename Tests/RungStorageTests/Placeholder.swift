@@ -1,0 +1,2 @@
+import XCTest
+final class RungStorageSmokeTests: XCTestCase { func testNothingYet() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class RungWireSmokeTests: XCTestCase { func testNothingYet() {} }
