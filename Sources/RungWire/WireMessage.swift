@@ -1,0 +1,128 @@
+/// One named metric value carried in a report.
+public struct MetricValue: Equatable, Sendable {
+    public var name: String
+    public var value: Double
+    public init(_ name: String, _ value: Double) { self.name = name; self.value = value }
+}
+
+/// A worker's first message: who it is, what it can run, and the trials it is still
+/// running (so a restarted head can re-attach them).
+public struct WorkerHello: Equatable, Sendable {
+    public var name: String
+    public var host: String
+    public var slots: UInt32
+    public var families: [String]
+    public var running: [UInt64]
+    public init(name: String, host: String, slots: UInt32, families: [String], running: [UInt64] = []) {
+        self.name = name; self.host = host; self.slots = slots; self.families = families; self.running = running
+    }
+}
+
+/// The head's answer to a hello: the heartbeat contract for this worker.
+public struct Welcome: Equatable, Sendable {
+    public var heartbeatMillis: UInt32
+    public var lostAfterMillis: UInt32
+    public init(heartbeatMillis: UInt32, lostAfterMillis: UInt32) {
+        self.heartbeatMillis = heartbeatMillis; self.lostAfterMillis = lostAfterMillis
+    }
+}
+
+/// A liveness beat; from a worker it also lists the trials it is running.
+public struct Heartbeat: Equatable, Sendable {
+    public var running: [UInt64]
+    public init(running: [UInt64] = []) { self.running = running }
+}
+
+/// The head's order to run (or resume) one trial.
+public struct Assignment: Equatable, Sendable {
+    public var trialID: UInt64
+    public var sweepID: UInt64
+    public var family: String
+    /// The trial's parameters as a JSON object.
+    public var paramsJSON: String
+    public var seed: UInt64
+    /// 0 for a new trial; the epoch already trained when resuming from a checkpoint.
+    public var startEpoch: UInt32
+    public var maxEpochs: UInt32
+    /// Epochs after which the worker waits for a decision (ASHA milestones).
+    public var milestones: [UInt32]
+    /// Where the prepared splits live, and their content version (the cache key).
+    public var dataURI: String
+    public var dataVersion: String
+    /// A checkpoint to resume from; empty for a fresh start.
+    public var checkpointURI: String
+
+    public init(trialID: UInt64, sweepID: UInt64, family: String, paramsJSON: String, seed: UInt64,
+                startEpoch: UInt32, maxEpochs: UInt32, milestones: [UInt32], dataURI: String,
+                dataVersion: String, checkpointURI: String = "") {
+        self.trialID = trialID; self.sweepID = sweepID; self.family = family; self.paramsJSON = paramsJSON
+        self.seed = seed; self.startEpoch = startEpoch; self.maxEpochs = maxEpochs; self.milestones = milestones
+        self.dataURI = dataURI; self.dataVersion = dataVersion; self.checkpointURI = checkpointURI
+    }
+}
+
+/// One finished epoch of a trial, streamed without waiting for an answer unless the
+/// epoch is a milestone.
+public struct EpochReport: Equatable, Sendable {
+    public var trialID: UInt64
+    public var epoch: UInt32
+    public var seconds: Double
+    public var metrics: [MetricValue]
+    public var atMilestone: Bool
+    public init(trialID: UInt64, epoch: UInt32, seconds: Double, metrics: [MetricValue], atMilestone: Bool) {
+        self.trialID = trialID; self.epoch = epoch; self.seconds = seconds; self.metrics = metrics; self.atMilestone = atMilestone
+    }
+}
+
+/// What the head decided for a trial waiting at a milestone.
+public enum Verdict: UInt8, Sendable {
+    case `continue` = 0
+    case stop = 1
+    case pause = 2
+}
+
+/// The head's answer to a milestone report.
+public struct Decision: Equatable, Sendable {
+    public var trialID: UInt64
+    public var epoch: UInt32
+    public var verdict: Verdict
+    public init(trialID: UInt64, epoch: UInt32, verdict: Verdict) {
+        self.trialID = trialID; self.epoch = epoch; self.verdict = verdict
+    }
+}
+
+/// A trial that trained to its last epoch (or was paused), with its final metrics.
+public struct TrialDone: Equatable, Sendable {
+    public var trialID: UInt64
+    public var epoch: UInt32
+    public var metrics: [MetricValue]
+    public var checkpointURI: String
+    public init(trialID: UInt64, epoch: UInt32, metrics: [MetricValue], checkpointURI: String = "") {
+        self.trialID = trialID; self.epoch = epoch; self.metrics = metrics; self.checkpointURI = checkpointURI
+    }
+}
+
+/// A trial that could not run, with the reason a user will read.
+public struct TrialFailed: Equatable, Sendable {
+    public var trialID: UInt64
+    public var reason: String
+    public init(trialID: UInt64, reason: String) { self.trialID = trialID; self.reason = reason }
+}
+
+/// Every message of the rung wire protocol (docs/protocol.md).
+public enum WireMessage: Equatable, Sendable {
+    case hello(WorkerHello)
+    case welcome(Welcome)
+    case heartbeat(Heartbeat)
+    case assign(Assignment)
+    case epochReport(EpochReport)
+    case decision(Decision)
+    case done(TrialDone)
+    case failed(TrialFailed)
+    case cancel(trialID: UInt64)
+    case drain
+    /// A CLI client's request, as a JSON object (low rate; read by the head's control handler).
+    case control(json: String)
+    /// The head's answer to a control request, as a JSON object.
+    case controlReply(json: String)
+}

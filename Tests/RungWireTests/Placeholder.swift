@@ -1,2 +1,0 @@
-import XCTest
-final class RungWireSmokeTests: XCTestCase { func testNothingYet() {} }
