@@ -46,7 +46,9 @@ let package = Package(
         ]),
 
         .testTarget(name: "RungCoreTests", dependencies: ["RungCore"]),
-        .testTarget(name: "RungDataTests", dependencies: ["RungData"]),
+        .testTarget(name: "RungDataTests", dependencies: [
+            "RungData", "RungCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         .testTarget(name: "RungTrainingTests", dependencies: ["RungTraining", "RungData"]),
         .testTarget(name: "RungStorageTests", dependencies: ["RungStorage"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),

@@ -1,0 +1,102 @@
+import Foundation
+import RungCore
+
+/// Turns a source CSV and a recipe into a prepared-splits directory: `train.csv`,
+/// `validation.csv`, `test.csv`, `future/batch-NNN.csv` (cleaned rows with ids and the
+/// target), `preprocessor.json` (fitted on train) and `manifest.json`. Everything is written
+/// into a temporary sibling directory that is renamed into place at the end, so a failure
+/// leaves nothing half-written.
+public struct DatasetPreparer {
+    /// Prepares `source` with `recipe` into the directory `out` and returns the manifest.
+    /// An existing `out` is replaced only if it is empty or itself a prepared directory.
+    public static func prepare(source: URL, recipe: DatasetRecipe, out: URL) throws -> DataManifest {
+        let bytes = try FileIO.read(source)
+        let sourceName = source.lastPathComponent
+        // Hash the source on a second core while the first parses it.
+        let hashBox = HashBox()
+        let hashThread = Thread { [bytes] in hashBox.set(ContentHash.sha256(bytes)) }
+        hashThread.start()
+        let raw = try RawTable.parse(bytes, sourceName: sourceName, delimiter: recipe.delimiter)
+        try recipe.validateColumns(header: raw.header, csvName: sourceName)
+        let table = try TableCleaner(spec: recipe.cleaning, kinds: .infer).clean(raw)
+
+        let n = table.rowCount
+        let sizes = recipe.split.sizes(rows: n)
+        for (name, count) in [("train", sizes.train), ("validation", sizes.validation), ("test", sizes.test)] where count <= 0 {
+            throw RungError.badInput("\(sourceName): the \(name) split would be empty (\(n) rows are left after cleaning with \(recipe.fileName)).")
+        }
+        let futureRanges = recipe.split.futureRanges(start: n - sizes.future, future: sizes.future)
+        if futureRanges.contains(where: { $0.isEmpty }) {
+            throw RungError.badInput("\(sourceName): \(sizes.future) future rows cannot fill \(recipe.split.futureBatches) batches; lower `split.future_batches` in \(recipe.fileName).")
+        }
+        let trainTable = table.slice(0 ..< sizes.train)
+        let preprocessor = try Preprocessor.fit(trainTable, recipe: recipe.name, cleaning: recipe.cleaning)
+        guard let target = recipe.cleaning.target?.name else {
+            throw RungError.badInput("\(recipe.fileName): the recipe needs a `target`.")
+        }
+
+        var pieces: [(split: String, file: String, table: CleanTable)] = [
+            ("train", SplitName.train.fileName, trainTable),
+            ("validation", SplitName.validation.fileName, table.slice(sizes.train ..< sizes.train + sizes.validation)),
+            ("test", SplitName.test.fileName, table.slice(sizes.train + sizes.validation ..< n - sizes.future)),
+        ]
+        for (k, range) in futureRanges.enumerated() {
+            pieces.append(("future", PreparedData.futureFileName(k + 1), table.slice(range)))
+        }
+
+        let staging = try AtomicDirectory(final: out)
+        defer { staging.discard() }
+        var files: [DataManifest.File] = []
+        var splits: [DataManifest.Split] = []
+        if !futureRanges.isEmpty {
+            try FileManager.default.createDirectory(at: staging.url.appendingPathComponent("future"), withIntermediateDirectories: true)
+        }
+        for piece in pieces {
+            let csv = CleanTableWriter.csv(piece.table)
+            try FileIO.write(csv, to: staging.url.appendingPathComponent(piece.file))
+            files.append(.init(name: piece.file, sha256: ContentHash.sha256(csv), bytes: csv.count))
+            let labels = piece.table.labels ?? []
+            let positives = labels.reduce(0.0) { $0 + Double($1) }
+            splits.append(.init(split: piece.split, file: piece.file, rows: piece.table.rowCount,
+                                positiveRate: labels.isEmpty ? 0 : positives / Double(labels.count)))
+        }
+        let preprocessorBytes = Array(try preprocessor.jsonData())
+        try FileIO.write(preprocessorBytes, to: staging.url.appendingPathComponent(PreparedData.preprocessorFileName))
+        files.append(.init(name: PreparedData.preprocessorFileName, sha256: ContentHash.sha256(preprocessorBytes), bytes: preprocessorBytes.count))
+        files.sort { $0.name < $1.name }
+        var hashes: [String: String] = [:]
+        for f in files { hashes[f.name] = f.sha256 }
+
+        let manifest = DataManifest(
+            formatVersion: DataManifest.currentFormatVersion, recipe: recipe.name,
+            source: .init(name: sourceName, sha256: hashBox.wait() ?? ContentHash.sha256(bytes), bytes: bytes.count, rows: raw.rowCount),
+            cleanedRows: n, target: target, idColumns: preprocessor.idColumns,
+            encodedFeatureCount: preprocessor.featureCount, splits: splits, files: files,
+            dataVersion: ContentHash.dataVersion(files: hashes), rungVersion: RungVersion.string)
+        try FileIO.write(Array(try manifest.jsonData()), to: staging.url.appendingPathComponent(PreparedData.manifestFileName))
+        try staging.commit()
+        return manifest
+    }
+}
+
+/// The source hash computed on a helper thread; the lock guards the one value.
+private final class HashBox: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var result: String?
+    private var done = false
+
+    func set(_ value: String) {
+        lock.lock()
+        result = value
+        done = true
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    func wait() -> String? {
+        lock.lock()
+        while !done { lock.wait() }
+        defer { lock.unlock() }
+        return result
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import RungCore
+
+/// Turns a data source as users write it into a local CSV file: a path, a `file://` URL,
+/// or a known dataset id (`uci-diabetes-130`), which is looked up as its relative path
+/// under each directory of `RUNG_DATASETS` (colon-separated), then in the download cache
+/// (`$XDG_CACHE_HOME/rung/datasets`, default `~/.cache/rung/datasets`), and otherwise
+/// downloaded into the cache, its SHA-256 checked (a mismatch leaves nothing cached).
+public enum DatasetResolver {
+    /// The download cache directory for `environment`.
+    public static func cacheDirectory(environment: [String: String]) -> URL {
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("rung/datasets")
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home).appendingPathComponent(".cache/rung/datasets")
+    }
+
+    /// Resolves `source` with the built-in dataset catalogue.
+    public static func resolve(_ source: String, environment: [String: String]) throws -> URL {
+        try resolve(source, environment: environment, catalog: KnownDataset.builtin)
+    }
+
+    /// Resolves `source`; `catalog` lists the known dataset ids. A known dataset's download
+    /// URL can be overridden with its `urlEnvironmentKey` variable.
+    public static func resolve(_ source: String, environment: [String: String], catalog: [KnownDataset]) throws -> URL {
+        if source.hasPrefix("s3://") {
+            throw RungError.usage("data source \(source): s3:// sources are not supported yet; download the file and pass its path.")
+        }
+        if source.hasPrefix("http://") || source.hasPrefix("https://") {
+            throw RungError.usage("data source \(source): http(s) sources are not supported yet; download the file and pass its path.")
+        }
+        if source.hasPrefix("file://") {
+            guard let url = URL(string: source), url.isFileURL else {
+                throw RungError.usage("data source \(source) is not a valid file:// URL.")
+            }
+            return try existingFile(url, source: source)
+        }
+        if let known = catalog.first(where: { $0.id == source }) {
+            return try resolve(known, environment: environment)
+        }
+        let url = URL(fileURLWithPath: source)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let ids = catalog.map(\.id).joined(separator: ", ")
+            throw RungError.badInput("data source \(source) is neither an existing file nor a known dataset id (\(ids)).")
+        }
+        return try existingFile(url, source: source)
+    }
+
+    private static func existingFile(_ url: URL, source: String) throws -> URL {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw RungError.badInput("data source \(source) does not exist.")
+        }
+        guard !isDir.boolValue else { throw RungError.badInput("data source \(source) is a directory, not a CSV file.") }
+        return url
+    }
+
+    /// Finds or downloads one known dataset.
+    public static func resolve(_ dataset: KnownDataset, environment: [String: String]) throws -> URL {
+        let fm = FileManager.default
+        for dir in (environment["RUNG_DATASETS"] ?? "").split(separator: ":") where !dir.isEmpty {
+            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent(dataset.relativePath)
+            if fm.fileExists(atPath: candidate.path) { return candidate }
+        }
+        let cache = cacheDirectory(environment: environment)
+        let cached = cache.appendingPathComponent(dataset.relativePath)
+        if fm.fileExists(atPath: cached.path) { return cached }
+        let url = environment[dataset.urlEnvironmentKey].flatMap { $0.isEmpty ? nil : $0 } ?? dataset.url
+        try download(dataset, from: url, into: cached, cache: cache)
+        return cached
+    }
+
+    /// Downloads `url` (a zip or the CSV), extracts the CSV, checks its hash and moves it to `target`.
+    static func download(_ dataset: KnownDataset, from url: String, into target: URL, cache: URL) throws {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: cache, withIntermediateDirectories: true)
+        } catch {
+            throw RungError.unavailable("cannot create the dataset cache \(cache.path): \(error.localizedDescription)")
+        }
+        let work = cache.appendingPathComponent(".download-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        try fm.createDirectory(at: work, withIntermediateDirectories: false)
+        defer { try? fm.removeItem(at: work) }
+        let downloaded = work.appendingPathComponent("download")
+        try HTTPDownloader.download(url, to: downloaded)
+        var csv = downloaded
+        if ZipExtractor.isZip(downloaded) {
+            csv = work.appendingPathComponent(dataset.fileName)
+            guard try ZipExtractor.extract(dataset.fileName, from: downloaded, to: csv, scratch: work) else {
+                throw RungError.unavailable("the archive downloaded from \(url) has no \(dataset.fileName).")
+            }
+        }
+        let hash = try ContentHash.sha256(file: csv)
+        guard hash == dataset.sha256 else {
+            throw RungError.unavailable("\(dataset.fileName) downloaded from \(url) has SHA-256 \(hash), expected \(dataset.sha256); nothing was cached.")
+        }
+        try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard rename(csv.path, target.path) == 0 else {
+            throw RungError.unavailable("cannot move the download into \(target.path): \(String(cString: strerror(errno))).")
+        }
+    }
+}

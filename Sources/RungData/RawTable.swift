@@ -1,0 +1,104 @@
+import Foundation
+import RungCore
+
+/// A CSV file as read, before any recipe is applied: the header and, per column, one
+/// level code per row (`ByteInterner` levels), stored row-major.
+struct RawTable: Sendable {
+    var sourceName: String
+    var header: [String]
+    var rowCount: Int
+    /// `rowCount × header.count` level codes, row-major.
+    var codes: [Int32]
+    /// The distinct values of each column.
+    var levels: [ByteInterner]
+    /// The 1-based line each row starts on.
+    var lines: [Int32]
+    /// Lines of records skipped because they had the wrong number of fields.
+    var skippedLines: [Int]
+
+    var columnCount: Int { header.count }
+
+    /// The index of the column named `name`.
+    func index(of name: String) -> Int? { header.firstIndex(of: name) }
+
+    /// Parses CSV `bytes` whose first record is the header. A record with a different
+    /// number of fields is an error naming the line, or skipped when `skipBadRecords`.
+    static func parse(_ bytes: [UInt8], sourceName: String, delimiter: UInt8 = UInt8(ascii: ","),
+                      skipBadRecords: Bool = false) throws -> RawTable {
+        var builder = Builder(sourceName: sourceName, skipBadRecords: skipBadRecords)
+        // A rough size hint: one row per 190 bytes is typical of wide tables.
+        builder.reserve(bytes: bytes.count)
+        let reader = CSVReader(sourceName: sourceName, delimiter: delimiter)
+        try bytes.withUnsafeBufferPointer { try reader.read($0, into: &builder) }
+        guard builder.header != nil else { throw RungError.badInput("\(sourceName) is empty: it has no header line.") }
+        return builder.table()
+    }
+
+    /// The visitor that interns fields column by column.
+    struct Builder: CSVFieldVisitor {
+        let sourceName: String
+        let skipBadRecords: Bool
+        var header: [String]?
+        var headerFields: [String] = []
+        var codes: [Int32] = []
+        var levels: [ByteInterner] = []
+        var lines: [Int32] = []
+        var skipped: [Int] = []
+        var columns = 0
+        var sizeHint = 0
+
+        init(sourceName: String, skipBadRecords: Bool) {
+            self.sourceName = sourceName
+            self.skipBadRecords = skipBadRecords
+        }
+
+        mutating func reserve(bytes: Int) { sizeHint = bytes }
+
+        mutating func field(_ bytes: UnsafeBufferPointer<UInt8>, index: Int) throws {
+            if header == nil {
+                headerFields.append(String(decoding: bytes, as: UTF8.self))
+                return
+            }
+            if index < columns { codes.append(levels[index].intern(bytes)) }
+        }
+
+        mutating func endRecord(fieldCount: Int, line: Int) throws {
+            guard header != nil else {
+                var seen = Set<String>()
+                for (k, name) in headerFields.enumerated() {
+                    if name.isEmpty {
+                        throw RungError.badInput("\(sourceName) line \(line): header column \(k + 1) has no name.")
+                    }
+                    if !seen.insert(name).inserted {
+                        throw RungError.badInput("\(sourceName) line \(line): the header names column `\(name)` twice.")
+                    }
+                }
+                header = headerFields
+                columns = headerFields.count
+                levels = Array(repeating: ByteInterner(), count: columns)
+                if sizeHint > 0 {
+                    let rows = sizeHint / max(columns * 4, 1)
+                    codes.reserveCapacity(rows * columns)
+                    lines.reserveCapacity(rows)
+                }
+                return
+            }
+            if fieldCount == columns {
+                lines.append(Int32(truncatingIfNeeded: line))
+                return
+            }
+            if skipBadRecords {
+                codes.removeLast(min(fieldCount, columns))
+                skipped.append(line)
+                return
+            }
+            throw RungError.badInput(
+                "\(sourceName) line \(line): expected \(columns) fields as in the header, found \(fieldCount).")
+        }
+
+        func table() -> RawTable {
+            RawTable(sourceName: sourceName, header: header ?? [], rowCount: lines.count, codes: codes,
+                     levels: levels, lines: lines, skippedLines: skipped)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the data pipeline lands.
-public enum RungDataModule {}

@@ -1,2 +1,0 @@
-import XCTest
-final class RungDataSmokeTests: XCTestCase { func testNothingYet() {} }
