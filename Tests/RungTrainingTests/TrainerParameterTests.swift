@@ -63,4 +63,42 @@ final class TrainerParameterTests: XCTestCase {
         XCTAssertTrue(text.contains("\"a\":3") && text.contains("\"b\":0.25") && text.contains("\"c\":\"l2\""), text)
         XCTAssertEqual(try JSONDecoder().decode([String: ParamValue].self, from: data), values)
     }
+
+    func testLogisticRegressionPenaltyIsGivenOneWayOnly() {
+        assertBadInput("logistic_regression", ["penalty": .string("l2"), "reg_lambda": .double(0.1)],
+                       mentions: ["'penalty'", "'reg_lambda'"])
+        assertBadInput("logistic_regression", ["penalty": .string("l2"), "l1_ratio": .double(0.3)],
+                       mentions: ["'l1_ratio'", "elasticnet"])
+        assertBadInput("logistic_regression", ["C": .double(2)], mentions: ["'C'", "needs 'penalty'"])
+        assertBadInput("logistic_regression", ["penalty": .string("ridge")], mentions: ["'penalty'", "ridge", "l2, l1, elasticnet"])
+        assertBadInput("logistic_regression", ["penalty": .string("l1"), "C": .double(0)], mentions: ["'C'", "(0, ∞)"])
+    }
+
+    /// scikit-learn's C·Σ loss + ρ‖w‖₁ + (1 − ρ)/2‖w‖² is XGBoost's mean loss with
+    /// reg_alpha = ρ/(C·n), reg_lambda = (1 − ρ)/(C·n): both spellings train the same model.
+    func testScikitLearnPenaltyMapsToPerRowStrengths() throws {
+        let n = Double(data.labels.count)
+        let cases: [([String: ParamValue], [String: ParamValue])] = [
+            (["penalty": .string("l2"), "C": .double(0.05)], ["reg_lambda": .double(1 / (0.05 * n))]),
+            (["penalty": .string("l1"), "C": .double(0.5)], ["reg_alpha": .double(1 / (0.5 * n))]),
+            (["penalty": .string("elasticnet"), "C": .double(0.1), "l1_ratio": .double(0.25)],
+             ["reg_alpha": .double(0.25 / (0.1 * n)), "reg_lambda": .double(0.75 / (0.1 * n))]),
+            (["penalty": .string("none")], [:]),
+        ]
+        for (sklearnStyle, xgboostStyle) in cases {
+            let a = try Trainer(family: "logistic_regression", params: sklearnStyle, seed: 1, train: data, validation: data)
+            let b = try Trainer(family: "logistic_regression", params: xgboostStyle, seed: 1, train: data, validation: data)
+            _ = try a.runEpoch()
+            _ = try b.runEpoch()
+            XCTAssertTrue(try a.modelData() == b.modelData(), "\(sklearnStyle) vs \(xgboostStyle)")
+        }
+        // A stronger penalty shrinks the weights: the strongest L1 gives a different model.
+        let strong = try Trainer(family: "logistic_regression", params: ["penalty": .string("l1"), "C": .double(0.001)],
+                                 seed: 1, train: data, validation: data)
+        let weak = try Trainer(family: "logistic_regression", params: ["penalty": .string("l1"), "C": .double(1000)],
+                               seed: 1, train: data, validation: data)
+        _ = try strong.runEpoch()
+        _ = try weak.runEpoch()
+        XCTAssertFalse(try strong.modelData() == weak.modelData())
+    }
 }

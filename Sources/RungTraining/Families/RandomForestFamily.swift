@@ -21,15 +21,18 @@ public enum RandomForestFamily: TrainerFamily {
         ]
     }
 
-    /// Parameters of one chunk booster; the caller adds `base_score`.
-    public static func xgboostParameters(_ p: [String: ParamValue], seed: Int, threads: Int) -> [(name: String, value: String)] {
+    /// Parameters of one chunk booster (the trainer sets a per-chunk seed after them).
+    /// Every chunk starts from the training positive rate (clamped to [0.001, 0.999]) as
+    /// `base_score`, so all chunks share one base margin and can be averaged.
+    public static func xgboostParameters(_ p: [String: ParamValue], context: XGBoostContext) -> [(name: String, value: String)] {
         [
             ("booster", "gbtree"), ("tree_method", "hist"), ("objective", "binary:logistic"),
-            ("nthread", String(threads)), ("seed", String(seed)), ("seed_per_iteration", "1"),
+            ("nthread", String(context.threads)), ("seed", String(context.seed)), ("seed_per_iteration", "1"),
             ("eta", "1"), ("num_parallel_tree", number(p, "trees_per_epoch")),
             ("max_depth", number(p, "max_depth")), ("min_child_weight", number(p, "min_child_weight")),
             ("subsample", number(p, "subsample")), ("colsample_bynode", number(p, "colsample_bynode")),
             ("lambda", number(p, "reg_lambda")),
+            ("base_score", String(Float(min(max(context.positiveRate, 0.001), 0.999)))),
         ]
     }
 }

@@ -18,6 +18,8 @@ public enum TrainerFamilies {
     /// (see `ParameterSpec.resolve`).
     public static func resolveParameters(family name: String, _ params: [String: ParamValue]) throws -> [String: ParamValue] {
         let family = try family(named: name)
-        return try ParameterSpec.resolve(params, schema: family.parameterSchema, family: family.name)
+        let resolved = try ParameterSpec.resolve(params, schema: family.parameterSchema, family: family.name)
+        try family.validateCombination(resolved)
+        return resolved
     }
 }

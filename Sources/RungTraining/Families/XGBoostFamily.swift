@@ -30,10 +30,10 @@ public enum XGBoostFamily: TrainerFamily {
         ]
     }
 
-    public static func xgboostParameters(_ p: [String: ParamValue], seed: Int, threads: Int) -> [(name: String, value: String)] {
+    public static func xgboostParameters(_ p: [String: ParamValue], context: XGBoostContext) -> [(name: String, value: String)] {
         [
             ("booster", "gbtree"), ("tree_method", "hist"), ("objective", "binary:logistic"),
-            ("nthread", String(threads)), ("seed", String(seed)), ("seed_per_iteration", "1"),
+            ("nthread", String(context.threads)), ("seed", String(context.seed)), ("seed_per_iteration", "1"),
             ("max_depth", number(p, "max_depth")), ("eta", number(p, "learning_rate")),
             ("alpha", number(p, "reg_alpha")), ("lambda", number(p, "reg_lambda")), ("gamma", number(p, "gamma")),
             ("subsample", number(p, "subsample")), ("colsample_bytree", number(p, "colsample_bytree")),

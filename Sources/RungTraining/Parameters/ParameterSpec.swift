@@ -19,13 +19,13 @@ public struct ParameterSpec: Sendable, Hashable {
     public var aliases: [String]
     /// Type and allowed values.
     public var kind: Kind
-    /// The value used when the parameter is not given.
-    public var defaultValue: ParamValue
+    /// The value used when the parameter is not given; nil leaves it absent (optional parameters).
+    public var defaultValue: ParamValue?
     /// One sentence saying what the parameter does.
     public var help: String
 
     /// A parameter specification.
-    public init(_ name: String, aliases: [String] = [], _ kind: Kind, default defaultValue: ParamValue, help: String) {
+    public init(_ name: String, aliases: [String] = [], _ kind: Kind, default defaultValue: ParamValue?, help: String) {
         self.name = name
         self.aliases = aliases
         self.kind = kind
@@ -65,7 +65,7 @@ public struct ParameterSpec: Sendable, Hashable {
     }
 
     /// Resolves user parameters against a schema: maps aliases to canonical names, checks
-    /// every value, fills defaults. Unknown names, out-of-range values and a parameter given
+    /// every value, fills defaults (optional parameters without a default stay absent). Unknown names, out-of-range values and a parameter given
     /// twice (under two names) are `RungError.badInput` naming the parameter.
     public static func resolve(_ params: [String: ParamValue], schema: [ParameterSpec], family: String) throws -> [String: ParamValue] {
         var byName: [String: ParameterSpec] = [:]
@@ -90,7 +90,7 @@ public struct ParameterSpec: Sendable, Hashable {
             resolved[spec.name] = try spec.validate(value, family: family, givenAs: key)
         }
         for spec in schema where resolved[spec.name] == nil {
-            resolved[spec.name] = spec.defaultValue
+            if let value = spec.defaultValue { resolved[spec.name] = value }
         }
         return resolved
     }

@@ -62,13 +62,12 @@ public final class Trainer: @unchecked Sendable {
         validationLabels = validation.labels.map(Double.init)
 
         let familyType = try TrainerFamilies.family(named: family)
-        let xgbSeed = SeedDerivation.xgboostSeed(seed, stream: 0)
-        var xgbParams = familyType.xgboostParameters(resolved, seed: xgbSeed, threads: threads)
+        let context = XGBoostContext(seed: SeedDerivation.xgboostSeed(seed, stream: 0), threads: threads,
+                                     trainRows: trainFingerprint.rows,
+                                     positiveRate: Double(trainFingerprint.positives) / Double(trainFingerprint.rows))
+        let xgbParams = familyType.xgboostParameters(resolved, context: context)
         switch family {
         case RandomForestFamily.name:
-            // Every chunk starts from the training positive rate, so chunks are comparable and averaged.
-            let rate = Float(trainFingerprint.positives) / Float(trainFingerprint.rows)
-            xgbParams.append(("base_score", String(min(max(rate, 0.001), 0.999))))
             engine = try ForestEngine(parameters: xgbParams, seed: seed, train: trainMatrix, chunks: models)
         default:
             guard models.count <= 1 else { throw RungError.badInput("A \(family) checkpoint holds \(models.count) models, not one.") }
