@@ -1,0 +1,25 @@
+import RungCore
+
+/// The registry of built-in trainer families.
+public enum TrainerFamilies {
+    /// Every built-in family, in a stable order.
+    public static var all: [any TrainerFamily.Type] {
+        [XGBoostFamily.self, RandomForestFamily.self, LogisticRegressionFamily.self]
+    }
+
+    /// The family called `name`; throws `RungError.badInput` listing the known names.
+    public static func family(named name: String) throws -> any TrainerFamily.Type {
+        if let f = all.first(where: { $0.name == name }) { return f }
+        throw RungError.badInput(
+            "Unknown trainer family '\(name)'; built-in families are \(all.map { $0.name }.joined(separator: ", ")).")
+    }
+
+    /// Checks a trial's parameters against the family's schema and fills defaults
+    /// (see `ParameterSpec.resolve`).
+    public static func resolveParameters(family name: String, _ params: [String: ParamValue]) throws -> [String: ParamValue] {
+        let family = try family(named: name)
+        let resolved = try ParameterSpec.resolve(params, schema: family.parameterSchema, family: family.name)
+        try family.validateCombination(resolved)
+        return resolved
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import RungCore
+import RungData
+
+/// A finished model in XGBoost's JSON format, loaded for prediction (e.g. `rung predict`).
+///
+/// Thread rule for `@unchecked Sendable`: a `SavedModel` may be handed between threads but
+/// is used by one thread at a time.
+public final class SavedModel: @unchecked Sendable {
+    private let booster: Booster
+
+    /// Loads a model from bytes in XGBoost's JSON (or UBJSON) format.
+    public init(data: Data) throws {
+        booster = try Booster()
+        try booster.loadModel(from: data)
+    }
+
+    /// Loads a model file written by `Trainer.saveModel(to:)` (or by XGBoost).
+    public static func load(from url: URL) throws -> SavedModel {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw RungError.badInput("Cannot read the model file \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            return try SavedModel(data: data)
+        } catch let error as RungError {
+            throw RungError.badInput("The model file \(url.path) is not an XGBoost model: \(error.message)")
+        }
+    }
+
+    /// Positive-class probabilities for every row of `features`.
+    public func predictProbabilities(_ features: CSRMatrix) throws -> [Double] {
+        try booster.predict(DMatrix(features)).map(Double.init)
+    }
+
+    /// Raw margins (log-odds) for every row of `features`.
+    public func predictMargins(_ features: CSRMatrix) throws -> [Double] {
+        try booster.predict(DMatrix(features), margin: true).map(Double.init)
+    }
+}

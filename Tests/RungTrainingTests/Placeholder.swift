@@ -1,2 +1,0 @@
-import XCTest
-final class RungTrainingSmokeTests: XCTestCase { func testNothingYet() {} }
