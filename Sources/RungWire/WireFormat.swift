@@ -125,13 +125,13 @@ public enum WireFormat {
         return try (0..<n).map { _ in try r.u64("trial id") }
     }
 
-    private static func metrics(_ list: [MetricValue], _ w: inout WireWriter) {
+    private static func metrics(_ list: [WireMetric], _ w: inout WireWriter) {
         w.u32(UInt32(list.count))
         for m in list { w.string(m.name); w.f64(m.value) }
     }
 
-    private static func readMetrics(_ r: inout WireReader) throws -> [MetricValue] {
+    private static func readMetrics(_ r: inout WireReader) throws -> [WireMetric] {
         let n = try r.count("metrics", minimumSize: 12)
-        return try (0..<n).map { _ in MetricValue(try r.string("metric name"), try r.f64("metric value")) }
+        return try (0..<n).map { _ in WireMetric(try r.string("metric name"), try r.f64("metric value")) }
     }
 }

@@ -1,5 +1,5 @@
-/// One named metric value carried in a report.
-public struct MetricValue: Equatable, Sendable {
+/// One named metric value carried in a report or a done message.
+public struct WireMetric: Equatable, Sendable {
     public var name: String
     public var value: Double
     public init(_ name: String, _ value: Double) { self.name = name; self.value = value }
@@ -67,9 +67,9 @@ public struct EpochReport: Equatable, Sendable {
     public var trialID: UInt64
     public var epoch: UInt32
     public var seconds: Double
-    public var metrics: [MetricValue]
+    public var metrics: [WireMetric]
     public var atMilestone: Bool
-    public init(trialID: UInt64, epoch: UInt32, seconds: Double, metrics: [MetricValue], atMilestone: Bool) {
+    public init(trialID: UInt64, epoch: UInt32, seconds: Double, metrics: [WireMetric], atMilestone: Bool) {
         self.trialID = trialID; self.epoch = epoch; self.seconds = seconds; self.metrics = metrics; self.atMilestone = atMilestone
     }
 }
@@ -95,9 +95,9 @@ public struct Decision: Equatable, Sendable {
 public struct TrialDone: Equatable, Sendable {
     public var trialID: UInt64
     public var epoch: UInt32
-    public var metrics: [MetricValue]
+    public var metrics: [WireMetric]
     public var checkpointURI: String
-    public init(trialID: UInt64, epoch: UInt32, metrics: [MetricValue], checkpointURI: String = "") {
+    public init(trialID: UInt64, epoch: UInt32, metrics: [WireMetric], checkpointURI: String = "") {
         self.trialID = trialID; self.epoch = epoch; self.metrics = metrics; self.checkpointURI = checkpointURI
     }
 }

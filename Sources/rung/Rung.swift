@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
+import RungTraining
 
 /// The root command: every subcommand lives in Commands/, one file each.
 struct Rung: ParsableCommand {
@@ -25,6 +26,8 @@ struct Rung: ParsableCommand {
 @main
 enum RungMain {
     static func main() {
+        // libgomp reads OMP_WAIT_POLICY when it loads: re-exec with it set (STACK-NOTES.md).
+        OpenMPEnvironment.ensurePassiveWaitPolicy()
         do {
             var command = try Rung.parseAsRoot()
             try command.run()

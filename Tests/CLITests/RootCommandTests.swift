@@ -11,7 +11,7 @@ final class RootCommandTests: XCTestCase {
     }
 
     func testUnknownOptionIsAUsageError() throws {
-        let r = try RungProcess.run(["train", "--no-such-option"])
+        let r = try RungProcess.run(["train", "--family", "xgboost", "--data", "x", "--no-such-option"])
         XCTAssertEqual(r.status, 64, r.stderr)
         XCTAssertTrue(r.stderr.contains("--no-such-option"), r.stderr)
     }
