@@ -128,7 +128,7 @@ final class SQLiteDatabase {
 
     private func open(_ purpose: String) throws -> OpaquePointer {
         guard let handle else {
-            throw RungError.internalFailure("cannot \(purpose) in store \(path): the store is closed")
+            throw RungError.internalFailure("cannot \(purpose) in store sqlite:\(path): the store is closed")
         }
         return handle
     }
@@ -153,7 +153,9 @@ final class SQLiteDatabase {
             case .null: rc = sqlite3_bind_null(statement, index)
             case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
             case .real(let v): rc = sqlite3_bind_double(statement, index, v)
-            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, Self.transient)
+            case .text(let v):
+                // An explicit byte count keeps text with embedded NUL characters whole.
+                rc = sqlite3_bind_text(statement, index, v, Int32(v.utf8.count), Self.transient)
             }
             if rc != SQLITE_OK { throw failure(rc, purpose: purpose) }
         }
@@ -170,7 +172,8 @@ final class SQLiteDatabase {
     }
 
     /// Maps a SQLite result code to the kind of `RungError` a user should see.
-    static func error(code: Int32, detail: String, path: String, purpose: String) -> RungError {
+    static func error(code: Int32, detail: String, path rawPath: String, purpose: String) -> RungError {
+        let path = "sqlite:" + rawPath
         let primary = code & 0xFF
         switch primary {
         case SQLITE_NOTADB, SQLITE_CORRUPT:

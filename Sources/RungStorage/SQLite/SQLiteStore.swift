@@ -139,6 +139,11 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// `?, ?, …` with `count` placeholders.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
+    }
+
     // MARK: - Opening
 
     private static func configure(_ db: SQLiteDatabase, readOnly: Bool, inMemory: Bool) throws {
