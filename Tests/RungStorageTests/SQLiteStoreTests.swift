@@ -291,6 +291,27 @@ final class SQLiteStoreTests: XCTestCase {
         print("recordEpochs: re-sending the same 50,000 took \(String(format: "%.3f", Date().timeIntervalSince(again))) s")
         XCTAssertEqual(try store.epochs(sweepID: sweep.id, family: "xgboost").count, 50_000)
         XCTAssertEqual(try store.epochs(trialID: trials[123].id).map(\.epoch), Array(1...100))
+
+        // Each unbatched write is its own durable commit (synchronous=FULL): measure them too.
+        let single = Date()
+        for var trial in trials {
+            trial.status = .running
+            try store.updateTrial(trial)
+        }
+        let perCommit = Date().timeIntervalSince(single) / Double(trials.count)
+        print("updateTrial: \(trials.count) separate commits took \(String(format: "%.3f", perCommit * 1000)) ms each")
+        XCTAssertEqual(try store.trials(matching: TrialQuery(statuses: [.running])).count, trials.count)
+        store.close()
+
+        let relaxed = try SQLiteStore(path: dir.path("rung.db"), durability: .normal)
+        let normalStart = Date()
+        for var trial in trials {
+            trial.status = .paused
+            try relaxed.updateTrial(trial)
+        }
+        let perNormal = Date().timeIntervalSince(normalStart) / Double(trials.count)
+        print("updateTrial with durability .normal: \(String(format: "%.3f", perNormal * 1000)) ms each")
+        XCTAssertEqual(try relaxed.trials(matching: TrialQuery(statuses: [.paused])).count, trials.count)
     }
 
     func testFailedBatchWritesNothing() throws {

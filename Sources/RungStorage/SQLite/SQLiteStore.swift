@@ -1,8 +1,8 @@
 import Foundation
 import RungCore
 
-/// The `Store` on one SQLite file (`sqlite:PATH`): WAL journal, `synchronous=FULL` (a
-/// committed write survives a power cut), foreign keys on, a 5 s busy timeout, prepared
+/// The `Store` on one SQLite file (`sqlite:PATH`): WAL journal, `synchronous=FULL` by
+/// default (a committed write survives a power cut; see `Durability`), foreign keys on, a 5 s busy timeout, prepared
 /// statements cached, and versioned migrations in `schema_migrations`.
 ///
 /// Single writer: a writable store holds an exclusive `flock` on `PATH.lock` for its whole
@@ -12,6 +12,16 @@ import RungCore
 /// Confinement: an instance is used only on the thread that opened it; it is deliberately
 /// not `Sendable`.
 public final class SQLiteStore: Store {
+    /// How hard a commit tries to reach the disk.
+    public enum Durability: String, Sendable {
+        /// `synchronous=FULL`: every commit is flushed (survives a power cut); a few ms each
+        /// on an ordinary disk, so batch writes into transactions.
+        case full
+        /// `synchronous=NORMAL`: a commit survives a crash of the process but the last
+        /// commits may be lost in a power cut; no flush per commit.
+        case normal
+    }
+
     /// The database file (absolute), or `:memory:`.
     public let path: String
     /// The store's location as a URL, e.g. `sqlite:/var/lib/rung/rung.db`.
@@ -24,19 +34,19 @@ public final class SQLiteStore: Store {
     private var transactionDepth = 0
 
     /// Opens the store named by a `sqlite:PATH` URL (see `StoreURL`).
-    public convenience init(url: String, readOnly: Bool = false) throws {
+    public convenience init(url: String, readOnly: Bool = false, durability: Durability = .full) throws {
         let parsed = try StoreURL(parsing: url)
         guard case .sqlite(let path) = parsed else {
             throw RungError.usage("store URL \(parsed) is not a sqlite:PATH URL")
         }
-        try self.init(path: path, readOnly: readOnly)
+        try self.init(path: path, readOnly: readOnly, durability: durability)
     }
 
     /// Opens the SQLite store at `path` (relative to the current directory; `:memory:` for
     /// a private in-memory store). A writable store creates the file and its parent
     /// directories, takes the writer lock and applies pending migrations; a read-only store
     /// requires an existing store whose schema this binary knows.
-    public init(path rawPath: String, readOnly: Bool = false) throws {
+    public init(path rawPath: String, readOnly: Bool = false, durability: Durability = .full) throws {
         let inMemory = rawPath == ":memory:"
         let path = inMemory ? rawPath : URL(fileURLWithPath: rawPath).standardizedFileURL.path
         let description = "sqlite:" + path
@@ -58,7 +68,7 @@ public final class SQLiteStore: Store {
             }
         }
         let db = try SQLiteDatabase(path: path, readOnly: readOnly && !inMemory)
-        try Self.configure(db, readOnly: readOnly && !inMemory, inMemory: inMemory)
+        try Self.configure(db, readOnly: readOnly && !inMemory, inMemory: inMemory, durability: durability)
         if readOnly && !inMemory {
             try Self.checkSchema(db)
         } else {
@@ -146,7 +156,7 @@ public final class SQLiteStore: Store {
 
     // MARK: - Opening
 
-    private static func configure(_ db: SQLiteDatabase, readOnly: Bool, inMemory: Bool) throws {
+    private static func configure(_ db: SQLiteDatabase, readOnly: Bool, inMemory: Bool, durability: Durability) throws {
         try db.execute("PRAGMA busy_timeout = 5000", purpose: "set the busy timeout")
         if readOnly {
             try db.execute("PRAGMA query_only = ON", purpose: "make the connection read-only")
@@ -160,7 +170,8 @@ public final class SQLiteStore: Store {
                 throw RungError.unavailable("store sqlite:\(db.path) cannot use a write-ahead log (journal mode is \(mode.first ?? "unknown"))")
             }
         }
-        try db.execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", purpose: "configure the connection")
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        try db.execute("PRAGMA synchronous = \(synchronous); PRAGMA foreign_keys = ON", purpose: "configure the connection")
     }
 
     private static func appliedVersion(_ db: SQLiteDatabase) throws -> Int {
