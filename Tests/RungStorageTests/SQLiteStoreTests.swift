@@ -119,6 +119,38 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertEqual(try next.sweeps().count, 1)
     }
 
+    func testWriterInAnotherProcessIsNamedByPid() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else {
+            throw XCTSkip("util-linux flock(1) is not installed")
+        }
+        let dir = try TemporaryDirectory()
+        let path = dir.path("rung.db")
+        do { _ = try SQLiteStore(path: path) }   // create the store, then let it go
+        // Another process holds the writer lock the way a head does: flock plus its pid.
+        // The shell takes the lock on fd 9 and then becomes `sleep`, keeping pid and lock.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+        holder.arguments = ["-c", "exec 9>>\"$0\"; flock -n 9 || exit 3; echo $$ > \"$0\"; echo ready; exec sleep 30",
+                            path + ".lock"]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() }; holder.waitUntilExit() }
+        let ready = output.fileHandleForReading.availableData
+        XCTAssertEqual(String(decoding: ready, as: UTF8.self), "ready\n")
+        let pid = try String(contentsOfFile: path + ".lock", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(pid, "\(holder.processIdentifier)")
+
+        let error = captureError { try SQLiteStore(path: path) } as? RungError
+        XCTAssertEqual(error?.message, "store sqlite:\(path) is in use by another head (pid \(pid)); stop it or open the store read-only")
+        XCTAssertEqual(error?.exitCode, 69)
+        XCTAssertNoThrow(try SQLiteStore(path: path, readOnly: true))
+
+        holder.terminate()
+        holder.waitUntilExit()
+        XCTAssertNoThrow(try SQLiteStore(path: path), "the lock dies with its process")
+    }
+
     func testReadOnlyOpenOfMissingStoreFails() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("absent/rung.db")
