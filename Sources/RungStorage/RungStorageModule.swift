@@ -1,2 +1,0 @@
-/// Placeholder until the storage layer lands.
-public enum RungStorageModule {}

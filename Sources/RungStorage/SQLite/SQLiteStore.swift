@@ -1,0 +1,227 @@
+import Foundation
+import RungCore
+
+/// The `Store` on one SQLite file (`sqlite:PATH`): WAL journal, `synchronous=FULL` by
+/// default (a committed write survives a power cut; see `Durability`), foreign keys on, a 5 s busy timeout, prepared
+/// statements cached, and versioned migrations in `schema_migrations`.
+///
+/// Single writer: a writable store holds an exclusive `flock` on `PATH.lock` for its whole
+/// life, so a second head on the same file is refused with "store … is in use by another
+/// head (pid …)". Read-only stores take no lock and can be opened while the head runs.
+///
+/// Confinement: an instance is used only on the thread that opened it; it is deliberately
+/// not `Sendable`.
+public final class SQLiteStore: Store {
+    /// How hard a commit tries to reach the disk.
+    public enum Durability: String, Sendable {
+        /// `synchronous=FULL`: every commit is flushed (survives a power cut); a few ms each
+        /// on an ordinary disk, so batch writes into transactions.
+        case full
+        /// `synchronous=NORMAL`: a commit survives a crash of the process but the last
+        /// commits may be lost in a power cut; no flush per commit.
+        case normal
+    }
+
+    /// The database file (absolute), or `:memory:`.
+    public let path: String
+    /// The store's location as a URL, e.g. `sqlite:/var/lib/rung/rung.db`.
+    public var location: String { "sqlite:" + path }
+    /// Whether the store was opened read-only.
+    public let isReadOnly: Bool
+
+    let db: SQLiteDatabase
+    private var lock: WriterLock?
+    private var transactionDepth = 0
+
+    /// Opens the store named by a `sqlite:PATH` URL (see `StoreURL`).
+    public convenience init(url: String, readOnly: Bool = false, durability: Durability = .full) throws {
+        let parsed = try StoreURL(parsing: url)
+        guard case .sqlite(let path) = parsed else {
+            throw RungError.usage("store URL \(parsed) is not a sqlite:PATH URL")
+        }
+        try self.init(path: path, readOnly: readOnly, durability: durability)
+    }
+
+    /// Opens the SQLite store at `path` (relative to the current directory; `:memory:` for
+    /// a private in-memory store). A writable store creates the file and its parent
+    /// directories, takes the writer lock and applies pending migrations; a read-only store
+    /// requires an existing store whose schema this binary knows.
+    public init(path rawPath: String, readOnly: Bool = false, durability: Durability = .full) throws {
+        let inMemory = rawPath == ":memory:"
+        let path = inMemory ? rawPath : URL(fileURLWithPath: rawPath).standardizedFileURL.path
+        let description = "sqlite:" + path
+        var lock: WriterLock?
+        if !inMemory {
+            let fileManager = FileManager.default
+            if readOnly {
+                guard fileManager.fileExists(atPath: path) else {
+                    throw RungError.badInput("store \(description) does not exist")
+                }
+            } else {
+                let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+                do {
+                    try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+                } catch {
+                    throw RungError.unavailable("cannot create the directory \(parent.path) for store \(description): \(error.localizedDescription)")
+                }
+                lock = try WriterLock(path: path + ".lock", storeDescription: description)
+            }
+        }
+        let db = try SQLiteDatabase(path: path, readOnly: readOnly && !inMemory)
+        try Self.configure(db, readOnly: readOnly && !inMemory, inMemory: inMemory, durability: durability)
+        if readOnly && !inMemory {
+            try Self.checkSchema(db)
+        } else {
+            try Self.migrate(db)
+        }
+        self.path = path
+        self.isReadOnly = readOnly
+        self.db = db
+        self.lock = lock
+    }
+
+    deinit { close() }
+
+    /// Closes the connection and releases the writer lock.
+    public func close() {
+        db.close()
+        lock?.release()
+        lock = nil
+    }
+
+    /// The schema version recorded in the store.
+    public func schemaVersion() throws -> Int {
+        try Self.appliedVersion(db)
+    }
+
+    /// The newest schema version this binary knows.
+    public static var latestSchemaVersion: Int { SQLiteSchema.latestVersion }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        let depth = transactionDepth
+        if depth == 0 {
+            try db.execute(isReadOnly ? "BEGIN" : "BEGIN IMMEDIATE", purpose: "begin a transaction")
+        } else {
+            try db.execute("SAVEPOINT rung_\(depth)", purpose: "begin a nested transaction")
+        }
+        transactionDepth += 1
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            transactionDepth -= 1
+            if depth == 0 {
+                try? db.execute("ROLLBACK", purpose: "roll back a transaction")
+            } else {
+                try? db.execute("ROLLBACK TO rung_\(depth); RELEASE rung_\(depth)", purpose: "roll back a nested transaction")
+            }
+            throw error
+        }
+        transactionDepth -= 1
+        do {
+            if depth == 0 {
+                try db.execute("COMMIT", purpose: "commit a transaction")
+            } else {
+                try db.execute("RELEASE rung_\(depth)", purpose: "commit a nested transaction")
+            }
+        } catch {
+            if depth == 0, db.inTransaction { try? db.execute("ROLLBACK", purpose: "roll back a transaction") }
+            throw error
+        }
+        return result
+    }
+
+    // MARK: - Helpers for the operation files
+
+    /// Runs a write statement, refusing on a read-only store.
+    @discardableResult
+    func write(_ sql: String, _ values: [SQLiteDatabase.Value], purpose: String) throws -> Int {
+        guard !isReadOnly else {
+            throw RungError.usage("cannot \(purpose) in store \(location): it was opened read-only")
+        }
+        return try db.run(sql, values, purpose: purpose)
+    }
+
+    /// Runs an UPDATE and throws if it matched no row.
+    func update(_ sql: String, _ values: [SQLiteDatabase.Value], purpose: String, missing: String) throws {
+        if try write(sql, values, purpose: purpose) == 0 {
+            throw RungError.badInput("cannot \(purpose) in store \(location): \(missing)")
+        }
+    }
+
+    /// `?, ?, …` with `count` placeholders.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
+    }
+
+    // MARK: - Opening
+
+    private static func configure(_ db: SQLiteDatabase, readOnly: Bool, inMemory: Bool, durability: Durability) throws {
+        try db.execute("PRAGMA busy_timeout = 5000", purpose: "set the busy timeout")
+        if readOnly {
+            try db.execute("PRAGMA query_only = ON", purpose: "make the connection read-only")
+            // Reading the schema here turns "not a database" into a clear error at open time.
+            _ = try db.query("SELECT count(*) FROM sqlite_master", purpose: "read the schema") { $0.int64(0) }
+            return
+        }
+        if !inMemory {
+            let mode = try db.query("PRAGMA journal_mode = WAL", purpose: "switch the journal to WAL") { $0.text(0) }
+            guard mode.first?.lowercased() == "wal" else {
+                throw RungError.unavailable("store sqlite:\(db.path) cannot use a write-ahead log (journal mode is \(mode.first ?? "unknown"))")
+            }
+        }
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        try db.execute("PRAGMA synchronous = \(synchronous); PRAGMA foreign_keys = ON", purpose: "configure the connection")
+    }
+
+    private static func appliedVersion(_ db: SQLiteDatabase) throws -> Int {
+        let exists = try db.query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+                                  purpose: "look for the migrations table") { $0.int64(0) }
+        guard exists.first == 1 else { return 0 }
+        let version = try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                                   purpose: "read the schema version") { $0.int64(0) }
+        return Int(version.first ?? 0)
+    }
+
+    private static func checkNotNewer(_ version: Int, _ db: SQLiteDatabase) throws {
+        if version > SQLiteSchema.latestVersion {
+            throw RungError.unavailable("store sqlite:\(db.path) has schema version \(version), newer than the \(SQLiteSchema.latestVersion) this rung \(RungVersion.string) knows; upgrade rung to use it")
+        }
+    }
+
+    private static func checkSchema(_ db: SQLiteDatabase) throws {
+        let version = try appliedVersion(db)
+        try checkNotNewer(version, db)
+        if version == 0 {
+            throw RungError.badInput("store sqlite:\(db.path) is not a rung store (it has no schema_migrations table)")
+        }
+        if version < SQLiteSchema.latestVersion {
+            throw RungError.unavailable("store sqlite:\(db.path) has schema version \(version), older than \(SQLiteSchema.latestVersion); open it once with `rung head` or `rung run` to migrate it")
+        }
+    }
+
+    private static func migrate(_ db: SQLiteDatabase) throws {
+        try db.execute(SQLiteSchema.migrationsTable, purpose: "create the migrations table")
+        let current = try appliedVersion(db)
+        try checkNotNewer(current, db)
+        for migration in SQLiteSchema.migrations where migration.version > current {
+            let purpose = "apply migration \(migration.version) (\(migration.name))"
+            try db.execute("BEGIN IMMEDIATE", purpose: purpose)
+            do {
+                // Re-check inside the transaction in case another process migrated meanwhile.
+                if try appliedVersion(db) >= migration.version {
+                    try db.execute("COMMIT", purpose: purpose)
+                    continue
+                }
+                try db.execute(migration.sql, purpose: purpose)
+                try db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                           [.integer(Int64(migration.version)), .text(migration.name),
+                            .real(Date().timeIntervalSince1970)], purpose: purpose)
+                try db.execute("COMMIT", purpose: purpose)
+            } catch {
+                if db.inTransaction { try? db.execute("ROLLBACK", purpose: purpose) }
+                throw error
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class RungStorageSmokeTests: XCTestCase { func testNothingYet() {} }
