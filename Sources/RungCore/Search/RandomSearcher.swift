@@ -20,4 +20,7 @@ public struct RandomSearcher: Searcher {
 
     /// Random search keeps no pending set.
     public mutating func finish(trialID: TrialID) {}
+
+    /// Random search keeps no history.
+    public mutating func register(trialID: TrialID, params: [String: ParamValue]) {}
 }

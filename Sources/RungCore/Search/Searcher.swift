@@ -17,6 +17,9 @@ public protocol Searcher: Sendable {
     mutating func observe(trialID: TrialID, value: Double, budget: Int)
     /// Marks trial `trialID` as no longer running (completed, stopped early, or failed).
     mutating func finish(trialID: TrialID)
+    /// Adds a running trial whose parameters were chosen elsewhere (a resumed sweep replaying
+    /// its store, or a user-given starting point); results follow through `observe`.
+    mutating func register(trialID: TrialID, params: [String: ParamValue])
 }
 
 /// Which observations a searcher fits when trials report at several budgets.

@@ -53,6 +53,11 @@ public struct TPESearcher: Searcher {
         history.observe(id: trialID, loss: mode.loss(value), budget: budget)
     }
 
+    /// Adds a running trial with parameters chosen elsewhere (replaces a trial of the same id).
+    public mutating func register(trialID: TrialID, params: [String: ParamValue]) {
+        history.add(id: trialID, params: params, space: space, encodings: encodings)
+    }
+
     /// Marks trial `trialID` as ended.
     public mutating func finish(trialID: TrialID) {
         history.finish(id: trialID)
