@@ -217,7 +217,7 @@ public enum SweepConfigParser {
         } else if let builtIn {
             kind = builtIn
         } else {
-            throw field.error("unknown family type '\(name)': the built-in families are xgboost, random_forest and logistic_regression; any other family needs command: [program, args…]")
+            throw field.keyError("unknown family type '\(name)': the built-in families are xgboost, random_forest and logistic_regression; any other family needs command: [program, args…]")
         }
         var trials = 20
         if let f = field.child("trials", in: e) {

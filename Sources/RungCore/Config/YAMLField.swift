@@ -6,6 +6,8 @@ struct YAMLField {
     let node: Node
     let path: String
     let file: String
+    /// The line of the key this node is the value of (nil for the root and list items).
+    var keyLine: Int? = nil
 
     var line: Int { node.mark?.line ?? 1 }
 
@@ -15,6 +17,11 @@ struct YAMLField {
     /// An error about this node.
     func error(_ problem: String) -> RungError {
         RungError.badInput("\(file):\(line): key \(path.isEmpty ? "(top level)" : path): \(problem)")
+    }
+
+    /// An error about this node, located at its key's line (where the user wrote the name).
+    func keyError(_ problem: String) -> RungError {
+        RungError.badInput("\(file):\(keyLine ?? line): key \(path): \(problem)")
     }
 
     /// The entries of a mapping, rejecting keys outside `allowed` and duplicate keys.
@@ -33,7 +40,7 @@ struct YAMLField {
                 throw keyField.error("unknown key '\(key)' (expected one of: \(allowed.joined(separator: ", ")))")
             }
             if !seen.insert(key).inserted { throw keyField.error("key '\(key)' appears twice") }
-            out.append((key, YAMLField(node: v, path: childPath, file: file)))
+            out.append((key, YAMLField(node: v, path: childPath, file: file, keyLine: k.mark?.line)))
         }
         return out
     }
