@@ -1,7 +1,67 @@
 import ArgumentParser
+import Foundation
 import RungCore
 
+/// `rung ask-tell`: rung's searcher over JSON lines on stdin/stdout, so any evaluator
+/// (and the search-quality benchmark) can drive it.
 struct AskTellCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ask-tell", abstract: "Not built yet.")
-    func run() throws { throw RungError.internalFailure("rung ask-tell is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "ask-tell",
+        abstract: "Drive rung's searcher over JSON lines on stdin and stdout.",
+        discussion: """
+        Requests, one per line, each answered by one line (close is not answered):
+          {"op":"init","space":{"x":{"type":"uniform","low":0,"high":1}},"seed":1,"mode":"min","parallel":4}
+              -> {"ok":true}
+          {"op":"ask"}                              -> {"trial":0,"params":{"x":0.42}}
+          {"op":"tell","trial":0,"value":1.5}       -> {"ok":true}   (value null: the trial failed)
+          {"op":"close"}                            -> exit 0
+        Parameter types: uniform, loguniform, int (bounds inclusive, optional "log":true),
+        quniform ("q"), choice ("choices"), const ("value"); "when":{"p":v} makes one conditional.
+        Any malformed request is answered {"error":"..."} and the session continues.
+        With "parallel" P the evaluator may ask P times before telling; pending trials are
+        counted as bad results so parallel asks spread out.
+        """
+    )
+
+    @Option(help: "The search algorithm: tpe or random.")
+    var searcher: String = "tpe"
+
+    @Option(name: .customLong("startup-trials"), help: "Random trials before TPE fits its model.")
+    var startupTrials: Int = 10
+
+    @Option(help: "Candidates drawn from l(x) per ask; the best by l(x)/g(x) is suggested.")
+    var candidates: Int = 24
+
+    @Flag(help: "Model each parameter on its own instead of jointly (TPE).")
+    var univariate: Bool = false
+
+    @Option(help: "Good-group rule: optuna (min(ceil(0.1 n), 25)) or hyperopt (ceil(0.25 sqrt n)).")
+    var gamma: String = "optuna"
+
+    func run() throws {
+        guard let kind = SearcherSettings.Kind(rawValue: searcher) else {
+            throw RungError.usage("--searcher must be tpe or random, not '\(searcher)'")
+        }
+        guard startupTrials >= 1, candidates >= 1 else {
+            throw RungError.usage("--startup-trials and --candidates must be at least 1")
+        }
+        var options = TPEOptions()
+        options.startupTrials = startupTrials
+        options.candidates = candidates
+        options.multivariate = !univariate
+        switch gamma {
+        case "optuna": options.gamma = .linear(fraction: 0.1, cap: 25)
+        case "hyperopt": options.gamma = .sqrt(factor: 0.25)
+        default: throw RungError.usage("--gamma must be optuna or hyperopt, not '\(gamma)'")
+        }
+        var session = AskTellSession(searcher: kind, tpe: options)
+        let out = FileHandle.standardOutput
+        while let line = readLine(strippingNewline: true) {
+            let reply = session.handle(line: line)
+            if let text = reply.line {
+                out.write(Data((text + "\n").utf8))
+            }
+            if reply.exit { return }
+        }
+    }
 }

@@ -1,0 +1,49 @@
+/// One entry of `families:` — a model family, its trial budget and its search space.
+public struct FamilyConfig: Sendable, Equatable {
+    /// What trains the family's trials.
+    public enum Kind: Sendable, Equatable {
+        /// XGBoost gbtree.
+        case xgboost
+        /// XGBoost random-forest mode.
+        case randomForest
+        /// XGBoost gblinear with binary:logistic.
+        case logisticRegression
+        /// Any program: argv; it prints metric lines as JSON.
+        case command([String])
+
+        /// The built-in family names and their kinds.
+        public static let builtIn: [(String, Kind)] = [
+            ("xgboost", .xgboost), ("random_forest", .randomForest), ("logistic_regression", .logisticRegression),
+        ]
+
+        /// The family type name as written in configs (`command` for command families).
+        public var typeName: String {
+            switch self {
+            case .xgboost: return "xgboost"
+            case .randomForest: return "random_forest"
+            case .logisticRegression: return "logistic_regression"
+            case .command: return "command"
+            }
+        }
+    }
+
+    /// The key under `families:`.
+    public var name: String
+    /// What trains it.
+    public var kind: Kind
+    /// `trials:` — how many trials to start (default 20).
+    public var trials: Int
+    /// `epoch:` — what one epoch means for this family (e.g. `rounds: 10`), passed to the trainer.
+    public var epoch: [String: ParamValue]
+    /// `space:` (or `params:`) — the searched parameters.
+    public var space: SearchSpace
+
+    /// Creates a family config.
+    public init(name: String, kind: Kind, trials: Int, epoch: [String: ParamValue] = [:], space: SearchSpace) {
+        self.name = name
+        self.kind = kind
+        self.trials = trials
+        self.epoch = epoch
+        self.space = space
+    }
+}

@@ -1,0 +1,330 @@
+import Foundation
+import Yams
+
+/// Reads sweep configs: YAML text → a validated `SweepConfig`, every error naming the
+/// file, line and key ("sweep.yaml:12: key families.xgboost.space.max_depth.low: …").
+public enum SweepConfigParser {
+    /// Reads and parses the config file at `path`.
+    public static func load(path: String) throws -> SweepConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw RungError.badInput("cannot read sweep config \(path): \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses YAML `text`; `file` names it in error messages.
+    public static func parse(yaml text: String, file: String) throws -> SweepConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw RungError.badInput("\(file):1: the sweep config is empty")
+            }
+            root = node
+        } catch let e as RungError {
+            throw e
+        } catch let e as YamlError {
+            throw RungError.badInput(yamlErrorMessage(e, file: file))
+        } catch {
+            throw RungError.badInput("\(file): cannot parse YAML: \(error)")
+        }
+        let top = YAMLField(node: root, path: "", file: file)
+        let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register"])
+
+        let nameField = try top.required("name", in: entries)
+        let name = try nameField.string()
+        if name.isEmpty { throw nameField.error("name must not be empty") }
+        var seed: UInt64 = 0
+        if let f = top.child("seed", in: entries) {
+            let s = try f.int()
+            if s < 0 { throw f.error("seed must be a non-negative integer, found \(s)") }
+            seed = UInt64(s)
+        }
+        let data = try top.child("data", in: entries).map(parseData) ?? DataSettings()
+        let metric = try parseMetric(try top.required("metric", in: entries))
+        let searcher = try top.child("searcher", in: entries).map(parseSearcher) ?? SearcherSettings()
+        let scheduler = try top.child("scheduler", in: entries).map(parseScheduler) ?? SchedulerSettings()
+        let familiesField = try top.required("families", in: entries)
+        let familyEntries = try familiesField.mapping()
+        if familyEntries.isEmpty { throw familiesField.error("at least one family is needed") }
+        let families = try familyEntries.map { try parseFamily(name: $0.key, field: $0.field) }
+        let register = try top.child("register", in: entries).map(parseRegister)
+        return SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
+                           scheduler: scheduler, families: families, register: register, file: file)
+    }
+
+    static func yamlErrorMessage(_ e: YamlError, file: String) -> String {
+        switch e {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let ctx = context.map { " \($0.text)" } ?? ""
+            return "\(file):\(mark.line): invalid YAML: \(problem)\(ctx)"
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return "\(file):\(context.mark.line): key \(duplicates.joined(separator: ", ")) appears twice"
+        default:
+            return "\(file): invalid YAML: \(e)"
+        }
+    }
+
+    static func parseData(_ field: YAMLField) throws -> DataSettings {
+        let e = try field.mapping(allowed: ["source", "recipe", "prepared"])
+        let d = DataSettings(source: try field.child("source", in: e)?.string(),
+                             recipe: try field.child("recipe", in: e)?.string(),
+                             prepared: try field.child("prepared", in: e)?.string())
+        if d.source == nil && d.prepared == nil { throw field.error("data needs a source or prepared location") }
+        return d
+    }
+
+    static func parseMetric(_ field: YAMLField) throws -> MetricSettings {
+        let e = try field.mapping(allowed: ["name", "mode"])
+        let name = try field.required("name", in: e).string()
+        let modeField = try field.required("mode", in: e)
+        let modeText = try modeField.string()
+        guard let mode = OptimizationMode(rawValue: modeText) else {
+            throw modeField.error("mode must be min or max, found '\(modeText)'")
+        }
+        return MetricSettings(name: name, mode: mode)
+    }
+
+    static func parseRegister(_ field: YAMLField) throws -> RegisterSettings {
+        let e = try field.mapping(allowed: ["metric", "min_improvement"])
+        let metric = try field.required("metric", in: e).string()
+        var minImprovement = 0.0
+        if let f = field.child("min_improvement", in: e) {
+            minImprovement = try f.double()
+            if minImprovement < 0 { throw f.error("min_improvement must not be negative, found \(minImprovement)") }
+        }
+        return RegisterSettings(metric: metric, minImprovement: minImprovement)
+    }
+
+    static func parseSearcher(_ field: YAMLField) throws -> SearcherSettings {
+        let e = try field.mapping(allowed: ["type", "startup_trials", "candidates", "multivariate", "constant_liar",
+                                            "fit", "prior_weight", "gamma"])
+        var s = SearcherSettings()
+        if let f = field.child("type", in: e) {
+            let t = try f.string()
+            guard let k = SearcherSettings.Kind(rawValue: t) else {
+                throw f.error("unknown searcher type '\(t)' (expected tpe or random)")
+            }
+            s.type = k
+        }
+        if let f = field.child("startup_trials", in: e) {
+            s.tpe.startupTrials = try f.int()
+            if s.tpe.startupTrials < 1 { throw f.error("startup_trials must be at least 1") }
+        }
+        if let f = field.child("candidates", in: e) {
+            s.tpe.candidates = try f.int()
+            if s.tpe.candidates < 1 { throw f.error("candidates must be at least 1") }
+        }
+        if let f = field.child("multivariate", in: e) { s.tpe.multivariate = try f.bool() }
+        if let f = field.child("constant_liar", in: e) { s.tpe.constantLiar = try f.bool() }
+        if let f = field.child("fit", in: e) {
+            let t = try f.string()
+            guard let p = FidelityPolicy(rawValue: t) else {
+                throw f.error("fit must be highest_rung or last_result, found '\(t)'")
+            }
+            s.tpe.fidelity = p
+        }
+        if let f = field.child("prior_weight", in: e) {
+            s.tpe.priorWeight = try f.double()
+            if !(s.tpe.priorWeight > 0) { throw f.error("prior_weight must be positive") }
+        }
+        if let f = field.child("gamma", in: e) {
+            let t = try f.string()
+            switch t {
+            case "optuna": s.tpe.gamma = .linear(fraction: 0.1, cap: 25)
+            case "hyperopt": s.tpe.gamma = .sqrt(factor: 0.25)
+            default: throw f.error("gamma must be optuna or hyperopt, found '\(t)'")
+            }
+        }
+        return s
+    }
+
+    static func parseScheduler(_ field: YAMLField) throws -> SchedulerSettings {
+        let e = try field.mapping(allowed: ["type", "max_epochs", "grace_period", "reduction_factor", "mode", "brackets"])
+        var s = SchedulerSettings()
+        if let f = field.child("type", in: e) {
+            let t = try f.string()
+            guard let k = SchedulerSettings.Kind(rawValue: t) else {
+                throw f.error("unknown scheduler type '\(t)' (expected asha, hyperband or fifo)")
+            }
+            s.type = k
+        }
+        if let f = field.child("max_epochs", in: e) {
+            s.maxEpochs = try f.int()
+            if s.maxEpochs < 1 { throw f.error("max_epochs must be at least 1, found \(s.maxEpochs)") }
+        } else if s.type != .fifo {
+            throw field.error("missing required key 'max_epochs' for scheduler \(s.type.rawValue)")
+        }
+        if let f = field.child("grace_period", in: e) {
+            s.gracePeriod = try f.int()
+            if s.gracePeriod < 1 { throw f.error("grace_period must be at least 1, found \(s.gracePeriod)") }
+            if s.gracePeriod > s.maxEpochs {
+                throw f.error("grace_period (\(s.gracePeriod)) is greater than max_epochs (\(s.maxEpochs))")
+            }
+        }
+        if let f = field.child("reduction_factor", in: e) {
+            s.reductionFactor = try f.double()
+            if !(s.reductionFactor > 1) { throw f.error("reduction_factor must be greater than 1, found \(s.reductionFactor)") }
+        }
+        if let f = field.child("mode", in: e) {
+            let t = try f.string()
+            guard let m = SchedulerSettings.ASHAMode(rawValue: t) else {
+                throw f.error("mode must be stop or promote, found '\(t)'")
+            }
+            if s.type != .asha { throw f.error("mode applies only to the asha scheduler") }
+            s.ashaMode = m
+        }
+        if let f = field.child("brackets", in: e) {
+            let b = try f.int()
+            if s.type != .hyperband { throw f.error("brackets applies only to the hyperband scheduler") }
+            let available = RungTable.milestones(gracePeriod: s.gracePeriod, reductionFactor: s.reductionFactor,
+                                                 maxEpochs: s.maxEpochs).count
+            if b < 1 || b > max(1, available) {
+                throw f.error("brackets must be between 1 and \(max(1, available)) for these milestones, found \(b)")
+            }
+            s.brackets = b
+        }
+        return s
+    }
+
+    static func parseFamily(name: String, field: YAMLField) throws -> FamilyConfig {
+        let e = try field.mapping(allowed: ["type", "trials", "epoch", "command", "space", "params"])
+        var kind: FamilyConfig.Kind
+        let builtIn = FamilyConfig.Kind.builtIn.first { $0.0 == name }?.1
+        let commandField = field.child("command", in: e)
+        var command: [String]? = nil
+        if let cf = commandField {
+            let items = try cf.sequence().map { try $0.string() }
+            if items.isEmpty { throw cf.error("command must name a program") }
+            command = items
+        }
+        if let tf = field.child("type", in: e) {
+            let t = try tf.string()
+            if t == "command" {
+                guard let command else { throw tf.error("a family of type command needs command: [program, args…]") }
+                kind = .command(command)
+            } else if let k = FamilyConfig.Kind.builtIn.first(where: { $0.0 == t })?.1 {
+                if let cf = commandField { throw cf.error("command is only for families of type command, not \(t)") }
+                kind = k
+            } else {
+                throw tf.error("unknown family type '\(t)' (expected xgboost, random_forest, logistic_regression or command)")
+            }
+        } else if let command {
+            kind = .command(command)
+        } else if let builtIn {
+            kind = builtIn
+        } else {
+            throw field.keyError("unknown family type '\(name)': the built-in families are xgboost, random_forest and logistic_regression; any other family needs command: [program, args…]")
+        }
+        var trials = 20
+        if let f = field.child("trials", in: e) {
+            trials = try f.int()
+            if trials < 1 { throw f.error("trials must be at least 1, found \(trials)") }
+        }
+        var epoch: [String: ParamValue] = [:]
+        if let f = field.child("epoch", in: e) {
+            for (k, v) in try f.mapping() { epoch[k] = try v.scalarValue() }
+        }
+        let spaceField = field.child("space", in: e)
+        let paramsField = field.child("params", in: e)
+        if spaceField != nil && paramsField != nil {
+            throw paramsField!.error("give the search space as space: or params:, not both")
+        }
+        let space: SearchSpace
+        if let sf = spaceField ?? paramsField {
+            space = try parseSpace(sf)
+        } else {
+            space = try SearchSpace([])
+        }
+        return FamilyConfig(name: name, kind: kind, trials: trials, epoch: epoch, space: space)
+    }
+
+    /// Parses a `space:` mapping of parameter definitions.
+    static func parseSpace(_ field: YAMLField) throws -> SearchSpace {
+        let entries = try field.mapping()
+        var parameters: [Parameter] = []
+        var whenFields: [String: YAMLField] = [:]
+        for (name, pf) in entries {
+            let (p, whenField) = try parseParameter(name: name, field: pf)
+            parameters.append(p)
+            if let whenField { whenFields[name] = whenField }
+        }
+        // Conditions: the parent must exist and the values must be possible.
+        let byName = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
+        for p in parameters {
+            for c in p.conditions {
+                if let problem = SearchSpace.conditionProblem(c, of: p.name, parents: byName) {
+                    throw (whenFields[p.name] ?? field).error(problem)
+                }
+            }
+        }
+        do {
+            return try SearchSpace(parameters)
+        } catch let e as RungError {
+            throw field.error(e.message)
+        }
+    }
+
+    static func parseParameter(name: String, field: YAMLField) throws -> (Parameter, YAMLField?) {
+        let common = try field.mapping()
+        let typeField = try field.required("type", in: common)
+        let type = try typeField.string()
+        let allowed: [String]
+        switch type {
+        case "uniform", "loguniform": allowed = ["type", "low", "high", "when"]
+        case "int": allowed = ["type", "low", "high", "log", "when"]
+        case "quniform": allowed = ["type", "low", "high", "q", "when"]
+        case "choice": allowed = ["type", "choices", "when"]
+        case "const": allowed = ["type", "value", "when"]
+        default:
+            throw typeField.error("unknown parameter type '\(type)' (expected uniform, loguniform, int, quniform, choice or const)")
+        }
+        let e = try field.mapping(allowed: allowed)
+        let domain: ParameterDomain
+        switch type {
+        case "uniform":
+            domain = .uniform(low: try field.required("low", in: e).double(), high: try field.required("high", in: e).double())
+        case "loguniform":
+            domain = .loguniform(low: try field.required("low", in: e).double(), high: try field.required("high", in: e).double())
+        case "int":
+            let log = try field.child("log", in: e)?.bool() ?? false
+            domain = .int(low: try field.required("low", in: e).int(), high: try field.required("high", in: e).int(), log: log)
+        case "quniform":
+            domain = .quniform(low: try field.required("low", in: e).double(), high: try field.required("high", in: e).double(),
+                               q: try field.required("q", in: e).double())
+        case "choice":
+            let cf = try field.required("choices", in: e)
+            domain = .choice(try cf.sequence().map { try $0.scalarValue() })
+        default:
+            domain = .const(try field.required("value", in: e).scalarValue())
+        }
+        if let problem = domain.validationProblem() {
+            // Point at the most specific key the problem is about.
+            let key: String
+            if problem.hasPrefix("q ") || problem.hasPrefix("q must") { key = "q" }
+            else if problem.hasPrefix("choice") || problem.hasPrefix("choices") { key = "choices" }
+            else if problem.hasPrefix("low") || problem.contains("needs low") || problem.contains("must be positive") { key = "low" }
+            else { key = "high" }
+            throw (field.child(key, in: e) ?? field).error(problem)
+        }
+        var conditions: [ParameterCondition] = []
+        let whenField = field.child("when", in: e)
+        if let wf = whenField {
+            let we = try wf.mapping()
+            if we.isEmpty { throw wf.error("when needs at least one parameter: value") }
+            for (parent, vf) in we {
+                let values: [ParamValue]
+                if case .sequence = vf.node {
+                    values = try vf.sequence().map { try $0.scalarValue() }
+                } else {
+                    values = [try vf.scalarValue()]
+                }
+                conditions.append(ParameterCondition(parent: parent, values: values))
+            }
+        }
+        return (Parameter(name: name, domain: domain, conditions: conditions), whenField)
+    }
+}

@@ -1,0 +1,210 @@
+/// A weighted mixture of truncated Gaussian kernels over one or more numeric dimensions
+/// and of smoothed categorical kernels over categorical dimensions, plus a wide prior
+/// kernel: the l(x) and g(x) densities of the Tree-structured Parzen Estimator.
+///
+/// Univariate estimators (one dimension) use the neighbour-distance bandwidth of
+/// hyperopt and Optuna with Optuna's "magic clip"; joint estimators use Optuna's
+/// multivariate rule σ = 0.2·n^(−1/(d+4))·range, clipped the same way.
+struct ParzenEstimator: Sendable {
+    /// One dimension of the estimator.
+    enum Dimension: Sendable {
+        case numeric(low: Double, high: Double)
+        case categorical(count: Int)
+    }
+
+    let dims: [Dimension]
+    /// Kernel count (observations plus the prior kernel).
+    let kernelCount: Int
+    /// Normalised kernel weights and their running sums (for sampling).
+    private let weights: [Double]
+    private let cumulative: [Double]
+    /// Per numeric dimension (in `numericDims` order), per kernel: centre, 1/σ, σ.
+    private let numericDims: [Int]
+    private let mus: [[Double]]
+    private let invSigmas: [[Double]]
+    private let sigmas: [[Double]]
+    /// Per categorical dimension (in `categoricalDims` order), per kernel: log-probabilities (flattened k*count+c).
+    private let categoricalDims: [Int]
+    private let logProbs: [[Double]]
+    private let probs: [[Double]]
+    /// log(weight) − Σ log(σ·√(2π)·Z) per kernel.
+    private let logCoefs: [Double]
+
+    /// Builds the estimator from `points` (one coordinate array per observation, in `dims`
+    /// order) with per-observation `obsWeights` (not necessarily normalised).
+    init(dims: [Dimension], points: [[Double]], obsWeights: [Double], priorWeight: Double) {
+        self.dims = dims
+        let n = points.count
+        let k = n + 1
+        kernelCount = k
+        var w = obsWeights + [priorWeight]
+        let total = w.reduce(0, +)
+        for i in w.indices { w[i] /= total }
+        weights = w
+        var acc = 0.0
+        cumulative = w.map { acc += $0; return acc }
+
+        var numericDims: [Int] = [], categoricalDims: [Int] = []
+        var mus: [[Double]] = [], invSigmas: [[Double]] = [], sigmas: [[Double]] = []
+        var logProbs: [[Double]] = [], probs: [[Double]] = []
+        var logCoefs = w.map { _log($0) }
+        let halfLog2Pi = 0.5 * _log(2 * Double.pi)
+        let multivariate = dims.count > 1
+
+        for (d, dim) in dims.enumerated() {
+            switch dim {
+            case let .numeric(low, high):
+                numericDims.append(d)
+                let range = high - low
+                var m = points.map { $0[d] }
+                m.append((low + high) / 2)
+                var s = [Double](repeating: 0, count: k)
+                if multivariate {
+                    let sigma = 0.2 * _exp(-_log(Double(max(n, 1))) / Double(dims.count + 4)) * range
+                    for i in 0..<n { s[i] = sigma }
+                } else {
+                    // Neighbour distances among the sorted centres (prior included), endpoints ignored.
+                    let order = (0..<k).sorted { m[$0] < m[$1] || (m[$0] == m[$1] && $0 < $1) }
+                    var ext = [low]
+                    ext.append(contentsOf: order.map { m[$0] })
+                    ext.append(high)
+                    for (pos, i) in order.enumerated() {
+                        let left = ext[pos + 1] - ext[pos]
+                        let right = ext[pos + 2] - ext[pos + 1]
+                        var sg = max(left, right)
+                        if ext.count >= 4 {
+                            if pos == 0 { sg = right } else if pos == k - 1 { sg = left }
+                        }
+                        s[i] = sg
+                    }
+                }
+                let minSigma = range / min(100.0, 1.0 + Double(k))
+                for i in 0..<n { s[i] = min(max(s[i], minSigma), range) }
+                s[n] = range
+                var inv = [Double](repeating: 0, count: k)
+                for i in 0..<k {
+                    inv[i] = 1 / s[i]
+                    let z = MathSupport.normalCDF((high - m[i]) * inv[i]) - MathSupport.normalCDF((low - m[i]) * inv[i])
+                    logCoefs[i] -= _log(s[i]) + halfLog2Pi + _log(max(z, 1e-300))
+                }
+                mus.append(m)
+                invSigmas.append(inv)
+                sigmas.append(s)
+            case .categorical(let count):
+                categoricalDims.append(d)
+                var p = [Double](repeating: 0, count: k * count)
+                let smooth = priorWeight / Double(k)
+                for i in 0..<n {
+                    let c = min(max(Int(points[i][d].rounded()), 0), count - 1)
+                    let rowSum = 1 + smooth * Double(count)
+                    for j in 0..<count { p[i * count + j] = (smooth + (j == c ? 1 : 0)) / rowSum }
+                }
+                for j in 0..<count { p[n * count + j] = 1 / Double(count) }
+                probs.append(p)
+                logProbs.append(p.map { _log($0) })
+            }
+        }
+        self.numericDims = numericDims
+        self.categoricalDims = categoricalDims
+        self.mus = mus
+        self.invSigmas = invSigmas
+        self.sigmas = sigmas
+        self.logProbs = logProbs
+        self.probs = probs
+        self.logCoefs = logCoefs
+    }
+
+    /// Draws one point: a kernel by weight, then each coordinate from that kernel.
+    func sample(using rng: inout SeededGenerator) -> [Double] {
+        let u = rng.nextUnit() * (cumulative.last ?? 1)
+        var lo = 0, hi = kernelCount - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
+        }
+        let kernel = lo
+        var x = [Double](repeating: 0, count: dims.count)
+        for (a, d) in numericDims.enumerated() {
+            guard case let .numeric(low, high) = dims[d] else { continue }
+            let mu = mus[a][kernel], sigma = sigmas[a][kernel]
+            var v = Double.nan
+            for _ in 0..<64 {
+                let t = mu + sigma * rng.nextGaussian()
+                if t >= low && t <= high { v = t; break }
+            }
+            if v.isNaN { v = min(max(mu, low), high) }
+            x[d] = v
+        }
+        for (a, d) in categoricalDims.enumerated() {
+            guard case let .categorical(count) = dims[d] else { continue }
+            var r = rng.nextUnit()
+            var chosen = count - 1
+            for j in 0..<count {
+                r -= probs[a][kernel * count + j]
+                if r < 0 { chosen = j; break }
+            }
+            x[d] = Double(chosen)
+        }
+        return x
+    }
+
+    /// The log-density at `x` (coordinates in `dims` order).
+    func logDensity(_ x: [Double]) -> Double {
+        if dims.count == 1 {
+            return logDensity1D(x[0])
+        }
+        var terms = logCoefs
+        for (a, d) in numericDims.enumerated() {
+            let xv = x[d]
+            mus[a].withUnsafeBufferPointer { m in
+                invSigmas[a].withUnsafeBufferPointer { inv in
+                    for i in 0..<kernelCount {
+                        let z = (xv - m[i]) * inv[i]
+                        terms[i] -= 0.5 * z * z
+                    }
+                }
+            }
+        }
+        for (a, d) in categoricalDims.enumerated() {
+            guard case let .categorical(count) = dims[d] else { continue }
+            let c = min(max(Int(x[d].rounded()), 0), count - 1)
+            for i in 0..<kernelCount { terms[i] += logProbs[a][i * count + c] }
+        }
+        var mx = -Double.infinity
+        for t in terms where t > mx { mx = t }
+        var sum = 0.0
+        for t in terms { sum += _exp(t - mx) }
+        return mx + _log(sum)
+    }
+
+    /// The one-dimensional case: a direct sum, skipping kernels too far away to matter
+    /// (the prior kernel always contributes, so the sum never underflows to zero).
+    private func logDensity1D(_ xv: Double) -> Double {
+        switch dims[0] {
+        case .categorical(let count):
+            let c = min(max(Int(xv.rounded()), 0), count - 1)
+            var sum = 0.0
+            for i in 0..<kernelCount { sum += weights[i] * probs[0][i * count + c] }
+            return _log(sum)
+        case .numeric:
+            var mx = -Double.infinity
+            var sum = 0.0
+            mus[0].withUnsafeBufferPointer { m in
+                invSigmas[0].withUnsafeBufferPointer { inv in
+                    logCoefs.withUnsafeBufferPointer { lc in
+                        // The prior kernel (last) is wide: use it as the reference scale.
+                        let zp = (xv - m[kernelCount - 1]) * inv[kernelCount - 1]
+                        mx = lc[kernelCount - 1] - 0.5 * zp * zp
+                        for i in 0..<kernelCount {
+                            let z = (xv - m[i]) * inv[i]
+                            let z2 = z * z
+                            if z2 > 80 { continue }
+                            sum += _exp(lc[i] - 0.5 * z2 - mx)
+                        }
+                    }
+                }
+            }
+            return mx + _log(sum)
+        }
+    }
+}

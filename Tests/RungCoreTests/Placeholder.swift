@@ -1,2 +1,0 @@
-import XCTest
-final class RungCoreSmokeTests: XCTestCase { func testNothingYet() {} }
