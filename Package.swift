@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "RungDataTests", dependencies: [
             "RungData", "RungCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
-        .testTarget(name: "RungTrainingTests", dependencies: ["RungTraining", "RungData"]),
+        .testTarget(name: "RungTrainingTests", dependencies: ["RungTraining", "RungData", "RungCore"]),
         .testTarget(name: "RungStorageTests", dependencies: ["RungStorage"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore"]),

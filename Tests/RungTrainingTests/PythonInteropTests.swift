@@ -1,6 +1,7 @@
 import Foundation
 import RungData
 import RungTraining
+import RungCore
 import XCTest
 
 /// Saved models must load in Python's xgboost and predict the same probabilities.

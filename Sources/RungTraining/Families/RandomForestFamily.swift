@@ -1,3 +1,4 @@
+import RungCore
 /// A random forest on XGBoost's random-forest mode (`num_parallel_tree`, row and column
 /// subsampling, `eta` 1, `hist`). An epoch grows `trees_per_epoch` trees as one independent
 /// one-round booster from the same base score (the training positive rate) with its own

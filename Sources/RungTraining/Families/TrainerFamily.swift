@@ -29,6 +29,7 @@ extension TrainerFamily {
         case .int(let v)?: return String(v)
         case .double(let v)?: return String(v)
         case .string(let s)?: return s
+        case .bool(let b)?: return b ? "1" : "0"
         case nil: return ""
         }
     }

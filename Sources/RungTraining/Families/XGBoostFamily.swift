@@ -1,3 +1,4 @@
+import RungCore
 /// Gradient-boosted trees (`gbtree`, `tree_method=hist`, `binary:logistic`); an epoch is
 /// `rounds` boosting rounds. Canonical names follow XGBoost's scikit-learn API
 /// (`learning_rate`, `reg_alpha`, `reg_lambda`); XGBoost's native names are aliases.
