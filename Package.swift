@@ -39,9 +39,13 @@ let package = Package(
         .target(name: "RungTraining", dependencies: ["RungCore", "RungData", "CXGBoost"]),
         // ZeroMQ sockets and the wire format.
         .target(name: "RungWire", dependencies: ["RungCore", "CZeroMQ"]),
+        // The head: one event loop owning the ROUTER socket, sweeps, searchers, schedulers.
+        .target(name: "RungHead", dependencies: ["RungCore", "RungData", "RungStorage", "RungWire"]),
+        // The worker: a DEALER to the head, one training thread per slot, the data cache.
+        .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungStorage", "RungWire"]),
         // The command-line tool.
         .executableTarget(name: "rung", dependencies: [
-            "RungCore", "RungData", "RungTraining", "RungStorage", "RungWire",
+            "RungCore", "RungData", "RungTraining", "RungStorage", "RungWire", "RungHead", "RungWorker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -52,6 +56,8 @@ let package = Package(
         .testTarget(name: "RungTrainingTests", dependencies: ["RungTraining", "RungData", "RungCore"]),
         .testTarget(name: "RungStorageTests", dependencies: ["RungStorage"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
+        .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStorage", "RungCore"]),
+        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungCore"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,2 @@
+/// The head library: see Head.swift.
+public enum RungHeadModule {}

@@ -1,0 +1,2 @@
+/// The worker library: see Worker.swift.
+public enum RungWorkerModule {}

@@ -1,0 +1,2 @@
+import XCTest
+final class RungWorkerPlaceholderTests: XCTestCase { func testNothingYet() {} }
