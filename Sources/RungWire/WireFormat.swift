@@ -24,13 +24,13 @@ public enum WireFormat {
             w.string(m.name); w.string(m.host); w.u32(m.slots); w.strings(m.families); ids(m.running, &w)
         case .welcome(let m):
             w.u8(TypeCode.welcome.rawValue)
-            w.u32(m.heartbeatMillis); w.u32(m.lostAfterMillis)
+            w.u32(m.heartbeatMillis); w.u32(m.lostAfterMillis); w.string(m.artifactsURI)
         case .heartbeat(let m):
             w.u8(TypeCode.heartbeat.rawValue)
             ids(m.running, &w)
         case .assign(let m):
             w.u8(TypeCode.assign.rawValue)
-            w.u64(m.trialID); w.u64(m.sweepID); w.string(m.family); w.string(m.paramsJSON); w.u64(m.seed)
+            w.u64(m.trialID); w.u64(m.sweepID); w.string(m.family); w.strings(m.command); w.string(m.paramsJSON); w.u64(m.seed)
             w.u32(m.startEpoch); w.u32(m.maxEpochs)
             w.u32(UInt32(m.milestones.count)); for e in m.milestones { w.u32(e) }
             w.string(m.dataURI); w.string(m.dataVersion); w.string(m.checkpointURI)
@@ -76,16 +76,17 @@ public enum WireFormat {
                                          slots: try r.u32("slots"), families: try r.strings("families"),
                                          running: try readIDs(&r)))
         case .welcome:
-            message = .welcome(Welcome(heartbeatMillis: try r.u32("heartbeat"), lostAfterMillis: try r.u32("lost after")))
+            message = .welcome(Welcome(heartbeatMillis: try r.u32("heartbeat"), lostAfterMillis: try r.u32("lost after"),
+                                       artifactsURI: try r.string("artifacts uri")))
         case .heartbeat:
             message = .heartbeat(Heartbeat(running: try readIDs(&r)))
         case .assign:
             let trial = try r.u64("trial id"), sweep = try r.u64("sweep id")
-            let family = try r.string("family"), params = try r.string("params")
+            let family = try r.string("family"), command = try r.strings("command"), params = try r.string("params")
             let seed = try r.u64("seed"), start = try r.u32("start epoch"), maxEpochs = try r.u32("max epochs")
             let n = try r.count("milestones", minimumSize: 4)
             let milestones = try (0..<n).map { _ in try r.u32("milestone") }
-            message = .assign(Assignment(trialID: trial, sweepID: sweep, family: family, paramsJSON: params, seed: seed,
+            message = .assign(Assignment(trialID: trial, sweepID: sweep, family: family, command: command, paramsJSON: params, seed: seed,
                                          startEpoch: start, maxEpochs: maxEpochs, milestones: milestones,
                                          dataURI: try r.string("data uri"), dataVersion: try r.string("data version"),
                                          checkpointURI: try r.string("checkpoint uri")))

@@ -18,12 +18,15 @@ public struct WorkerHello: Equatable, Sendable {
     }
 }
 
-/// The head's answer to a hello: the heartbeat contract for this worker.
+/// The head's answer to a hello: the heartbeat contract for this worker, and where
+/// trial artifacts (final models, checkpoints) go.
 public struct Welcome: Equatable, Sendable {
     public var heartbeatMillis: UInt32
     public var lostAfterMillis: UInt32
-    public init(heartbeatMillis: UInt32, lostAfterMillis: UInt32) {
-        self.heartbeatMillis = heartbeatMillis; self.lostAfterMillis = lostAfterMillis
+    /// The artifacts location (a path, `file://` or `s3://` URI) workers upload to.
+    public var artifactsURI: String
+    public init(heartbeatMillis: UInt32, lostAfterMillis: UInt32, artifactsURI: String) {
+        self.heartbeatMillis = heartbeatMillis; self.lostAfterMillis = lostAfterMillis; self.artifactsURI = artifactsURI
     }
 }
 
@@ -38,7 +41,9 @@ public struct Assignment: Equatable, Sendable {
     public var trialID: UInt64
     public var sweepID: UInt64
     public var family: String
-    /// The trial's parameters as a JSON object.
+    /// For the `command` family: the program and its arguments; empty for built-in families.
+    public var command: [String]
+    /// The trial's parameters as a JSON object (epoch settings such as `rounds` included).
     public var paramsJSON: String
     public var seed: UInt64
     /// 0 for a new trial; the epoch already trained when resuming from a checkpoint.
@@ -52,10 +57,10 @@ public struct Assignment: Equatable, Sendable {
     /// A checkpoint to resume from; empty for a fresh start.
     public var checkpointURI: String
 
-    public init(trialID: UInt64, sweepID: UInt64, family: String, paramsJSON: String, seed: UInt64,
+    public init(trialID: UInt64, sweepID: UInt64, family: String, command: [String] = [], paramsJSON: String, seed: UInt64,
                 startEpoch: UInt32, maxEpochs: UInt32, milestones: [UInt32], dataURI: String,
                 dataVersion: String, checkpointURI: String = "") {
-        self.trialID = trialID; self.sweepID = sweepID; self.family = family; self.paramsJSON = paramsJSON
+        self.trialID = trialID; self.sweepID = sweepID; self.family = family; self.command = command; self.paramsJSON = paramsJSON
         self.seed = seed; self.startEpoch = startEpoch; self.maxEpochs = maxEpochs; self.milestones = milestones
         self.dataURI = dataURI; self.dataVersion = dataVersion; self.checkpointURI = checkpointURI
     }

@@ -4,9 +4,11 @@ import XCTest
 final class WireFormatTests: XCTestCase {
     static let samples: [WireMessage] = [
         .hello(WorkerHello(name: "w1", host: "10.0.0.2", slots: 4, families: ["xgboost", "random_forest"], running: [7, 9])),
-        .welcome(Welcome(heartbeatMillis: 1000, lostAfterMillis: 5000)),
+        .welcome(Welcome(heartbeatMillis: 1000, lostAfterMillis: 5000, artifactsURI: "/srv/rung/artifacts")),
         .heartbeat(Heartbeat(running: [1, 2, 3])),
         .heartbeat(Heartbeat()),
+        .assign(Assignment(trialID: 43, sweepID: 3, family: "my_script", command: ["python3", "train.py"], paramsJSON: "{}",
+                           seed: 1, startEpoch: 0, maxEpochs: 5, milestones: [5], dataURI: "/d", dataVersion: "v")),
         .assign(Assignment(trialID: 42, sweepID: 3, family: "xgboost", paramsJSON: #"{"max_depth":6}"#, seed: 99,
                            startEpoch: 2, maxEpochs: 20, milestones: [2, 6, 18], dataURI: "s3://b/p/",
                            dataVersion: "abc123", checkpointURI: "file:///tmp/ck")),

@@ -23,7 +23,7 @@ final class ZMQSocketTests: XCTestCase {
         XCTAssertEqual(frames[0], Array("worker-1".utf8))
         XCTAssertEqual(try WireFormat.decode(frames[1]), hello)
 
-        let welcome = WireMessage.welcome(Welcome(heartbeatMillis: 1000, lostAfterMillis: 5000))
+        let welcome = WireMessage.welcome(Welcome(heartbeatMillis: 1000, lostAfterMillis: 5000, artifactsURI: "a"))
         XCTAssertTrue(try router.send([frames[0], WireFormat.encode(welcome)]))
         try dealer.setOption(ZMQ_RCVTIMEO, Int32(5000))
         let reply = try XCTUnwrap(try dealer.receive())
