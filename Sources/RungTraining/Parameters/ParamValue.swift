@@ -26,6 +26,7 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Decodes a JSON scalar: an integer, else a number, else a string.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let v = try? c.decode(Int.self) { self = .int(v); return }
@@ -33,6 +34,7 @@ public enum ParamValue: Sendable, Hashable, Codable, CustomStringConvertible {
         self = .string(try c.decode(String.self))
     }
 
+    /// Encodes as a plain JSON scalar.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
