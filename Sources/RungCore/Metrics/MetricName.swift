@@ -31,11 +31,13 @@ public struct MetricName: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The spelled-out name, e.g. `val_auc`.
     public var description: String { split.rawValue + "_" + metric.rawValue }
 
+    /// Decodes from the spelled-out name (`"val_auc"`).
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         try self.init(parsing: text)
     }
 
+    /// Encodes as the spelled-out name.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -14,8 +14,10 @@ import RungCore
 ///   `reg_alpha` = ρ/(C·n) and `reg_lambda` = (1 − ρ)/(C·n) (ρ = 1 for `l1`, 0 for `l2`).
 /// Without either, both strengths are 0.
 public enum LogisticRegressionFamily: TrainerFamily {
+    /// The family name in configs.
     public static let name = "logistic_regression"
 
+    /// The accepted parameters, ranges and defaults.
     public static var parameterSchema: [ParameterSpec] {
         [
             ParameterSpec("rounds", .int(.closed(1, 10_000)), default: .int(10), help: "Coordinate-descent rounds per epoch."),
@@ -34,6 +36,7 @@ public enum LogisticRegressionFamily: TrainerFamily {
         ]
     }
 
+    /// Rejects a penalty given both ways, and `C` / `l1_ratio` without a fitting `penalty`.
     public static func validateCombination(_ p: [String: ParamValue]) throws {
         let penalty: String? = if case .string(let s)? = p["penalty"] { s } else { nil }
         if let penalty {
@@ -67,6 +70,7 @@ public enum LogisticRegressionFamily: TrainerFamily {
         }
     }
 
+    /// The XGBoost parameters of a trial.
     public static func xgboostParameters(_ p: [String: ParamValue], context: XGBoostContext) -> [(name: String, value: String)] {
         let (alpha, lambda) = strengths(p, trainRows: context.trainRows)
         return [

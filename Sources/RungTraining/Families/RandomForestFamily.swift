@@ -5,8 +5,10 @@ import RungCore
 /// derived seed; the forest averages all trees in margin space (see `ForestMerger`), so it
 /// stays a forest however many epochs run.
 public enum RandomForestFamily: TrainerFamily {
+    /// The family name in configs.
     public static let name = "random_forest"
 
+    /// The accepted parameters, ranges and defaults.
     public static var parameterSchema: [ParameterSpec] {
         [
             ParameterSpec("trees_per_epoch", .int(.closed(1, 10_000)), default: .int(10), help: "Trees added per epoch."),

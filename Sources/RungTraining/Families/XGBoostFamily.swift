@@ -3,8 +3,10 @@ import RungCore
 /// `rounds` boosting rounds. Canonical names follow XGBoost's scikit-learn API
 /// (`learning_rate`, `reg_alpha`, `reg_lambda`); XGBoost's native names are aliases.
 public enum XGBoostFamily: TrainerFamily {
+    /// The family name in configs.
     public static let name = "xgboost"
 
+    /// The accepted parameters, ranges and defaults.
     public static var parameterSchema: [ParameterSpec] {
         [
             ParameterSpec("rounds", .int(.closed(1, 10_000)), default: .int(10), help: "Boosting rounds per epoch."),
@@ -31,6 +33,7 @@ public enum XGBoostFamily: TrainerFamily {
         ]
     }
 
+    /// The XGBoost parameters of a trial.
     public static func xgboostParameters(_ p: [String: ParamValue], context: XGBoostContext) -> [(name: String, value: String)] {
         [
             ("booster", "gbtree"), ("tree_method", "hist"), ("objective", "binary:logistic"),

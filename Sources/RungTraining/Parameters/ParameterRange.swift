@@ -39,6 +39,7 @@ public struct ParameterRange: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
+    /// The range in interval notation.
     public var description: String {
         func text(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
         let left = lower.map { (lowerInclusive ? "[" : "(") + text($0) } ?? "(-∞"
