@@ -96,5 +96,8 @@ enum SQLiteSchema {
             );
             CREATE UNIQUE INDEX model_versions_one_production ON model_versions (family) WHERE stage = 'production';
             """),
+        Migration(version: 2, name: "trial final metrics", sql: """
+            ALTER TABLE trials ADD COLUMN final_metrics TEXT;
+            """),
     ]
 }

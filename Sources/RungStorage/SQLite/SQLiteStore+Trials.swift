@@ -4,7 +4,7 @@ import RungCore
 extension SQLiteStore {
     private static let trialColumns = """
         t.id, t.sweep_id, t.family, t.number, t.params_json, t.seed, t.status, t.worker, t.retries, t.last_epoch,
-        t.checkpoint_uri, t.reason, t.created_at, t.started_at, t.finished_at
+        t.checkpoint_uri, t.reason, t.created_at, t.started_at, t.finished_at, t.final_metrics
         """
 
     private func trial(from row: SQLiteDatabase.Row) throws -> TrialRecord {
@@ -16,18 +16,21 @@ extension SQLiteStore {
                            paramsJSON: row.text(4), seed: row.seed(5), status: status, worker: row.optionalText(7),
                            retries: row.int(8), lastEpoch: row.int(9), checkpointURI: row.optionalText(10),
                            reason: row.optionalText(11), createdAt: row.date(12), startedAt: row.optionalDate(13),
-                           finishedAt: row.optionalDate(14))
+                           finishedAt: row.optionalDate(14),
+                           finalMetrics: try row.optionalText(15).map {
+                               try MetricsJSON.decode($0, context: "store \(location), trial \(row.int64(0)) final metrics")
+                           })
     }
 
     public func createTrial(_ trial: TrialRecord) throws -> TrialRecord {
         try write("""
             INSERT INTO trials (sweep_id, family, number, params_json, seed, status, worker, retries, last_epoch,
-                checkpoint_uri, reason, created_at, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                checkpoint_uri, reason, created_at, started_at, finished_at, final_metrics)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(trial.sweepID), .text(trial.family), .int(trial.number), .text(trial.paramsJSON),
                   .seed(trial.seed), .text(trial.status.rawValue), .text(trial.worker), .int(trial.retries),
                   .int(trial.lastEpoch), .text(trial.checkpointURI), .text(trial.reason), .date(trial.createdAt),
-                  .date(trial.startedAt), .date(trial.finishedAt)],
+                  .date(trial.startedAt), .date(trial.finishedAt), .text(trial.finalMetrics.map(MetricsJSON.encode))],
             purpose: "create trial \(trial.number) of study \(trial.family) in sweep \(trial.sweepID)")
         var created = trial
         created.id = db.lastInsertRowID
@@ -72,10 +75,11 @@ extension SQLiteStore {
     public func updateTrial(_ trial: TrialRecord) throws {
         try update("""
             UPDATE trials SET params_json = ?, seed = ?, status = ?, worker = ?, retries = ?, last_epoch = ?,
-                checkpoint_uri = ?, reason = ?, created_at = ?, started_at = ?, finished_at = ? WHERE id = ?
+                checkpoint_uri = ?, reason = ?, created_at = ?, started_at = ?, finished_at = ?, final_metrics = ? WHERE id = ?
             """, [.text(trial.paramsJSON), .seed(trial.seed), .text(trial.status.rawValue), .text(trial.worker),
                   .int(trial.retries), .int(trial.lastEpoch), .text(trial.checkpointURI), .text(trial.reason),
-                  .date(trial.createdAt), .date(trial.startedAt), .date(trial.finishedAt), .integer(trial.id)],
+                  .date(trial.createdAt), .date(trial.startedAt), .date(trial.finishedAt),
+                  .text(trial.finalMetrics.map(MetricsJSON.encode)), .integer(trial.id)],
             purpose: "update trial \(trial.id)", missing: "there is no trial \(trial.id)")
     }
 }

@@ -42,12 +42,14 @@ public struct TrialRecord: Sendable, Equatable, Codable {
     public var startedAt: Date?
     /// When the trial reached a terminal status.
     public var finishedAt: Date?
+    /// The metrics of the finished model (validation and `test_*`), from the worker's `done`.
+    public var finalMetrics: [String: Double]?
 
     /// Creates a trial record; `id` is assigned by the store on creation.
     public init(id: Int64 = 0, sweepID: Int64, family: String, number: Int, paramsJSON: String, seed: UInt64,
                 status: Status = .pending, worker: String? = nil, retries: Int = 0, lastEpoch: Int = 0,
                 checkpointURI: String? = nil, reason: String? = nil, createdAt: Date = Date(),
-                startedAt: Date? = nil, finishedAt: Date? = nil) {
+                startedAt: Date? = nil, finishedAt: Date? = nil, finalMetrics: [String: Double]? = nil) {
         self.id = id
         self.sweepID = sweepID
         self.family = family
@@ -63,5 +65,6 @@ public struct TrialRecord: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.finalMetrics = finalMetrics
     }
 }
