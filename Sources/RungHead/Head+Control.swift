@@ -1,0 +1,67 @@
+import Foundation
+import RungCore
+import RungStorage
+
+/// Control requests from CLI clients (`rung sweep submit`, `cancel`, `rung top`), as JSON
+/// objects in `control` frames; every request gets exactly one `control_reply`.
+extension Head {
+    func handleControl(_ json: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let op = object["op"] as? String else {
+            return Self.reply(["error": "a control request must be a JSON object with an \"op\""])
+        }
+        do {
+            switch op {
+            case "submit":
+                guard let yaml = object["config"] as? String else {
+                    return Self.reply(["error": "submit needs \"config\" (the sweep YAML text)"])
+                }
+                let path = object["path"] as? String ?? "submitted config"
+                let id = try submit(configYAML: yaml, configPath: path, dataOverride: object["data"] as? String)
+                return Self.reply(["ok": true, "sweep": id])
+            case "cancel":
+                guard let id = (object["sweep"] as? NSNumber)?.int64Value else {
+                    return Self.reply(["error": "cancel needs \"sweep\" (a sweep id)"])
+                }
+                guard try cancel(sweepID: id) else { return Self.reply(["error": "sweep \(id) is not running"]) }
+                return Self.reply(["ok": true, "sweep": id])
+            case "status":
+                return Self.reply(status())
+            case "drain":
+                guard let name = object["worker"] as? String else { return Self.reply(["error": "drain needs \"worker\""]) }
+                return drain(worker: name) ? Self.reply(["ok": true]) : Self.reply(["error": "no worker named \(name)"])
+            default:
+                return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, drain"])
+            }
+        } catch let error as RungError {
+            return Self.reply(["error": error.message, "kind": error.kind.rawValue])
+        } catch {
+            return Self.reply(["error": "\(error)"])
+        }
+    }
+
+    /// A snapshot of the head for `rung top` and `sweep submit --wait`.
+    public func status() -> [String: Any] {
+        let sweepsJSON: [[String: Any]] = runningSweeps.compactMap { id in
+            guard let s = sweeps[id] else { return nil }
+            return ["id": id, "name": s.config.name,
+                    "families": s.families.map { f in
+                        ["name": f.config.name, "started": f.started, "budget": f.budget, "running": f.running.count,
+                         "queued": f.restartQueue.count, "paused": f.paused.count] as [String: Any]
+                    }]
+        }
+        let workersJSON: [[String: Any]] = workers.names.map { name in
+            let w = workers[name]!
+            return ["name": name, "host": w.host, "slots": w.slots, "busy": w.running.count, "draining": w.draining,
+                    "last_heard_ms": Int(Date().timeIntervalSince(w.lastHeard) * 1000)]
+        }
+        return ["ok": true, "sweeps": sweepsJSON, "workers": workersJSON, "dropped_frames": droppedFrames]
+    }
+
+    static func reply(_ object: [String: Any]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+            return #"{"error":"internal: reply not encodable"}"#
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

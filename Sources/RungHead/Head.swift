@@ -1,0 +1,271 @@
+import CZeroMQ
+import Foundation
+import RungCore
+import RungData
+import RungStorage
+import RungWire
+
+/// The head: one event loop around `zmq_poll` that owns the ROUTER socket, every sweep's
+/// searchers and schedulers, the worker table and the store. No locks: everything here is
+/// touched only by the thread that calls `run`/`runOnce` (the thread that created it).
+///
+/// Every state change is written to the store (one transaction per loop pass) before the
+/// messages that acknowledge it are sent.
+public final class Head {
+    public let options: HeadOptions
+    let store: any Store
+    let blobs: any BlobStore
+    let registry: Registry
+    let artifactsDirectory: URL
+    let context: ZMQContext
+    let router: ZMQSocket
+    /// The endpoint actually bound (with the real port when listening on `:*`).
+    public let endpoint: String
+
+    var workers = WorkerTable()
+    var sweeps: [Int64: SweepRuntime] = [:]
+    /// Sweeps in submission order; slots are shared round-robin over them.
+    var sweepOrder: [Int64] = []
+    var nextSweep = 0
+    /// Every live trial by global id.
+    var live: [Int64: LiveTrial] = [:]
+    var outbox: [(identity: [UInt8], message: WireMessage)] = []
+    var pendingEpochs: [EpochRecord] = []
+    var lastHeartbeat = Date.distantPast
+    /// After a restart, trials that were running wait this long for their workers to re-attach them.
+    var holdRestartsUntil = Date.distantPast
+    /// Frames dropped because they could not be decoded, by reason.
+    public private(set) var droppedFrames: [String: Int] = [:]
+    /// Called with one line per notable event (joins, losses, trial ends, sweep ends).
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data(("rung head: " + $0 + "\n").utf8)) }
+    /// Called after each loop pass that changed a sweep (for progress displays).
+    public var onProgress: ((Head) -> Void)?
+
+    /// A trial that is running, queued to run again, or paused, as the loop tracks it.
+    struct LiveTrial {
+        var record: TrialRecord
+        let sweepID: Int64
+        let familyIndex: Int
+        let number: Int
+        /// The highest epoch already fed to the searcher and scheduler.
+        var fedEpoch = 0
+        /// Waiting for `done` after a pause decision.
+        var pausing = false
+    }
+
+    /// Opens the store's writer side and binds the ROUTER socket.
+    public init(options: HeadOptions, store: any Store) throws {
+        self.options = options
+        self.store = store
+        blobs = try openBlobStore(uri: options.artifacts)
+        guard let local = (blobs as? FileBlobStore)?.root else {
+            throw RungError.usage("artifacts \(options.artifacts): the head needs a local artifacts directory for now")
+        }
+        artifactsDirectory = local
+        try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+        registry = Registry(store: store, blobs: blobs)
+        context = try ZMQContext()
+        router = try ZMQSocket(context: context, type: .router)
+        try router.setMaxMessageSize(Int64(WireFormat.maxFrameBytes))
+        try router.setOption(ZMQ_ROUTER_MANDATORY, Int32(1))
+        try router.setOption(ZMQ_SNDHWM, Int32(100_000))
+        try router.setOption(ZMQ_RCVHWM, Int32(100_000))
+        try router.bind(options.listen)
+        endpoint = try router.lastEndpoint()
+        try recover()
+        holdRestartsUntil = Date().addingTimeInterval(Double(options.lostAfterMillis) / 1000 + 2)
+    }
+
+    deinit { router.close() }
+
+    // MARK: - The loop
+
+    /// Runs loop passes until `shouldStop` returns true (checked after every pass).
+    public func run(until shouldStop: (Head) -> Bool) throws {
+        while !shouldStop(self) { try runOnce(timeoutMillis: 100) }
+    }
+
+    /// One pass: wait up to `timeoutMillis` for messages, handle every waiting message,
+    /// check heartbeats, fill free slots, write the store, then send.
+    public func runOnce(timeoutMillis: Int) throws {
+        _ = try ZMQPoller([router]).poll(timeoutMilliseconds: timeoutMillis)
+        var changed = false
+        try store.transaction {
+            var handled = 0
+            while handled < 10_000, let frames = try router.receive(dontWait: true) {
+                handled += 1
+                try handle(frames)
+            }
+            changed = handled > 0
+            try checkHeartbeats(now: Date())
+            try fillSlots()
+            try finishDoneSweeps()
+            if !pendingEpochs.isEmpty {
+                try store.recordEpochs(pendingEpochs)
+                pendingEpochs.removeAll(keepingCapacity: true)
+            }
+        }
+        flush()
+        if changed { onProgress?(self) }
+    }
+
+    func send(_ message: WireMessage, to worker: String) {
+        guard let identity = workers[worker]?.identity else { return }
+        outbox.append((identity, message))
+    }
+
+    private func flush() {
+        for (identity, message) in outbox {
+            // A peer that vanished makes ROUTER_MANDATORY report false: the heartbeat check handles it.
+            _ = try? router.send([identity, WireFormat.encode(message)], dontWait: true)
+        }
+        outbox.removeAll(keepingCapacity: true)
+    }
+
+    private func handle(_ frames: [[UInt8]]) throws {
+        guard frames.count == 2 else {
+            drop("a message of \(frames.count) frames (expected 2)", from: frames.first)
+            return
+        }
+        let identity = frames[0]
+        let message: WireMessage
+        do {
+            message = try WireFormat.decode(frames[1])
+        } catch let error as WireError {
+            drop(error.description, from: identity)
+            return
+        }
+        if case .hello(let hello) = message {
+            try handleHello(hello, identity: identity)
+            return
+        }
+        if case .control(let json) = message {
+            outbox.append((identity, .controlReply(json: handleControl(json))))
+            return
+        }
+        guard let name = workers.name(forIdentity: identity) else {
+            // An unknown peer (e.g. a worker from before a head restart) must say hello first.
+            drop("\(message.kindName) from a peer that has not said hello", from: identity)
+            return
+        }
+        workers[name]?.lastHeard = Date()
+        switch message {
+        case .heartbeat: break
+        case .epochReport(let report): try handleReport(report, from: name)
+        case .done(let done): try handleDone(done, from: name)
+        case .failed(let failed): try handleFailed(failed, from: name)
+        case .drain: try workerLeft(name, reason: "drained")
+        default: drop("\(message.kindName) is not a worker-to-head message", from: identity)
+        }
+    }
+
+    func drop(_ reason: String, from identity: [UInt8]?) {
+        let key = reason.split(separator: ":").first.map(String.init) ?? reason
+        droppedFrames[key, default: 0] += 1
+        let who = identity.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+        log("dropped a frame from \(who.isEmpty ? "?" : who): \(reason)")
+    }
+
+    // MARK: - Workers
+
+    private func handleHello(_ hello: WorkerHello, identity: [UInt8]) throws {
+        let now = Date()
+        let name = hello.name.isEmpty ? String(decoding: identity, as: UTF8.self) : hello.name
+        let previous = workers.remove(name)
+        var entry = WorkerEntry(identity: identity, name: name, host: hello.host, slots: Int(hello.slots),
+                                families: Set(hello.families), lastHeard: now)
+        let stillRunning = Set(hello.running.map { Int64(bitPattern: $0) })
+        // Trials the head thought this worker had but it no longer runs: requeue.
+        for id in previous?.running ?? [] where !stillRunning.contains(id) {
+            try requeue(id, reason: "worker \(name) restarted")
+        }
+        // Trials the worker still runs: re-attach when the head expects them, else cancel.
+        for id in stillRunning {
+            if try reattach(id, to: name) {
+                entry.running.insert(id)
+            } else {
+                outbox.append((identity, .cancel(trialID: UInt64(bitPattern: id))))
+            }
+        }
+        workers[name] = entry
+        try store.saveWorker(WorkerRecord(name: name, host: hello.host, slots: Int(hello.slots), status: .active,
+                                          firstSeen: now, lastSeen: now))
+        outbox.append((identity, .welcome(Welcome(heartbeatMillis: options.heartbeatMillis,
+                                                  lostAfterMillis: options.lostAfterMillis,
+                                                  artifactsURI: artifactsDirectory.path))))
+        log("worker \(name) joined from \(hello.host) with \(hello.slots) slot\(hello.slots == 1 ? "" : "s")"
+            + (stillRunning.isEmpty ? "" : ", still running \(stillRunning.count) trial(s)"))
+    }
+
+    private func checkHeartbeats(now: Date) throws {
+        let lostAfter = Double(options.lostAfterMillis) / 1000
+        for name in workers.silent(since: lostAfter, now: now) {
+            try workerLost(name)
+        }
+        if now.timeIntervalSince(lastHeartbeat) * 1000 >= Double(options.heartbeatMillis) {
+            lastHeartbeat = now
+            for name in workers.names {
+                send(.heartbeat(Heartbeat(running: workers[name]!.running.sorted().map { UInt64(bitPattern: $0) })), to: name)
+                try store.saveWorker(WorkerRecord(name: name, host: workers[name]!.host, slots: workers[name]!.slots,
+                                                  status: workers[name]!.draining ? .draining : .active,
+                                                  firstSeen: now, lastSeen: workers[name]!.lastHeard))
+            }
+        }
+    }
+
+    private func workerLost(_ name: String) throws {
+        guard let entry = workers.remove(name) else { return }
+        log("worker \(name) lost (silent for \(options.lostAfterMillis) ms); requeueing \(entry.running.count) trial(s)")
+        for id in entry.running.sorted() { try requeue(id, reason: "worker \(name) was lost") }
+        try markWorker(entry, status: .lost)
+    }
+
+    func workerLeft(_ name: String, reason: String) throws {
+        guard let entry = workers.remove(name) else { return }
+        for id in entry.running.sorted() { try requeue(id, reason: "worker \(name) left") }
+        try markWorker(entry, status: .left)
+        log("worker \(name) left (\(reason))")
+    }
+
+    private func markWorker(_ entry: WorkerEntry, status: WorkerRecord.Status) throws {
+        let now = Date()
+        try store.saveWorker(WorkerRecord(name: entry.name, host: entry.host, slots: entry.slots, status: status,
+                                          firstSeen: now, lastSeen: entry.lastHeard))
+    }
+
+    /// Asks a worker to finish its trials and leave.
+    public func drain(worker name: String) -> Bool {
+        guard workers[name] != nil else { return false }
+        workers[name]?.draining = true
+        send(.drain, to: name)
+        return true
+    }
+
+    /// Asks every worker to finish and leave (used by `rung run` at the end).
+    public func drainAll() {
+        for name in workers.names { _ = drain(worker: name) }
+    }
+
+    /// How many workers are connected.
+    public var workerCount: Int { workers.byName.count }
+}
+
+extension WireMessage {
+    /// The message's type name, for log lines.
+    var kindName: String {
+        switch self {
+        case .hello: return "hello"
+        case .welcome: return "welcome"
+        case .heartbeat: return "heartbeat"
+        case .assign: return "assign"
+        case .epochReport: return "epoch_report"
+        case .decision: return "decision"
+        case .done: return "done"
+        case .failed: return "failed"
+        case .cancel: return "cancel"
+        case .drain: return "drain"
+        case .control: return "control"
+        case .controlReply: return "control_reply"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The head library: see Head.swift.
-public enum RungHeadModule {}
