@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungTraining
+import Dispatch
 
 /// The root command: every subcommand lives in Commands/, one file each.
 struct Rung: ParsableCommand {
@@ -14,6 +15,8 @@ struct Rung: ParsableCommand {
         """,
         version: RungVersion.string,
         subcommands: [
+            RunCommand.self,
+            HeadCommand.self,
             DataCommand.self,
             TrainCommand.self,
             PredictCommand.self,

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import RungCore
+import RungHead
+import RungStorage
+
+/// `rung head`: the long-running head of a cluster.
+struct HeadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "head",
+        abstract: "Run the head: schedule submitted sweeps on the workers that connect to it.",
+        discussion: """
+        Workers connect with `rung worker --head ENDPOINT`; sweeps arrive with
+        `rung sweep submit CONFIG --head ENDPOINT`. On start the head resumes every unfinished
+        sweep in its store; workers that come back re-attach the trials they are running.
+        Stop it with Ctrl-C (or SIGTERM): the store keeps everything, a restart carries on.
+        """
+    )
+
+    @Option(help: "The ZeroMQ endpoint to listen on (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
+    var listen: String?
+
+    @Option(help: "The store: sqlite:PATH or postgresql://… (default: $RUNG_DB or sqlite:.rung/rung.db).")
+    var db: String?
+
+    @Option(help: "Where prepared data, trial models and the registry live (default: $RUNG_ARTIFACTS or .rung/artifacts).")
+    var artifacts: String?
+
+    @Option(help: "Heartbeat interval in milliseconds.")
+    var heartbeatMs: UInt32 = 1000
+
+    @Option(help: "A worker silent this many milliseconds is lost; its trials run again elsewhere.")
+    var lostAfterMs: UInt32 = 5000
+
+    @Option(help: "How many times a trial is retried after a lost worker or a failure.")
+    var retries: Int = 2
+
+    @Option(help: "A directory of CURVE keys (not supported yet).")
+    var keys: String?
+
+    @Flag(help: "Listen on a non-loopback address without CURVE keys (anyone who can reach the port can join).")
+    var insecure = false
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        let endpoint = listen ?? env["RUNG_HEAD"] ?? "tcp://127.0.0.1:7770"
+        if keys != nil { throw RungError.usage("--keys: CURVE authentication is not built yet; run on loopback or a private network with --insecure") }
+        if !Self.isLoopback(endpoint) && !insecure {
+            throw RungError.usage("refusing to listen on \(endpoint) without CURVE keys: anyone who reaches it could join; pass --insecure on a trusted network")
+        }
+        let store = try openStore(url: db ?? env["RUNG_DB"] ?? StoreURL.defaultURL)
+        try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
+        let head = try Head(options: HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
+                                                 retryLimit: retries,
+                                                 artifacts: artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"),
+                            store: store)
+        head.log = { Output.note("\(Self.timestamp()) \($0)") }
+        head.log("listening on \(head.endpoint), store \(store.location)")
+        let stop = StopSignal()
+        try head.run { _ in stop.received > 0 }
+        head.log("stopping; unfinished sweeps resume when the head starts again")
+    }
+
+    static func isLoopback(_ endpoint: String) -> Bool {
+        guard endpoint.hasPrefix("tcp://") else { return true }  // inproc/ipc stay on this host
+        let host = endpoint.dropFirst(6).split(separator: ":").dropLast().joined(separator: ":")
+        return host.hasPrefix("127.") || host == "localhost" || host == "[::1]" || host == "::1"
+    }
+
+    static func timestamp() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss"
+        return f.string(from: Date())
+    }
+}

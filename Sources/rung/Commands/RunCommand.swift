@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import RungCore
+import RungHead
+import RungStorage
+
+/// `rung run`: a whole sweep on this machine — an embedded head and N local worker processes.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a sweep to completion on this machine: an embedded head plus N local worker processes.",
+        discussion: """
+        The head and the workers talk over real ZeroMQ on loopback, exactly as in a cluster.
+        Everything is kept in the store (default sqlite:.rung/rung.db): afterwards,
+        `rung leaderboard` and `rung registry ls` show the results. The best model of every
+        family is registered under <artifacts>/registry/<family>/v<N>/.
+
+        Example:
+          rung run Config/health-predict.yaml --workers 2
+        """
+    )
+
+    @Argument(help: "The sweep config (YAML).")
+    var config: String
+
+    @Option(help: "How many local worker processes (one trial at a time each). Default: the number of cores.")
+    var workers: Int?
+
+    @Option(help: "The store (default: $RUNG_DB or sqlite:.rung/rung.db).")
+    var db: String?
+
+    @Option(help: "Artifacts location (default: $RUNG_ARTIFACTS or .rung/artifacts).")
+    var artifacts: String?
+
+    @Option(help: "Prepared splits to use instead of the config's data (a `rung data prepare` output directory).")
+    var data: String?
+
+    @Flag(help: "Print one JSON document (the sweep's results) instead of progress and tables.")
+    var json = false
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers).") }
+    }
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        let yaml: String
+        do {
+            yaml = try String(contentsOfFile: config, encoding: .utf8)
+        } catch {
+            throw RungError.badInput("cannot read the sweep config \(config): \(error.localizedDescription)")
+        }
+        let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
+        let store = try openStore(url: db ?? env["RUNG_DB"] ?? StoreURL.defaultURL)
+        let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"
+        let head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
+        let progress = SweepProgress(json: json)
+        head.log = { line in progress.log(line) }
+        if !json { Output.line("preparing the sweep \(config) …") }
+        let sweepID = try head.submit(configYAML: yaml, configPath: config, dataOverride: data)
+        let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, quiet: json)
+        defer { pool.terminate() }
+        let stop = StopSignal()
+        let started = Date()
+        head.onProgress = { h in progress.update(head: h, sweepID: sweepID, store: store, started: started) }
+        try head.run { h in
+            if stop.received > 0 { return true }
+            if pool.allExited && h.isRunning(sweepID: sweepID) {
+                return true
+            }
+            return !h.isRunning(sweepID: sweepID)
+        }
+        progress.finishLine()
+        if stop.received > 0 {
+            Output.note("rung: interrupted; the sweep is kept in \(store.location) and resumes with `rung head`")
+            throw ExitCode(130)
+        }
+        if pool.allExited && head.isRunning(sweepID: sweepID) {
+            throw RungError.internalFailure("every local worker exited before the sweep finished (see their messages above)")
+        }
+        // Let the workers leave cleanly.
+        head.drainAll()
+        let deadline = Date().addingTimeInterval(10)
+        try head.run { _ in pool.allExited || Date() > deadline }
+        try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started)).print(json: json)
+    }
+}
+
+/// N `rung worker` processes on this machine, connected to the embedded head.
+final class LocalWorkerPool {
+    private var processes: [Process] = []
+
+    init(count: Int, head endpoint: String, quiet: Bool) throws {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        for i in 0..<count {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: executable)
+            p.arguments = ["worker", "--head", endpoint, "--slots", "1", "--name", "local-\(getpid())-\(i + 1)"]
+            if quiet { p.standardError = FileHandle.nullDevice }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            do { try p.run() } catch {
+                throw RungError.internalFailure("cannot start a local worker (\(executable) worker): \(error.localizedDescription)")
+            }
+            processes.append(p)
+        }
+    }
+
+    var allExited: Bool { processes.allSatisfy { !$0.isRunning } }
+
+    /// Stops any worker still running (SIGTERM, then SIGKILL after 5 s).
+    func terminate() {
+        for p in processes where p.isRunning { p.terminate() }
+        let deadline = Date().addingTimeInterval(5)
+        while !allExited && Date() < deadline { usleep(50_000) }
+        for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+    }
+}
