@@ -25,7 +25,16 @@ struct ByteInterner: Sendable {
         let s = starts[Int(code)], e = starts[Int(code) + 1]
         guard e - s == p.count else { return false }
         if p.count == 0 { return true }
-        return arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + s, p.baseAddress!, p.count) == 0 }
+        return arena.withUnsafeBufferPointer { a in
+            let q = a.baseAddress! + s
+            if p.count > 16 { return memcmp(q, p.baseAddress!, p.count) == 0 }
+            var i = 0
+            while i < p.count {
+                if q[i] != p[i] { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     /// The code of `p`, adding it as a new level if it was not seen before.

@@ -1,56 +1,78 @@
-/// Writes rows of a `CleanTable` as CSV bytes: a header of column names, then each row;
-/// texts are quoted when they hold a comma, quote or line break; numbers use the short
+/// Writes a `CleanTable` as CSV bytes: a header of column names, then each row; texts
+/// are quoted when they hold a comma, quote or line break; numbers use the short
 /// round-trip form of `NumberFormatting`; a missing value is an empty field.
 enum CleanTableWriter {
     /// The CSV text of every row of `table`.
     static func csv(_ table: CleanTable) -> [UInt8] {
-        let rows = 0..<table.rowCount
-        var out: [UInt8] = []
-        out.reserveCapacity(rows.count * max(table.columns.count, 1) * 6 + 1024)
+        var header: [UInt8] = []
         for (k, c) in table.columns.enumerated() {
-            if k > 0 { out.append(UInt8(ascii: ",")) }
-            appendEscaped(Array(c.name.utf8), to: &out)
+            if k > 0 { header.append(UInt8(ascii: ",")) }
+            appendEscaped(Array(c.name.utf8), to: &header)
         }
-        out.append(UInt8(ascii: "\n"))
-        // Pre-escape every level once.
-        let escaped: [[[UInt8]]?] = table.columns.map { c in
-            guard case .text(_, let levels) = c.values else { return nil }
-            return levels.map { level in
-                var b: [UInt8] = []
-                appendEscaped(Array(level.utf8), to: &b)
-                return b
-            }
-        }
-        // Flat copies of the columns so the row loop does no reference counting.
-        let count = table.rowCount
-        let numbers = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count * table.columns.count, 1))
-        let codes = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(count * table.columns.count, 1))
-        defer { numbers.deallocate(); codes.deallocate() }
-        var isNumeric: [Bool] = []
+        header.append(UInt8(ascii: "\n"))
+
+        // Every text level, escaped once, in one arena; numbers and codes in flat arrays.
+        let rows = table.rowCount
+        let width = table.columns.count
+        var arena: [UInt8] = []
+        var levelStart: [Int] = []      // per (column base + code): start in arena; one extra end entry per column
+        var columnBase = [Int](repeating: 0, count: width)
+        var isNumeric = [Bool](repeating: false, count: width)
+        var numbers = [Double](repeating: 0, count: rows * width)
+        var codes = [Int32](repeating: -1, count: rows * width)
+        var bound = header.count
         for (k, c) in table.columns.enumerated() {
             switch c.values {
             case .numeric(let v):
-                isNumeric.append(true)
-                for r in 0..<count { numbers[k * count + r] = v[r] }
-            case .text(let cs, _):
-                isNumeric.append(false)
-                for r in 0..<count { codes[k * count + r] = cs[r] }
+                isNumeric[k] = true
+                for r in 0..<rows { numbers[r * width + k] = v[r] }
+                bound += rows * 26
+            case .text(let cs, let levels):
+                columnBase[k] = levelStart.count
+                var longest = 0
+                for level in levels {
+                    levelStart.append(arena.count)
+                    appendEscaped(Array(level.utf8), to: &arena)
+                    longest = max(longest, arena.count - levelStart.last!)
+                }
+                levelStart.append(arena.count)
+                for r in 0..<rows { codes[r * width + k] = cs[r] }
+                bound += rows * (longest + 1)
             }
         }
-        let width = table.columns.count
-        for r in rows {
-            for k in 0..<width {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                if isNumeric[k] {
-                    NumberFormatting.append(numbers[k * count + r], to: &out)
-                } else {
-                    let code = codes[k * count + r]
-                    if code >= 0 { out.append(contentsOf: escaped[k]![Int(code)]) }
+        bound += rows + width
+
+        return [UInt8](unsafeUninitializedCapacity: bound) { out, count in
+            var n = 0
+            for b in header { out[n] = b; n += 1 }
+            var digits = [UInt8]()
+            digits.reserveCapacity(32)
+            arena.withUnsafeBufferPointer { arena in
+                levelStart.withUnsafeBufferPointer { starts in
+                    for r in 0..<rows {
+                        let row = r * width
+                        for k in 0..<width {
+                            if k > 0 { out[n] = UInt8(ascii: ","); n += 1 }
+                            if isNumeric[k] {
+                                digits.removeAll(keepingCapacity: true)
+                                NumberFormatting.append(numbers[row + k], to: &digits)
+                                for b in digits { out[n] = b; n += 1 }
+                            } else {
+                                let code = codes[row + k]
+                                if code >= 0 {
+                                    let i = columnBase[k] + Int(code)
+                                    var p = starts[i]
+                                    let e = starts[i + 1]
+                                    while p < e { out[n] = arena[p]; n += 1; p += 1 }
+                                }
+                            }
+                        }
+                        out[n] = UInt8(ascii: "\n"); n += 1
+                    }
                 }
             }
-            out.append(UInt8(ascii: "\n"))
+            count = n
         }
-        return out
     }
 
     /// Appends `text` to `out`, quoted if it needs to be (or is empty, so it is not read as missing).

@@ -2,13 +2,13 @@ import Foundation
 import RungCore
 
 /// A CSV file as read, before any recipe is applied: the header and, per column, one
-/// level code per row (`ByteInterner` levels), stored row-major.
+/// level code per row (`ByteInterner` levels), stored column by column.
 struct RawTable: Sendable {
     var sourceName: String
     var header: [String]
     var rowCount: Int
-    /// `rowCount × header.count` level codes, row-major.
-    var codes: [Int32]
+    /// Per column, one level code per row.
+    var codes: [[Int32]]
     /// The distinct values of each column.
     var levels: [ByteInterner]
     /// The 1-based line each row starts on.
@@ -40,8 +40,7 @@ struct RawTable: Sendable {
         let skipBadRecords: Bool
         var header: [String]?
         var headerFields: [String] = []
-        var codes: [Int32] = []
-        var levels: [ByteInterner] = []
+        var columnData: [RawColumn] = []
         var lines: [Int32] = []
         var skipped: [Int] = []
         var columns = 0
@@ -59,7 +58,7 @@ struct RawTable: Sendable {
                 headerFields.append(String(decoding: bytes, as: UTF8.self))
                 return
             }
-            if index < columns { codes.append(levels[index].intern(bytes)) }
+            if index < columns { columnData[index].add(bytes) }
         }
 
         mutating func endRecord(fieldCount: Int, line: Int) throws {
@@ -75,10 +74,10 @@ struct RawTable: Sendable {
                 }
                 header = headerFields
                 columns = headerFields.count
-                levels = Array(repeating: ByteInterner(), count: columns)
+                columnData = Array(repeating: RawColumn(), count: columns)
                 if sizeHint > 0 {
                     let rows = sizeHint / max(columns * 4, 1)
-                    codes.reserveCapacity(rows * columns)
+                    for k in 0..<columns { columnData[k].codes.reserveCapacity(rows) }
                     lines.reserveCapacity(rows)
                 }
                 return
@@ -88,7 +87,7 @@ struct RawTable: Sendable {
                 return
             }
             if skipBadRecords {
-                codes.removeLast(min(fieldCount, columns))
+                for k in 0..<min(fieldCount, columns) { columnData[k].codes.removeLast() }
                 skipped.append(line)
                 return
             }
@@ -97,8 +96,16 @@ struct RawTable: Sendable {
         }
 
         func table() -> RawTable {
-            RawTable(sourceName: sourceName, header: header ?? [], rowCount: lines.count, codes: codes,
-                     levels: levels, lines: lines, skippedLines: skipped)
+            RawTable(sourceName: sourceName, header: header ?? [], rowCount: lines.count, codes: columnData.map(\.codes),
+                     levels: columnData.map(\.levels), lines: lines, skippedLines: skipped)
         }
+    }
+
+    /// One column while it is read: its distinct values and the code of every row.
+    struct RawColumn {
+        var levels = ByteInterner()
+        var codes: [Int32] = []
+
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) { codes.append(levels.intern(bytes)) }
     }
 }

@@ -105,8 +105,8 @@ struct TableCleaner {
                     let text = levels.string(e)
                     if texts.contains(text) { drops[k] = true } else if let v = NumberText.parse(text), numbers.contains(v) { drops[k] = true }
                 }
-                raw.codes.withUnsafeBufferPointer { codes in
-                    for r in 0..<nrow where keep[r] && drops[Int(codes[r * ncol + c])] { keep[r] = false }
+                raw.codes[c].withUnsafeBufferPointer { codes in
+                    for r in 0..<nrow where keep[r] && drops[Int(codes[r])] { keep[r] = false }
                 }
             }
         }
@@ -156,15 +156,16 @@ struct TableCleaner {
         var skipped = raw.skippedLines
         let checked = (0..<ncol).filter { c in levelValues[c].map { $0.contains { $0 == nil } } ?? false }
         if !checked.isEmpty {
-            try raw.codes.withUnsafeBufferPointer { codes in
+            let bad: [[Bool]] = checked.map { c in levelValues[c]!.map { $0 == nil } }
+            do {
                 for r in 0..<nrow where keep[r] {
-                    for c in checked where levelValues[c]![Int(codes[r * ncol + c])] == nil {
+                    for (j, c) in checked.enumerated() where bad[j][Int(raw.codes[c][r])] {
                         if skipBadRows {
                             keep[r] = false
                             skipped.append(Int(raw.lines[r]))
                             break
                         }
-                        let what = problems[c]!(codes[r * ncol + c])
+                        let what = problems[c]!(raw.codes[c][r])
                         throw RungError.badInput("\(name) line \(raw.lines[r]), column `\(raw.header[c])`: \(what).")
                     }
                 }
@@ -178,14 +179,15 @@ struct TableCleaner {
         // 6. Build the columns.
         var features: [CleanColumn] = []
         var target: CleanColumn?
-        raw.codes.withUnsafeBufferPointer { codes in
+        do {
             for c in 0..<ncol {
                 guard let plan = plans[c] else { continue }
                 let eff = effective[c]
+                let codes = raw.codes[c]
                 let colName = raw.header[c]
                 if let values = levelValues[c] {
                     let table = values.map { $0 ?? .nan }
-                    let column = rows.map { table[Int(codes[$0 * ncol + c])] }
+                    let column = rows.map { table[Int(codes[$0])] }
                     if case .target(let t) = plan {
                         target = CleanColumn(name: t.name, role: .target, values: .numeric(column))
                     } else {
@@ -198,7 +200,7 @@ struct TableCleaner {
                 var levelTexts: [String] = []
                 var out = [Int32](repeating: -1, count: rows.count)
                 for (i, r) in rows.enumerated() {
-                    let e = eff[Int(codes[r * ncol + c])]
+                    let e = eff[Int(codes[r])]
                     if e < 0 { continue }
                     var m = remap[Int(e)]
                     if m == -2 {
