@@ -10,15 +10,32 @@ public struct DatasetPreparer {
     /// Prepares `source` with `recipe` into the directory `out` and returns the manifest.
     /// An existing `out` is replaced only if it is empty or itself a prepared directory.
     public static func prepare(source: URL, recipe: DatasetRecipe, out: URL) throws -> DataManifest {
+        var timings: [(phase: String, seconds: Double)] = []
+        return try prepare(source: source, recipe: recipe, out: out, timings: &timings)
+    }
+
+    /// `prepare(source:recipe:out:)`, also reporting the wall time of each phase
+    /// (`read`, `parse`, `clean`, `fit`, `write`) in order.
+    public static func prepare(source: URL, recipe: DatasetRecipe, out: URL,
+                               timings: inout [(phase: String, seconds: Double)]) throws -> DataManifest {
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap(_ phase: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            timings.append((phase, Double(now - clock) / 1e9))
+            clock = now
+        }
         let bytes = try FileIO.read(source)
+        lap("read")
         let sourceName = source.lastPathComponent
         // Hash the source on a second core while the first parses it.
         let hashBox = HashBox()
         let hashThread = Thread { [bytes] in hashBox.set(ContentHash.sha256(bytes)) }
         hashThread.start()
         let raw = try RawTable.parse(bytes, sourceName: sourceName, delimiter: recipe.delimiter)
+        lap("parse")
         try recipe.validateColumns(header: raw.header, csvName: sourceName)
         let table = try TableCleaner(spec: recipe.cleaning, kinds: .infer).clean(raw)
+        lap("clean")
 
         let n = table.rowCount
         let sizes = recipe.split.sizes(rows: n)
@@ -31,6 +48,7 @@ public struct DatasetPreparer {
         }
         let trainTable = table.slice(0 ..< sizes.train)
         let preprocessor = try Preprocessor.fit(trainTable, recipe: recipe.name, cleaning: recipe.cleaning)
+        lap("fit")
         guard let target = recipe.cleaning.target?.name else {
             throw RungError.badInput("\(recipe.fileName): the recipe needs a `target`.")
         }
@@ -75,6 +93,7 @@ public struct DatasetPreparer {
             dataVersion: ContentHash.dataVersion(files: hashes), rungVersion: RungVersion.string)
         try FileIO.write(Array(try manifest.jsonData()), to: staging.url.appendingPathComponent(PreparedData.manifestFileName))
         try staging.commit()
+        lap("write")
         return manifest
     }
 }

@@ -40,7 +40,7 @@ struct RawTable: Sendable {
         let skipBadRecords: Bool
         var header: [String]?
         var headerFields: [String] = []
-        var columnData: [RawColumn] = []
+        var store: ColumnStore?
         var lines: [Int32] = []
         var skipped: [Int] = []
         var columns = 0
@@ -58,7 +58,7 @@ struct RawTable: Sendable {
                 headerFields.append(String(decoding: bytes, as: UTF8.self))
                 return
             }
-            if index < columns { columnData[index].add(bytes) }
+            if index < columns { store.unsafelyUnwrapped.columns[index].add(bytes) }
         }
 
         mutating func endRecord(fieldCount: Int, line: Int) throws {
@@ -74,12 +74,9 @@ struct RawTable: Sendable {
                 }
                 header = headerFields
                 columns = headerFields.count
-                columnData = Array(repeating: RawColumn(), count: columns)
-                if sizeHint > 0 {
-                    let rows = sizeHint / max(columns * 4, 1)
-                    for k in 0..<columns { columnData[k].codes.reserveCapacity(rows) }
-                    lines.reserveCapacity(rows)
-                }
+                let rows = sizeHint / max(columns * 4, 1)
+                store = ColumnStore(columns: columns, capacity: max(rows, 16))
+                lines.reserveCapacity(rows)
                 return
             }
             if fieldCount == columns {
@@ -87,7 +84,7 @@ struct RawTable: Sendable {
                 return
             }
             if skipBadRecords {
-                for k in 0..<min(fieldCount, columns) { columnData[k].codes.removeLast() }
+                for k in 0..<min(fieldCount, columns) { store.unsafelyUnwrapped.columns[k].count -= 1 }
                 skipped.append(line)
                 return
             }
@@ -96,16 +93,53 @@ struct RawTable: Sendable {
         }
 
         func table() -> RawTable {
-            RawTable(sourceName: sourceName, header: header ?? [], rowCount: lines.count, codes: columnData.map(\.codes),
-                     levels: columnData.map(\.levels), lines: lines, skippedLines: skipped)
+            RawTable(sourceName: sourceName, header: header ?? [], rowCount: lines.count, codes: store?.columns.map(\.codesArray) ?? [],
+                     levels: store?.columns.map(\.levels) ?? [], lines: lines, skippedLines: skipped)
         }
     }
 
-    /// One column while it is read: its distinct values and the code of every row.
+    /// One column while it is read: its distinct values and the code of every row, in a
+    /// manually grown buffer (owned by `ColumnStore`) so appending does no uniqueness checks.
     struct RawColumn {
         var levels = ByteInterner()
-        var codes: [Int32] = []
+        var codes: UnsafeMutablePointer<Int32>
+        var count = 0
+        var capacity: Int
 
-        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) { codes.append(levels.intern(bytes)) }
+        init(capacity: Int) {
+            self.capacity = capacity
+            codes = .allocate(capacity: capacity)
+        }
+
+        @inline(__always)
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
+                bigger.update(from: codes, count: count)
+                codes.deallocate()
+                codes = bigger
+                capacity *= 2
+            }
+            codes[count] = levels.intern(bytes)
+            count += 1
+        }
+
+        var codesArray: [Int32] { Array(UnsafeBufferPointer(start: codes, count: count)) }
+    }
+
+    /// Owns the columns' buffers while a file is read; frees them when released.
+    final class ColumnStore {
+        let columns: UnsafeMutableBufferPointer<RawColumn>
+
+        init(columns n: Int, capacity: Int) {
+            columns = .allocate(capacity: n)
+            for k in 0..<n { columns.initializeElement(at: k, to: RawColumn(capacity: capacity)) }
+        }
+
+        deinit {
+            for k in 0..<columns.count { columns[k].codes.deallocate() }
+            _ = columns.deinitialize()
+            columns.deallocate()
+        }
     }
 }

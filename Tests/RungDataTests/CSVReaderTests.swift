@@ -92,11 +92,13 @@ final class CSVReaderTests: XCTestCase {
     func testInterningGivesOneCodePerDistinctValue() throws {
         var interner = ByteInterner()
         var codes: [Int32] = []
-        let words = (0..<5000).map { "w\($0 % 1234)" }
+        // Short (packed) and long values, and values that differ only by a trailing NUL.
+        let words = (0..<5000).map { i in i % 3 == 0 ? "a long value number \(i % 1234)" : "w\(i % 1234)" + (i % 7 == 0 ? "\u{0}" : "") }
         for w in words { codes.append(interner.intern(w)) }
-        XCTAssertEqual(interner.count, 1234)
+        XCTAssertEqual(interner.count, Set(words).count)
         for (w, c) in zip(words, codes) { XCTAssertEqual(interner.string(c), w) }
-        XCTAssertEqual(interner.code(of: "w17"), codes[17])
+        XCTAssertEqual(interner.code(of: words[17]), codes[17])
+        XCTAssertEqual(interner.code(of: words[3]), codes[3])
         XCTAssertNil(interner.code(of: "nope"))
     }
 

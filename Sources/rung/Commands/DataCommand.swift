@@ -44,7 +44,8 @@ struct DataCommand: ParsableCommand {
             }
             let outURL = try Self.outputDirectory(out)
             let sourceURL = try DatasetResolver.resolve(sourceText, environment: ProcessInfo.processInfo.environment)
-            let manifest = try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL)
+            var timings: [(phase: String, seconds: Double)] = []
+            let manifest = try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL, timings: &timings)
             if json {
                 print(String(decoding: try manifest.jsonData(), as: UTF8.self))
                 return
@@ -68,7 +69,8 @@ struct DataCommand: ParsableCommand {
             print("")
             print("encoded features: \(manifest.encodedFeatureCount)")
             print("data version:     \(manifest.dataVersion)")
-            print(String(format: "elapsed:          %.2f s", elapsed))
+            print(String(format: "elapsed:          %.2f s", elapsed) + " ("
+                  + timings.map { "\($0.phase) " + String(format: "%.3f s", $0.seconds) }.joined(separator: ", ") + ")")
         }
 
         /// The local directory named by `--out`.
