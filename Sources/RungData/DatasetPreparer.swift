@@ -53,14 +53,15 @@ public struct DatasetPreparer {
             throw RungError.badInput("\(recipe.fileName): the recipe needs a `target`.")
         }
 
-        var pieces: [(split: String, file: String, table: CleanTable)] = [
-            ("train", SplitName.train.fileName, trainTable),
-            ("validation", SplitName.validation.fileName, table.slice(sizes.train ..< sizes.train + sizes.validation)),
-            ("test", SplitName.test.fileName, table.slice(sizes.train + sizes.validation ..< n - sizes.future)),
+        var pieces: [(split: String, file: String, rows: Range<Int>)] = [
+            ("train", SplitName.train.fileName, 0 ..< sizes.train),
+            ("validation", SplitName.validation.fileName, sizes.train ..< sizes.train + sizes.validation),
+            ("test", SplitName.test.fileName, sizes.train + sizes.validation ..< n - sizes.future),
         ]
         for (k, range) in futureRanges.enumerated() {
-            pieces.append(("future", PreparedData.futureFileName(k + 1), table.slice(range)))
+            pieces.append(("future", PreparedData.futureFileName(k + 1), range))
         }
+        let labels = table.labels ?? []
 
         let staging = try AtomicDirectory(final: out)
         defer { staging.discard() }
@@ -70,13 +71,12 @@ public struct DatasetPreparer {
             try FileManager.default.createDirectory(at: staging.url.appendingPathComponent("future"), withIntermediateDirectories: true)
         }
         for piece in pieces {
-            let csv = CleanTableWriter.csv(piece.table)
+            let csv = CleanTableWriter.csv(table, rows: piece.rows)
             try FileIO.write(csv, to: staging.url.appendingPathComponent(piece.file))
             files.append(.init(name: piece.file, sha256: ContentHash.sha256(csv), bytes: csv.count))
-            let labels = piece.table.labels ?? []
-            let positives = labels.reduce(0.0) { $0 + Double($1) }
-            splits.append(.init(split: piece.split, file: piece.file, rows: piece.table.rowCount,
-                                positiveRate: labels.isEmpty ? 0 : positives / Double(labels.count)))
+            let positives = labels.isEmpty ? 0 : labels[piece.rows].reduce(0.0) { $0 + Double($1) }
+            splits.append(.init(split: piece.split, file: piece.file, rows: piece.rows.count,
+                                positiveRate: labels.isEmpty ? 0 : positives / Double(piece.rows.count)))
         }
         let preprocessorBytes = Array(try preprocessor.jsonData())
         try FileIO.write(preprocessorBytes, to: staging.url.appendingPathComponent(PreparedData.preprocessorFileName))

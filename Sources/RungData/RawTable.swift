@@ -26,7 +26,6 @@ struct RawTable: Sendable {
     static func parse(_ bytes: [UInt8], sourceName: String, delimiter: UInt8 = UInt8(ascii: ","),
                       skipBadRecords: Bool = false) throws -> RawTable {
         var builder = Builder(sourceName: sourceName, skipBadRecords: skipBadRecords)
-        // A rough size hint: one row per 190 bytes is typical of wide tables.
         builder.reserve(bytes: bytes.count)
         let reader = CSVReader(sourceName: sourceName, delimiter: delimiter)
         try bytes.withUnsafeBufferPointer { try reader.read($0, into: &builder) }
@@ -74,7 +73,9 @@ struct RawTable: Sendable {
                 }
                 header = headerFields
                 columns = headerFields.count
-                let rows = sizeHint / max(columns * 4, 1)
+                // Every record takes at least `columns` bytes, so this capacity never has to
+                // grow; pages that are never written cost nothing.
+                let rows = sizeHint / max(columns, 1) + 1
                 store = ColumnStore(columns: columns, capacity: max(rows, 16))
                 lines.reserveCapacity(rows)
                 return

@@ -79,11 +79,9 @@ struct TableCleaner {
         for c in 0..<ncol {
             let fillCode: Int32 = fills[raw.header[c]].map { raw.levels[c].intern($0) } ?? -1
             let levels = raw.levels[c]
-            var map = [Int32](repeating: -1, count: levels.count)
-            for k in 0..<levels.count {
-                let text = levels.string(Int32(k))
-                let missing = text.isEmpty || markers.contains(text)
-                map[k] = missing ? fillCode : Int32(k)
+            var map = (0..<Int32(levels.count)).map { $0 }
+            for marker in markers.union([""]) {
+                if let k = levels.code(of: marker) { map[Int(k)] = fillCode }
             }
             effective.append(map)
         }
