@@ -49,12 +49,19 @@ struct ByteInterner: Sendable {
         return arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + s, p.baseAddress!, p.count) == 0 }
     }
 
-    /// The code of `p`, adding it as a new level if it was not seen before.
-    mutating func intern(_ p: UnsafeBufferPointer<UInt8>) -> Int32 {
+    /// The code of `p`, adding it as a new level if it was not seen before. With
+    /// `readable8`, eight bytes may be read from `p`'s start even when `p` is shorter.
+    mutating func intern(_ p: UnsafeBufferPointer<UInt8>, readable8: Bool = false) -> Int32 {
         let n = p.count
         let h: UInt64
         if n <= 8 {
-            let k = Self.pack(p)
+            let k: UInt64
+            if readable8, let base = p.baseAddress {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+                k = n == 8 ? word : word & ((1 &<< UInt64(8 &* n)) &- 1)
+            } else {
+                k = Self.pack(p)
+            }
             if lastCode >= 0 && packed[Int(lastCode)] == k && length(lastCode) == n { return lastCode }
             h = Self.mix(k, n)
             let mask = table.count - 1

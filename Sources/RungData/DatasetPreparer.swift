@@ -10,19 +10,22 @@ public struct DatasetPreparer {
     /// Prepares `source` with `recipe` into the directory `out` and returns the manifest.
     /// An existing `out` is replaced only if it is empty or itself a prepared directory.
     public static func prepare(source: URL, recipe: DatasetRecipe, out: URL) throws -> DataManifest {
-        var timings: [(phase: String, seconds: Double)] = []
+        var timings: [PhaseTiming] = []
         return try prepare(source: source, recipe: recipe, out: out, timings: &timings)
     }
 
-    /// `prepare(source:recipe:out:)`, also reporting the wall time of each phase
+    /// `prepare(source:recipe:out:)`, also reporting the time of each phase
     /// (`read`, `parse`, `clean`, `fit`, `write`) in order.
     public static func prepare(source: URL, recipe: DatasetRecipe, out: URL,
-                               timings: inout [(phase: String, seconds: Double)]) throws -> DataManifest {
+                               timings: inout [PhaseTiming]) throws -> DataManifest {
         var clock = DispatchTime.now().uptimeNanoseconds
+        var cpu = PhaseTiming.threadCPUSeconds()
         func lap(_ phase: String) {
             let now = DispatchTime.now().uptimeNanoseconds
-            timings.append((phase, Double(now - clock) / 1e9))
+            let nowCPU = PhaseTiming.threadCPUSeconds()
+            timings.append(PhaseTiming(phase: phase, wallSeconds: Double(now - clock) / 1e9, cpuSeconds: nowCPU - cpu))
             clock = now
+            cpu = nowCPU
         }
         let bytes = try FileIO.read(source)
         lap("read")

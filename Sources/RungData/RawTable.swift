@@ -28,7 +28,13 @@ struct RawTable: Sendable {
         var builder = Builder(sourceName: sourceName, skipBadRecords: skipBadRecords)
         builder.reserve(bytes: bytes.count)
         let reader = CSVReader(sourceName: sourceName, delimiter: delimiter)
-        try bytes.withUnsafeBufferPointer { try reader.read($0, into: &builder) }
+        try bytes.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress {
+                builder.wideStart = UnsafeRawPointer(base)
+                builder.wideEnd = UnsafeRawPointer(base + max(buffer.count - 8, 0))
+            }
+            try reader.read(buffer, into: &builder)
+        }
         guard builder.header != nil else { throw RungError.badInput("\(sourceName) is empty: it has no header line.") }
         return builder.table()
     }
@@ -40,6 +46,9 @@ struct RawTable: Sendable {
         var header: [String]?
         var headerFields: [String] = []
         var store: ColumnStore?
+        /// Fields starting in `wideStart ..< wideEnd` lie inside the input with eight bytes to spare.
+        var wideStart = UnsafeRawPointer(bitPattern: 1)!
+        var wideEnd: UnsafeRawPointer?
         var lines: [Int32] = []
         var skipped: [Int] = []
         var columns = 0
@@ -57,7 +66,12 @@ struct RawTable: Sendable {
                 headerFields.append(String(decoding: bytes, as: UTF8.self))
                 return
             }
-            if index < columns { store.unsafelyUnwrapped.columns[index].add(bytes) }
+            if index < columns {
+                // Fields that start at least eight bytes before the end of the input (and are
+                // not an unescaped copy) can be packed with one unaligned load.
+                let wide = bytes.baseAddress.map { UnsafeRawPointer($0) < wideEnd.unsafelyUnwrapped && UnsafeRawPointer($0) >= wideStart } ?? false
+                store.unsafelyUnwrapped.columns[index].add(bytes, readable8: wide)
+            }
         }
 
         mutating func endRecord(fieldCount: Int, line: Int) throws {
@@ -113,7 +127,7 @@ struct RawTable: Sendable {
         }
 
         @inline(__always)
-        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, readable8: Bool) {
             if count == capacity {
                 let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
                 bigger.update(from: codes, count: count)
@@ -121,7 +135,7 @@ struct RawTable: Sendable {
                 codes = bigger
                 capacity *= 2
             }
-            codes[count] = levels.intern(bytes)
+            codes[count] = levels.intern(bytes, readable8: readable8)
             count += 1
         }
 

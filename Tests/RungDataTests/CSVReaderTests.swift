@@ -102,6 +102,20 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertNil(interner.code(of: "nope"))
     }
 
+    func testRawTableKeepsEveryValueOfManyShortAndLongFields() throws {
+        // Values of every length from 0 to 12 bytes, near and far from the end of the input.
+        var rows: [[String]] = []
+        for i in 0..<600 {
+            rows.append((0..<3).map { j in String(repeating: "abcdefghijkl", count: 1).prefix((i * 7 + j * 5) % 13).description + (i % 2 == 0 ? "" : "\(j)") })
+        }
+        let text = "a,b,c\n" + rows.map { $0.joined(separator: ",") }.joined(separator: "\n")
+        let raw = try RawTable.parse(Array(text.utf8), sourceName: "w.csv")
+        XCTAssertEqual(raw.rowCount, rows.count)
+        for j in 0..<3 {
+            XCTAssertEqual(raw.codes[j].map { raw.levels[j].string($0) }, rows.map { $0[j] })
+        }
+    }
+
     func testNumberSyntax() {
         for yes in ["0", "-1", "+2.5", ".5", "5.", "1e3", "1E-3", "250.83"] { XCTAssertNotNil(NumberText.parse(yes), yes) }
         for no in ["", "nan", "inf", "0x10", "1e", "V57", "1,0", " 1", "-", "."] { XCTAssertNil(NumberText.parse(no), no) }

@@ -44,7 +44,7 @@ struct DataCommand: ParsableCommand {
             }
             let outURL = try Self.outputDirectory(out)
             let sourceURL = try DatasetResolver.resolve(sourceText, environment: ProcessInfo.processInfo.environment)
-            var timings: [(phase: String, seconds: Double)] = []
+            var timings: [PhaseTiming] = []
             let manifest = try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL, timings: &timings)
             if json {
                 print(String(decoding: try manifest.jsonData(), as: UTF8.self))
@@ -69,8 +69,10 @@ struct DataCommand: ParsableCommand {
             print("")
             print("encoded features: \(manifest.encodedFeatureCount)")
             print("data version:     \(manifest.dataVersion)")
-            print(String(format: "elapsed:          %.2f s", elapsed) + " ("
-                  + timings.map { "\($0.phase) " + String(format: "%.3f s", $0.seconds) }.joined(separator: ", ") + ")")
+            print(String(format: "elapsed:          %.2f s", elapsed))
+            print("phases (wall/cpu): " + timings.map {
+                "\($0.phase) " + String(format: "%.3f/%.3f s", $0.wallSeconds, $0.cpuSeconds)
+            }.joined(separator: ", "))
         }
 
         /// The local directory named by `--out`.
