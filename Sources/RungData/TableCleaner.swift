@@ -10,7 +10,8 @@ struct TableCleaner {
         /// Numeric if every non-missing value of the cleaned rows is a number, else categorical;
         /// the spec's `categorical` / `numeric` lists override. Every other column is a feature.
         case infer
-        /// Exactly these columns are features, with these kinds; other columns are ignored.
+        /// Exactly these columns are features, with these kinds, and must be present; id
+        /// columns are kept when present; other columns are ignored.
         case fixed(numeric: [String], categorical: [String])
     }
 
@@ -50,7 +51,7 @@ struct TableCleaner {
             isFixed = true
             fixedNumeric = Set(n)
             fixedCategorical = Set(c)
-            for needed in n + c + spec.idColumns where raw.index(of: needed) == nil {
+            for needed in n + c where raw.index(of: needed) == nil {
                 throw RungError.badInput("\(name) has no column `\(needed)`, which the model needs.")
             }
         }

@@ -183,6 +183,14 @@ final class DatasetPreparerTests: XCTestCase {
         XCTAssertEqual(m.rowCount, 2)
         let filtered = try cleanForPrediction(csv: url, preprocessor: p, applyRowFilters: true)
         XCTAssertEqual(filtered.rowCount, 1)
+        // Id columns are optional; feature columns are not.
+        let noIds = try TestSupport.write("junk,colour,status,band,amount,note\nx,red,1,low,2,n\n", "noids.csv", in: dir)
+        let t2 = try cleanForPrediction(csv: noIds, preprocessor: p)
+        XCTAssertEqual(t2.idColumns.count, 0)
+        XCTAssertEqual(try p.transform(t2).rowCount, 1)
+        let noBand = try TestSupport.write("junk,colour,status,amount,note\nx,red,1,2,n\n", "noband.csv", in: dir)
+        TestSupport.assertRungError(try cleanForPrediction(csv: noBand, preprocessor: p), kind: .badInput,
+                                    contains: ["noband.csv", "`band`"])
     }
 
     func testCleanForPredictionOnPreparedFilesMatchesTraining() throws {

@@ -15,10 +15,7 @@ struct DataCommand: ParsableCommand {
     struct Prepare: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clean a CSV with a dataset recipe, split it, and fit the preprocessor on train.",
-            discussion: """
-            Writes train.csv, validation.csv, test.csv, future/batch-NNN.csv, preprocessor.json and
-            manifest.json into the output directory, atomically (a failure leaves nothing behind).
-            """
+            discussion: "Writes train.csv, validation.csv, test.csv, future/batch-NNN.csv, preprocessor.json and manifest.json into the output directory, atomically (a failure leaves nothing behind). The recipe format is described in docs/config.md."
         )
 
         @Option(name: .long, help: ArgumentHelp(
