@@ -70,7 +70,7 @@ public struct DatasetRecipe: Sendable, Equatable {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw RungError.badInput("\(fileName): \(YAMLWalker.describe(error))")
+            throw RungError.badInput("\(fileName)\(YAMLWalker.describe(error))")
         }
         guard let root else { throw RungError.badInput("\(fileName) is empty.") }
         let y = YAMLWalker(fileName: fileName)
@@ -85,7 +85,7 @@ public struct DatasetRecipe: Sendable, Equatable {
             }
             return names
         }
-        let top = try y.mapping(root, "recipe", allowed: [
+        let top = try y.mapping(root, "the recipe", allowed: [
             "name", "description", "source", "csv", "drop_columns", "fill_missing", "drop_rows", "target",
             "ordinal", "id_columns", "categorical", "numeric", "split",
         ])

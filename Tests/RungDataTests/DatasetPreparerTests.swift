@@ -112,6 +112,14 @@ final class DatasetPreparerTests: XCTestCase {
             XCTAssertEqual(mean, 0, accuracy: 1e-6)
         }
         XCTAssertEqual(try data.loadFutureBatch(2).features.rowCount, m.futureBatches[1].rows)
+        // Cleaning the raw source again (with the row filters) and encoding its first rows
+        // gives exactly the matrix read back from train.csv.
+        let all = try cleanForPrediction(csv: out.deletingLastPathComponent().appendingPathComponent("risk.csv"),
+                                         preprocessor: data.preprocessor, applyRowFilters: true)
+        XCTAssertEqual(all.rowCount, m.cleanedRows)
+        let trainRows = all.slice(0 ..< m.split(.train)!.rows)
+        XCTAssertEqual(try data.preprocessor.transform(trainRows), try data.load(.train).features)
+        XCTAssertEqual(trainRows.labels, try data.load(.train).labels)
     }
 
     func testSecondPrepareGivesTheSameDataVersionAndReplacesThePreviousOutput() throws {
