@@ -45,6 +45,11 @@ final class CSVReaderTests: XCTestCase {
                                     contains: ["t.csv", "line 2", "field 1", "`y`"])
     }
 
+    func testByteOrderMarkAndQuotesInsideUnquotedFields() throws {
+        let c = try TestSupport.records("\u{FEFF}a,b\n5\" tall,x\n")
+        XCTAssertEqual(c.records, [["a", "b"], ["5\" tall", "x"]])
+    }
+
     func testOtherDelimiter() throws {
         var collector = RecordCollector()
         let bytes = Array("a;b\n\"1;2\";3\n".utf8)
