@@ -2,7 +2,9 @@
 /// `XGDMatrixCreateFromCSREx` reads without copying: row `r` holds the entries
 /// `rowOffsets[r] ..< rowOffsets[r + 1]` of `columnIndices` and `values`.
 public struct CSRMatrix: Sendable, Equatable {
+    /// The number of rows.
     public var rowCount: Int
+    /// The number of columns (stored and implicit).
     public var columnCount: Int
     /// `rowCount + 1` offsets into `columnIndices` / `values`; the first is 0.
     public var rowOffsets: [Int]
@@ -11,6 +13,7 @@ public struct CSRMatrix: Sendable, Equatable {
     /// Value of each stored entry.
     public var values: [Float]
 
+    /// Creates a matrix from its three arrays; offsets must number `rowCount + 1`.
     public init(rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [UInt32], values: [Float]) {
         precondition(rowOffsets.count == rowCount + 1, "CSR needs rowCount + 1 offsets")
         precondition(columnIndices.count == values.count, "CSR indices and values differ in length")
@@ -38,9 +41,12 @@ public struct CSRMatrix: Sendable, Equatable {
 
 /// The encoded rows of one split, ready to train on: features and binary labels (0 or 1).
 public struct EncodedSplit: Sendable {
+    /// One row per example.
     public var features: CSRMatrix
+    /// One 0/1 label per row.
     public var labels: [Float]
 
+    /// Pairs features with their labels (one per row).
     public init(features: CSRMatrix, labels: [Float]) {
         precondition(features.rowCount == labels.count, "one label per row")
         self.features = features

@@ -2,7 +2,8 @@ import Foundation
 import RungCore
 
 /// A fast RFC 4180 CSV scanner over bytes: quoted fields may hold delimiters, doubled
-/// quotes and line breaks; records end with LF, CRLF or CR; blank lines are skipped.
+/// quotes and line breaks; records end with LF, CRLF or CR; blank lines and a leading
+/// UTF-8 byte-order mark are skipped; a quote inside an unquoted field is kept as is.
 /// It does no per-field allocation: fields are handed to a `CSVFieldVisitor`.
 public struct CSVReader: Sendable {
     /// The field separator byte; a comma unless told otherwise.
@@ -31,7 +32,8 @@ public struct CSVReader: Sendable {
         special[Int(lf)] = true
         special[Int(cr)] = true
         var scratch = [UInt8]()
-        var i = 0
+        // A UTF-8 byte-order mark before the first record is not part of it.
+        var i = (n >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF) ? 3 : 0
         var line = 1
         try special.withUnsafeBufferPointer { isSpecial in
             recordLoop: while i < n {

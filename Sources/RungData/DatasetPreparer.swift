@@ -10,15 +10,35 @@ public struct DatasetPreparer {
     /// Prepares `source` with `recipe` into the directory `out` and returns the manifest.
     /// An existing `out` is replaced only if it is empty or itself a prepared directory.
     public static func prepare(source: URL, recipe: DatasetRecipe, out: URL) throws -> DataManifest {
+        var timings: [PhaseTiming] = []
+        return try prepare(source: source, recipe: recipe, out: out, timings: &timings)
+    }
+
+    /// `prepare(source:recipe:out:)`, also reporting the time of each phase
+    /// (`read`, `parse`, `clean`, `fit`, `write`) in order.
+    public static func prepare(source: URL, recipe: DatasetRecipe, out: URL,
+                               timings: inout [PhaseTiming]) throws -> DataManifest {
+        var clock = DispatchTime.now().uptimeNanoseconds
+        var cpu = PhaseTiming.threadCPUSeconds()
+        func lap(_ phase: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let nowCPU = PhaseTiming.threadCPUSeconds()
+            timings.append(PhaseTiming(phase: phase, wallSeconds: Double(now - clock) / 1e9, cpuSeconds: nowCPU - cpu))
+            clock = now
+            cpu = nowCPU
+        }
         let bytes = try FileIO.read(source)
+        lap("read")
         let sourceName = source.lastPathComponent
         // Hash the source on a second core while the first parses it.
         let hashBox = HashBox()
         let hashThread = Thread { [bytes] in hashBox.set(ContentHash.sha256(bytes)) }
         hashThread.start()
         let raw = try RawTable.parse(bytes, sourceName: sourceName, delimiter: recipe.delimiter)
+        lap("parse")
         try recipe.validateColumns(header: raw.header, csvName: sourceName)
         let table = try TableCleaner(spec: recipe.cleaning, kinds: .infer).clean(raw)
+        lap("clean")
 
         let n = table.rowCount
         let sizes = recipe.split.sizes(rows: n)
@@ -31,18 +51,20 @@ public struct DatasetPreparer {
         }
         let trainTable = table.slice(0 ..< sizes.train)
         let preprocessor = try Preprocessor.fit(trainTable, recipe: recipe.name, cleaning: recipe.cleaning)
+        lap("fit")
         guard let target = recipe.cleaning.target?.name else {
             throw RungError.badInput("\(recipe.fileName): the recipe needs a `target`.")
         }
 
-        var pieces: [(split: String, file: String, table: CleanTable)] = [
-            ("train", SplitName.train.fileName, trainTable),
-            ("validation", SplitName.validation.fileName, table.slice(sizes.train ..< sizes.train + sizes.validation)),
-            ("test", SplitName.test.fileName, table.slice(sizes.train + sizes.validation ..< n - sizes.future)),
+        var pieces: [(split: String, file: String, rows: Range<Int>)] = [
+            ("train", SplitName.train.fileName, 0 ..< sizes.train),
+            ("validation", SplitName.validation.fileName, sizes.train ..< sizes.train + sizes.validation),
+            ("test", SplitName.test.fileName, sizes.train + sizes.validation ..< n - sizes.future),
         ]
         for (k, range) in futureRanges.enumerated() {
-            pieces.append(("future", PreparedData.futureFileName(k + 1), table.slice(range)))
+            pieces.append(("future", PreparedData.futureFileName(k + 1), range))
         }
+        let labels = table.labels ?? []
 
         let staging = try AtomicDirectory(final: out)
         defer { staging.discard() }
@@ -52,13 +74,12 @@ public struct DatasetPreparer {
             try FileManager.default.createDirectory(at: staging.url.appendingPathComponent("future"), withIntermediateDirectories: true)
         }
         for piece in pieces {
-            let csv = CleanTableWriter.csv(piece.table)
+            let csv = CleanTableWriter.csv(table, rows: piece.rows)
             try FileIO.write(csv, to: staging.url.appendingPathComponent(piece.file))
             files.append(.init(name: piece.file, sha256: ContentHash.sha256(csv), bytes: csv.count))
-            let labels = piece.table.labels ?? []
-            let positives = labels.reduce(0.0) { $0 + Double($1) }
-            splits.append(.init(split: piece.split, file: piece.file, rows: piece.table.rowCount,
-                                positiveRate: labels.isEmpty ? 0 : positives / Double(labels.count)))
+            let positives = labels.isEmpty ? 0 : labels[piece.rows].reduce(0.0) { $0 + Double($1) }
+            splits.append(.init(split: piece.split, file: piece.file, rows: piece.rows.count,
+                                positiveRate: labels.isEmpty ? 0 : positives / Double(piece.rows.count)))
         }
         let preprocessorBytes = Array(try preprocessor.jsonData())
         try FileIO.write(preprocessorBytes, to: staging.url.appendingPathComponent(PreparedData.preprocessorFileName))
@@ -75,6 +96,7 @@ public struct DatasetPreparer {
             dataVersion: ContentHash.dataVersion(files: hashes), rungVersion: RungVersion.string)
         try FileIO.write(Array(try manifest.jsonData()), to: staging.url.appendingPathComponent(PreparedData.manifestFileName))
         try staging.commit()
+        lap("write")
         return manifest
     }
 }

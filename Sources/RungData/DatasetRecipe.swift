@@ -70,7 +70,7 @@ public struct DatasetRecipe: Sendable, Equatable {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw RungError.badInput("\(fileName): \(YAMLWalker.describe(error))")
+            throw RungError.badInput("\(fileName)\(YAMLWalker.describe(error))")
         }
         guard let root else { throw RungError.badInput("\(fileName) is empty.") }
         let y = YAMLWalker(fileName: fileName)
@@ -85,7 +85,7 @@ public struct DatasetRecipe: Sendable, Equatable {
             }
             return names
         }
-        let top = try y.mapping(root, "recipe", allowed: [
+        let top = try y.mapping(root, "the recipe", allowed: [
             "name", "description", "source", "csv", "drop_columns", "fill_missing", "drop_rows", "target",
             "ordinal", "id_columns", "categorical", "numeric", "split",
         ])
@@ -230,17 +230,18 @@ public struct DatasetRecipe: Sendable, Equatable {
         return recipe
     }
 
-    /// Checks that no column has two incompatible roles.
+    /// Checks that no column has two incompatible roles (dropped, target, id, ordinal,
+    /// categorical, numeric), and that no dropped column is filled.
     func validateRoles() throws {
-        var roles: [String: (String, Int)] = [:]
+        var roles: [String: String] = [:]
         let s = cleaning
         func claim(_ column: String, _ role: String) throws {
-            if let (other, _) = roles[column], other != role {
+            if let other = roles[column], other != role {
                 let line = mentions.first { $0.column == column && $0.key.hasPrefix(role) }?.line
                     ?? mentions.first { $0.column == column }?.line ?? 0
                 throw RungError.badInput("\(fileName)\(line > 0 ? " line \(line)" : ""): column `\(column)` is both in `\(other)` and in `\(role)`.")
             }
-            roles[column] = (role, 0)
+            roles[column] = role
         }
         for c in s.dropColumns { try claim(c, "drop_columns") }
         if let t = s.target {
@@ -251,9 +252,7 @@ public struct DatasetRecipe: Sendable, Equatable {
         for o in s.ordinals { try claim(o.column, "ordinal") }
         for c in s.categorical { try claim(c, "categorical") }
         for c in s.numeric { try claim(c, "numeric") }
-        for f in s.fillMissing where s.dropColumns.contains(f.column) {
-            try claim(f.column, "fill_missing")
-        }
+        for f in s.fillMissing where s.dropColumns.contains(f.column) { try claim(f.column, "fill_missing") }
     }
 
     /// Checks that every column the recipe names is in `header` of `csvName`.

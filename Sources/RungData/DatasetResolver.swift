@@ -2,7 +2,9 @@ import Foundation
 import RungCore
 
 /// Turns a data source as users write it into a local CSV file: a path, a `file://` URL,
-/// or a known dataset id (`uci-diabetes-130`), which is looked up as its relative path
+/// an `http(s)://` URL (downloaded once into the cache, keyed by the URL; a zip is
+/// unpacked to its first `.csv` entry), or a known dataset id (`uci-diabetes-130`),
+/// which is looked up as its relative path
 /// under each directory of `RUNG_DATASETS` (colon-separated), then in the download cache
 /// (`$XDG_CACHE_HOME/rung/datasets`, default `~/.cache/rung/datasets`), and otherwise
 /// downloaded into the cache, its SHA-256 checked (a mismatch leaves nothing cached).
@@ -28,7 +30,7 @@ public enum DatasetResolver {
             throw RungError.usage("data source \(source): s3:// sources are not supported yet; download the file and pass its path.")
         }
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
-            throw RungError.usage("data source \(source): http(s) sources are not supported yet; download the file and pass its path.")
+            return try resolveURL(source, environment: environment)
         }
         if source.hasPrefix("file://") {
             guard let url = URL(string: source), url.isFileURL else {
@@ -69,6 +71,49 @@ public enum DatasetResolver {
         let url = environment[dataset.urlEnvironmentKey].flatMap { $0.isEmpty ? nil : $0 } ?? dataset.url
         try download(dataset, from: url, into: cached, cache: cache)
         return cached
+    }
+
+    /// Downloads an http(s) URL into `<cache>/url/<first 16 hex digits of its SHA-256>/`,
+    /// unless it is there already.
+    static func resolveURL(_ source: String, environment: [String: String]) throws -> URL {
+        let fm = FileManager.default
+        let cache = cacheDirectory(environment: environment)
+        let key = String(ContentHash.sha256(Array(source.utf8)).prefix(16))
+        let dir = cache.appendingPathComponent("url/\(key)")
+        if let existing = try? fm.contentsOfDirectory(atPath: dir.path).first(where: { !$0.hasPrefix(".") }) {
+            return dir.appendingPathComponent(existing)
+        }
+        var name = URL(string: source)?.lastPathComponent ?? ""
+        if name.isEmpty || name == "/" { name = "data.csv" }
+        do {
+            try fm.createDirectory(at: cache, withIntermediateDirectories: true)
+        } catch {
+            throw RungError.unavailable("cannot create the dataset cache \(cache.path): \(error.localizedDescription)")
+        }
+        let work = cache.appendingPathComponent(".download-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        try fm.createDirectory(at: work, withIntermediateDirectories: false)
+        defer { try? fm.removeItem(at: work) }
+        let downloaded = work.appendingPathComponent("download")
+        try HTTPDownloader.download(source, to: downloaded)
+        var file = downloaded
+        if ZipExtractor.isZip(downloaded) {
+            guard let csvName = try ZipExtractor.firstCSVName(in: downloaded) else {
+                throw RungError.badInput("the zip archive at \(source) holds no .csv file.")
+            }
+            name = csvName
+            file = work.appendingPathComponent(csvName)
+            _ = try ZipExtractor.extract(csvName, from: downloaded, to: file, scratch: work)
+        }
+        let staged = work.appendingPathComponent("dir")
+        try fm.createDirectory(at: staged, withIntermediateDirectories: false)
+        guard rename(file.path, staged.appendingPathComponent(name).path) == 0 else {
+            throw RungError.unavailable("cannot move the download into the cache: \(String(cString: strerror(errno))).")
+        }
+        try fm.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if rename(staged.path, dir.path) != 0 && !fm.fileExists(atPath: dir.appendingPathComponent(name).path) {
+            throw RungError.unavailable("cannot move the download into \(dir.path): \(String(cString: strerror(errno))).")
+        }
+        return dir.appendingPathComponent(name)
     }
 
     /// Downloads `url` (a zip or the CSV), extracts the CSV, checks its hash and moves it to `target`.

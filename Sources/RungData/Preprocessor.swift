@@ -74,6 +74,7 @@ public struct Preprocessor: Codable, Sendable, Equatable {
         self.featureNames = Self.names(numeric: numeric, categorical: categorical)
     }
 
+    /// Decodes a preprocessor, rejecting other format versions and inconsistent feature names.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try c.decode(Int.self, forKey: .formatVersion)

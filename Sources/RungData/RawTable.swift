@@ -2,13 +2,13 @@ import Foundation
 import RungCore
 
 /// A CSV file as read, before any recipe is applied: the header and, per column, one
-/// level code per row (`ByteInterner` levels), stored row-major.
+/// level code per row (`ByteInterner` levels), stored column by column.
 struct RawTable: Sendable {
     var sourceName: String
     var header: [String]
     var rowCount: Int
-    /// `rowCount × header.count` level codes, row-major.
-    var codes: [Int32]
+    /// Per column, one level code per row.
+    var codes: [[Int32]]
     /// The distinct values of each column.
     var levels: [ByteInterner]
     /// The 1-based line each row starts on.
@@ -26,10 +26,15 @@ struct RawTable: Sendable {
     static func parse(_ bytes: [UInt8], sourceName: String, delimiter: UInt8 = UInt8(ascii: ","),
                       skipBadRecords: Bool = false) throws -> RawTable {
         var builder = Builder(sourceName: sourceName, skipBadRecords: skipBadRecords)
-        // A rough size hint: one row per 190 bytes is typical of wide tables.
         builder.reserve(bytes: bytes.count)
         let reader = CSVReader(sourceName: sourceName, delimiter: delimiter)
-        try bytes.withUnsafeBufferPointer { try reader.read($0, into: &builder) }
+        try bytes.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress {
+                builder.wideStart = UnsafeRawPointer(base)
+                builder.wideEnd = UnsafeRawPointer(base + max(buffer.count - 8, 0))
+            }
+            try reader.read(buffer, into: &builder)
+        }
         guard builder.header != nil else { throw RungError.badInput("\(sourceName) is empty: it has no header line.") }
         return builder.table()
     }
@@ -40,8 +45,10 @@ struct RawTable: Sendable {
         let skipBadRecords: Bool
         var header: [String]?
         var headerFields: [String] = []
-        var codes: [Int32] = []
-        var levels: [ByteInterner] = []
+        var store: ColumnStore?
+        /// Fields starting in `wideStart ..< wideEnd` lie inside the input with eight bytes to spare.
+        var wideStart = UnsafeRawPointer(bitPattern: 1)!
+        var wideEnd: UnsafeRawPointer?
         var lines: [Int32] = []
         var skipped: [Int] = []
         var columns = 0
@@ -59,7 +66,12 @@ struct RawTable: Sendable {
                 headerFields.append(String(decoding: bytes, as: UTF8.self))
                 return
             }
-            if index < columns { codes.append(levels[index].intern(bytes)) }
+            if index < columns {
+                // Fields that start at least eight bytes before the end of the input (and are
+                // not an unescaped copy) can be packed with one unaligned load.
+                let wide = bytes.baseAddress.map { UnsafeRawPointer($0) < wideEnd.unsafelyUnwrapped && UnsafeRawPointer($0) >= wideStart } ?? false
+                store.unsafelyUnwrapped.columns[index].add(bytes, readable8: wide)
+            }
         }
 
         mutating func endRecord(fieldCount: Int, line: Int) throws {
@@ -75,12 +87,11 @@ struct RawTable: Sendable {
                 }
                 header = headerFields
                 columns = headerFields.count
-                levels = Array(repeating: ByteInterner(), count: columns)
-                if sizeHint > 0 {
-                    let rows = sizeHint / max(columns * 4, 1)
-                    codes.reserveCapacity(rows * columns)
-                    lines.reserveCapacity(rows)
-                }
+                // Every record takes at least `columns` bytes, so this capacity never has to
+                // grow; pages that are never written cost nothing.
+                let rows = sizeHint / max(columns, 1) + 1
+                store = ColumnStore(columns: columns, capacity: max(rows, 16))
+                lines.reserveCapacity(rows)
                 return
             }
             if fieldCount == columns {
@@ -88,7 +99,7 @@ struct RawTable: Sendable {
                 return
             }
             if skipBadRecords {
-                codes.removeLast(min(fieldCount, columns))
+                for k in 0..<min(fieldCount, columns) { store.unsafelyUnwrapped.columns[k].count -= 1 }
                 skipped.append(line)
                 return
             }
@@ -97,8 +108,53 @@ struct RawTable: Sendable {
         }
 
         func table() -> RawTable {
-            RawTable(sourceName: sourceName, header: header ?? [], rowCount: lines.count, codes: codes,
-                     levels: levels, lines: lines, skippedLines: skipped)
+            RawTable(sourceName: sourceName, header: header ?? [], rowCount: lines.count, codes: store?.columns.map(\.codesArray) ?? [],
+                     levels: store?.columns.map(\.levels) ?? [], lines: lines, skippedLines: skipped)
+        }
+    }
+
+    /// One column while it is read: its distinct values and the code of every row, in a
+    /// manually grown buffer (owned by `ColumnStore`) so appending does no uniqueness checks.
+    struct RawColumn {
+        var levels = ByteInterner()
+        var codes: UnsafeMutablePointer<Int32>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            codes = .allocate(capacity: capacity)
+        }
+
+        @inline(__always)
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, readable8: Bool) {
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
+                bigger.update(from: codes, count: count)
+                codes.deallocate()
+                codes = bigger
+                capacity *= 2
+            }
+            codes[count] = levels.intern(bytes, readable8: readable8)
+            count += 1
+        }
+
+        var codesArray: [Int32] { Array(UnsafeBufferPointer(start: codes, count: count)) }
+    }
+
+    /// Owns the columns' buffers while a file is read; frees them when released.
+    final class ColumnStore {
+        let columns: UnsafeMutableBufferPointer<RawColumn>
+
+        init(columns n: Int, capacity: Int) {
+            columns = .allocate(capacity: n)
+            for k in 0..<n { columns.initializeElement(at: k, to: RawColumn(capacity: capacity)) }
+        }
+
+        deinit {
+            for k in 0..<columns.count { columns[k].codes.deallocate() }
+            _ = columns.deinitialize()
+            columns.deallocate()
         }
     }
 }

@@ -10,7 +10,8 @@ struct TableCleaner {
         /// Numeric if every non-missing value of the cleaned rows is a number, else categorical;
         /// the spec's `categorical` / `numeric` lists override. Every other column is a feature.
         case infer
-        /// Exactly these columns are features, with these kinds; other columns are ignored.
+        /// Exactly these columns are features, with these kinds, and must be present; id
+        /// columns are kept when present; other columns are ignored.
         case fixed(numeric: [String], categorical: [String])
     }
 
@@ -50,7 +51,7 @@ struct TableCleaner {
             isFixed = true
             fixedNumeric = Set(n)
             fixedCategorical = Set(c)
-            for needed in n + c + spec.idColumns where raw.index(of: needed) == nil {
+            for needed in n + c where raw.index(of: needed) == nil {
                 throw RungError.badInput("\(name) has no column `\(needed)`, which the model needs.")
             }
         }
@@ -79,11 +80,9 @@ struct TableCleaner {
         for c in 0..<ncol {
             let fillCode: Int32 = fills[raw.header[c]].map { raw.levels[c].intern($0) } ?? -1
             let levels = raw.levels[c]
-            var map = [Int32](repeating: -1, count: levels.count)
-            for k in 0..<levels.count {
-                let text = levels.string(Int32(k))
-                let missing = text.isEmpty || markers.contains(text)
-                map[k] = missing ? fillCode : Int32(k)
+            var map = (0..<Int32(levels.count)).map { $0 }
+            for marker in markers.union([""]) {
+                if let k = levels.code(of: marker) { map[Int(k)] = fillCode }
             }
             effective.append(map)
         }
@@ -105,8 +104,8 @@ struct TableCleaner {
                     let text = levels.string(e)
                     if texts.contains(text) { drops[k] = true } else if let v = NumberText.parse(text), numbers.contains(v) { drops[k] = true }
                 }
-                raw.codes.withUnsafeBufferPointer { codes in
-                    for r in 0..<nrow where keep[r] && drops[Int(codes[r * ncol + c])] { keep[r] = false }
+                raw.codes[c].withUnsafeBufferPointer { codes in
+                    for r in 0..<nrow where keep[r] && drops[Int(codes[r])] { keep[r] = false }
                 }
             }
         }
@@ -156,15 +155,16 @@ struct TableCleaner {
         var skipped = raw.skippedLines
         let checked = (0..<ncol).filter { c in levelValues[c].map { $0.contains { $0 == nil } } ?? false }
         if !checked.isEmpty {
-            try raw.codes.withUnsafeBufferPointer { codes in
+            let bad: [[Bool]] = checked.map { c in levelValues[c]!.map { $0 == nil } }
+            do {
                 for r in 0..<nrow where keep[r] {
-                    for c in checked where levelValues[c]![Int(codes[r * ncol + c])] == nil {
+                    for (j, c) in checked.enumerated() where bad[j][Int(raw.codes[c][r])] {
                         if skipBadRows {
                             keep[r] = false
                             skipped.append(Int(raw.lines[r]))
                             break
                         }
-                        let what = problems[c]!(codes[r * ncol + c])
+                        let what = problems[c]!(raw.codes[c][r])
                         throw RungError.badInput("\(name) line \(raw.lines[r]), column `\(raw.header[c])`: \(what).")
                     }
                 }
@@ -178,14 +178,15 @@ struct TableCleaner {
         // 6. Build the columns.
         var features: [CleanColumn] = []
         var target: CleanColumn?
-        raw.codes.withUnsafeBufferPointer { codes in
+        do {
             for c in 0..<ncol {
                 guard let plan = plans[c] else { continue }
                 let eff = effective[c]
+                let codes = raw.codes[c]
                 let colName = raw.header[c]
                 if let values = levelValues[c] {
                     let table = values.map { $0 ?? .nan }
-                    let column = rows.map { table[Int(codes[$0 * ncol + c])] }
+                    let column = rows.map { table[Int(codes[$0])] }
                     if case .target(let t) = plan {
                         target = CleanColumn(name: t.name, role: .target, values: .numeric(column))
                     } else {
@@ -198,7 +199,7 @@ struct TableCleaner {
                 var levelTexts: [String] = []
                 var out = [Int32](repeating: -1, count: rows.count)
                 for (i, r) in rows.enumerated() {
-                    let e = eff[Int(codes[r * ncol + c])]
+                    let e = eff[Int(codes[r])]
                     if e < 0 { continue }
                     var m = remap[Int(e)]
                     if m == -2 {

@@ -19,23 +19,28 @@ struct YAMLWalker {
         return l > 0 ? "\(fileName) line \(l)" : fileName
     }
 
+    /// A context for messages: a key in backquotes, or a phrase such as "the recipe" as is.
+    private func name(_ context: String) -> String {
+        context.hasPrefix("the ") ? context : "`\(context)`"
+    }
+
     /// The entries of a mapping; a key not in `allowed` (when given) or given twice is an error.
     func mapping(_ node: Node, _ context: String, allowed: [String]?) throws -> [Entry] {
         guard case .mapping(let m) = node else {
-            throw RungError.badInput("\(at(node)): `\(context)` must be a mapping of keys to values.")
+            throw RungError.badInput("\(at(node)): \(name(context)) must be a mapping of keys to values.")
         }
         var out: [Entry] = []
         var seen = Set<String>()
         for (k, v) in m {
             guard case .scalar(let s) = k else {
-                throw RungError.badInput("\(at(k)): a key in `\(context)` must be plain text.")
+                throw RungError.badInput("\(at(k)): a key in \(name(context)) must be plain text.")
             }
             let key = s.string
             if let allowed, !allowed.contains(key) {
-                throw RungError.badInput("\(at(k)): unknown key `\(key)` in `\(context)`; expected one of \(allowed.joined(separator: ", ")).")
+                throw RungError.badInput("\(at(k)): unknown key `\(key)` in \(name(context)); expected one of \(allowed.joined(separator: ", ")).")
             }
             if !seen.insert(key).inserted {
-                throw RungError.badInput("\(at(k)): key `\(key)` appears twice in `\(context)`.")
+                throw RungError.badInput("\(at(k)): key `\(key)` appears twice in \(name(context)).")
             }
             out.append(Entry(key: key, keyLine: line(k), value: v))
         }
@@ -67,13 +72,13 @@ struct YAMLWalker {
         return value
     }
 
-    /// A YAML syntax error as one sentence with its line.
+    /// A YAML syntax error as the rest of a sentence that starts with the file name.
     static func describe(_ error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return "line \(mark.line): YAML syntax error: \(problem)."
+            return " line \(mark.line): YAML syntax error: \(problem)."
         default:
-            return "YAML error: \(error)"
+            return ": YAML error: \(error)"
         }
     }
 }

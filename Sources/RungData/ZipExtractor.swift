@@ -13,6 +13,21 @@ enum ZipExtractor {
         return Array(head) == [0x50, 0x4B, 0x03, 0x04]
     }
 
+    /// The last path component of the first `.csv` entry of the zip at `archive`.
+    static func firstCSVName(in archive: URL) throws -> String? {
+        let zip: Archive
+        do {
+            zip = try Archive(url: archive, accessMode: .read)
+        } catch {
+            throw RungError.unavailable("\(archive.lastPathComponent) is not a readable zip archive: \(error).")
+        }
+        for entry in zip where entry.type == .file {
+            let last = entry.path.split(separator: "/").last.map(String.init) ?? entry.path
+            if last.lowercased().hasSuffix(".csv") && !last.hasPrefix("._") { return last }
+        }
+        return nil
+    }
+
     /// Extracts the entry whose last path component is `fileName` from the zip at `archive`
     /// to `destination`, using `scratch` for nested zips. Throws if it is not there.
     static func extract(_ fileName: String, from archive: URL, to destination: URL, scratch: URL, depth: Int = 0) throws -> Bool {

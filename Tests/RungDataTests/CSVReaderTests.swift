@@ -45,6 +45,11 @@ final class CSVReaderTests: XCTestCase {
                                     contains: ["t.csv", "line 2", "field 1", "`y`"])
     }
 
+    func testByteOrderMarkAndQuotesInsideUnquotedFields() throws {
+        let c = try TestSupport.records("\u{FEFF}a,b\n5\" tall,x\n")
+        XCTAssertEqual(c.records, [["a", "b"], ["5\" tall", "x"]])
+    }
+
     func testOtherDelimiter() throws {
         var collector = RecordCollector()
         let bytes = Array("a;b\n\"1;2\";3\n".utf8)
@@ -66,8 +71,8 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(raw.rowCount, 2)
         XCTAssertEqual(raw.skippedLines, [3, 4])
         XCTAssertEqual(raw.lines, [2, 5])
-        XCTAssertEqual(raw.codes.map { raw.levels[0].string($0) }.count, 4)
-        XCTAssertEqual(raw.levels[1].string(raw.codes[3]), "8")
+        XCTAssertEqual(raw.codes[0].map { raw.levels[0].string($0) }, ["1", "7"])
+        XCTAssertEqual(raw.codes[1].map { raw.levels[1].string($0) }, ["2", "8"])
     }
 
     func testDuplicateHeaderIsAnError() {
@@ -92,12 +97,28 @@ final class CSVReaderTests: XCTestCase {
     func testInterningGivesOneCodePerDistinctValue() throws {
         var interner = ByteInterner()
         var codes: [Int32] = []
-        let words = (0..<5000).map { "w\($0 % 1234)" }
+        // Short (packed) and long values, and values that differ only by a trailing NUL.
+        let words = (0..<5000).map { i in i % 3 == 0 ? "a long value number \(i % 1234)" : "w\(i % 1234)" + (i % 7 == 0 ? "\u{0}" : "") }
         for w in words { codes.append(interner.intern(w)) }
-        XCTAssertEqual(interner.count, 1234)
+        XCTAssertEqual(interner.count, Set(words).count)
         for (w, c) in zip(words, codes) { XCTAssertEqual(interner.string(c), w) }
-        XCTAssertEqual(interner.code(of: "w17"), codes[17])
+        XCTAssertEqual(interner.code(of: words[17]), codes[17])
+        XCTAssertEqual(interner.code(of: words[3]), codes[3])
         XCTAssertNil(interner.code(of: "nope"))
+    }
+
+    func testRawTableKeepsEveryValueOfManyShortAndLongFields() throws {
+        // Values of every length from 0 to 12 bytes, near and far from the end of the input.
+        var rows: [[String]] = []
+        for i in 0..<600 {
+            rows.append((0..<3).map { j in String(repeating: "abcdefghijkl", count: 1).prefix((i * 7 + j * 5) % 13).description + (i % 2 == 0 ? "" : "\(j)") })
+        }
+        let text = "a,b,c\n" + rows.map { $0.joined(separator: ",") }.joined(separator: "\n")
+        let raw = try RawTable.parse(Array(text.utf8), sourceName: "w.csv")
+        XCTAssertEqual(raw.rowCount, rows.count)
+        for j in 0..<3 {
+            XCTAssertEqual(raw.codes[j].map { raw.levels[j].string($0) }, rows.map { $0[j] })
+        }
     }
 
     func testNumberSyntax() {

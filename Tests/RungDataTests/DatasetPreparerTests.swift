@@ -112,6 +112,14 @@ final class DatasetPreparerTests: XCTestCase {
             XCTAssertEqual(mean, 0, accuracy: 1e-6)
         }
         XCTAssertEqual(try data.loadFutureBatch(2).features.rowCount, m.futureBatches[1].rows)
+        // Cleaning the raw source again (with the row filters) and encoding its first rows
+        // gives exactly the matrix read back from train.csv.
+        let all = try cleanForPrediction(csv: out.deletingLastPathComponent().appendingPathComponent("risk.csv"),
+                                         preprocessor: data.preprocessor, applyRowFilters: true)
+        XCTAssertEqual(all.rowCount, m.cleanedRows)
+        let trainRows = all.slice(0 ..< m.split(.train)!.rows)
+        XCTAssertEqual(try data.preprocessor.transform(trainRows), try data.load(.train).features)
+        XCTAssertEqual(trainRows.labels, try data.load(.train).labels)
     }
 
     func testSecondPrepareGivesTheSameDataVersionAndReplacesThePreviousOutput() throws {
@@ -183,6 +191,14 @@ final class DatasetPreparerTests: XCTestCase {
         XCTAssertEqual(m.rowCount, 2)
         let filtered = try cleanForPrediction(csv: url, preprocessor: p, applyRowFilters: true)
         XCTAssertEqual(filtered.rowCount, 1)
+        // Id columns are optional; feature columns are not.
+        let noIds = try TestSupport.write("junk,colour,status,band,amount,note\nx,red,1,low,2,n\n", "noids.csv", in: dir)
+        let t2 = try cleanForPrediction(csv: noIds, preprocessor: p)
+        XCTAssertEqual(t2.idColumns.count, 0)
+        XCTAssertEqual(try p.transform(t2).rowCount, 1)
+        let noBand = try TestSupport.write("junk,colour,status,amount,note\nx,red,1,2,n\n", "noband.csv", in: dir)
+        TestSupport.assertRungError(try cleanForPrediction(csv: noBand, preprocessor: p), kind: .badInput,
+                                    contains: ["noband.csv", "`band`"])
     }
 
     func testCleanForPredictionOnPreparedFilesMatchesTraining() throws {

@@ -108,6 +108,23 @@ final class DatasetResolverTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rung/datasets/diabetes").path))
     }
 
+    func testHTTPSourceIsDownloadedOnceIntoTheCache() throws {
+        let dir = try TestSupport.temporaryDirectory(self)
+        let server = try LoopbackHTTPServer(routes: ["/d/rows.csv": Array(syntheticCSV.utf8), "/z.zip": try makeZip(in: dir, nested: false)])
+        let env = ["XDG_CACHE_HOME": dir.appendingPathComponent("xdg").path]
+        let url = try DatasetResolver.resolve(server.url("/d/rows.csv"), environment: env)
+        XCTAssertEqual(url.lastPathComponent, "rows.csv")
+        XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), syntheticCSV)
+        let zipped = try DatasetResolver.resolve(server.url("/z.zip"), environment: env)
+        XCTAssertEqual(zipped.lastPathComponent, "diabetic_data.csv")
+        XCTAssertEqual(try String(contentsOf: zipped, encoding: .utf8), syntheticCSV)
+        XCTAssertEqual(server.requests, ["/d/rows.csv", "/z.zip"])
+        server.stop()
+        XCTAssertEqual(try DatasetResolver.resolve(server.url("/d/rows.csv"), environment: env), url, "served from the cache")
+        let cache = dir.appendingPathComponent("xdg/rung/datasets")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache.path), ["url"], "no temporary directories are left")
+    }
+
     func testArchiveWithoutTheCSVIsAnError() throws {
         let dir = try TestSupport.temporaryDirectory(self)
         let other = try TestSupport.write("x\n", "other.csv", in: dir)

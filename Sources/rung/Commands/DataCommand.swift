@@ -15,14 +15,11 @@ struct DataCommand: ParsableCommand {
     struct Prepare: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clean a CSV with a dataset recipe, split it, and fit the preprocessor on train.",
-            discussion: """
-            Writes train.csv, validation.csv, test.csv, future/batch-NNN.csv, preprocessor.json and
-            manifest.json into the output directory, atomically (a failure leaves nothing behind).
-            """
+            discussion: "Writes train.csv, validation.csv, test.csv, future/batch-NNN.csv, preprocessor.json and manifest.json into the output directory, atomically (a failure leaves nothing behind). The recipe format is described in docs/config.md."
         )
 
         @Option(name: .long, help: ArgumentHelp(
-            "The data: a CSV path, a file:// URL, or a dataset id (uci-diabetes-130, looked up under $RUNG_DATASETS, then ~/.cache/rung/datasets, then downloaded). Default: the recipe's `source`.",
+            "The data: a CSV path, a file:// or http(s):// URL, or a dataset id (uci-diabetes-130, looked up under $RUNG_DATASETS, then ~/.cache/rung/datasets, then downloaded). Default: the recipe's `source`.",
             valueName: "SRC"))
         var source: String?
 
@@ -44,7 +41,8 @@ struct DataCommand: ParsableCommand {
             }
             let outURL = try Self.outputDirectory(out)
             let sourceURL = try DatasetResolver.resolve(sourceText, environment: ProcessInfo.processInfo.environment)
-            let manifest = try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL)
+            var timings: [PhaseTiming] = []
+            let manifest = try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL, timings: &timings)
             if json {
                 print(String(decoding: try manifest.jsonData(), as: UTF8.self))
                 return
@@ -69,6 +67,9 @@ struct DataCommand: ParsableCommand {
             print("encoded features: \(manifest.encodedFeatureCount)")
             print("data version:     \(manifest.dataVersion)")
             print(String(format: "elapsed:          %.2f s", elapsed))
+            print("phases (wall/cpu): " + timings.map {
+                "\($0.phase) " + String(format: "%.3f/%.3f s", $0.wallSeconds, $0.cpuSeconds)
+            }.joined(separator: ", "))
         }
 
         /// The local directory named by `--out`.
