@@ -68,15 +68,15 @@ struct TrialHistory: Sendable {
         case .lastResult:
             var observed: [(Int, Double)] = []
             var pending: [Int] = []
-            for (i, r) in records.enumerated() {
-                if r.running { pending.append(i) } else if let l = r.lastLoss { observed.append((i, l)) }
+            for i in records.indices {
+                if records[i].running { pending.append(i) } else if let l = records[i].lastLoss { observed.append((i, l)) }
             }
             return (observed, pending)
         case .highestRung:
             var chosen: Int? = nil
             for b in budgets.reversed() {
                 var n = 0
-                for r in records where r.loss(atBudget: b) != nil { n += 1 }
+                for i in records.indices where records[i].loss(atBudget: b) != nil { n += 1 }
                 if n >= minPoints { chosen = b; break }
             }
             guard let b = chosen ?? budgets.first else {
@@ -84,13 +84,17 @@ struct TrialHistory: Sendable {
             }
             var observed: [(Int, Double)] = []
             var pending: [Int] = []
-            for (i, r) in records.enumerated() {
-                if let l = r.loss(atBudget: b) { observed.append((i, l)) } else if r.running { pending.append(i) }
+            for i in records.indices {
+                if let l = records[i].loss(atBudget: b) { observed.append((i, l)) } else if records[i].running { pending.append(i) }
             }
             return (observed, pending)
         }
     }
 
     /// The number of trials with at least one result.
-    var observedTrialCount: Int { records.reduce(0) { $0 + ($1.results.isEmpty ? 0 : 1) } }
+    var observedTrialCount: Int {
+        var n = 0
+        for i in records.indices where !records[i].results.isEmpty { n += 1 }
+        return n
+    }
 }
