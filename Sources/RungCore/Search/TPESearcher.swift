@@ -33,14 +33,17 @@ public struct TPESearcher: Searcher {
     public mutating func suggest(trialID: TrialID) -> [String: ParamValue] {
         let params: [String: ParamValue]
         let minPoints = options.minPointsPerRung ?? (searchedDimensions + 2)
-        let set = history.trainingSet(policy: options.fidelity, minPoints: max(1, minPoints))
+        let set = history.trainingSet(policy: options.fidelity, minPoints: max(1, minPoints),
+                                      stoppedAsBad: options.stoppedTrialsAsBad)
         let ready: Bool
         switch options.fidelity {
         case .lastResult: ready = set.observed.count >= max(1, options.startupTrials)
         case .highestRung: ready = history.observedTrialCount >= max(1, options.startupTrials) && !set.observed.isEmpty
         }
         if ready {
-            params = sampleFromModel(observed: set.observed, pending: options.constantLiar ? set.pending : [])
+            params = sampleFromModel(observed: set.observed, pending: set.pending.filter { i in
+                options.constantLiar || !history.records[i].running
+            })
         } else {
             params = space.sampleRandom(using: &rng)
         }

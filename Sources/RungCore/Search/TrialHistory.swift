@@ -60,10 +60,13 @@ struct TrialHistory: Sendable {
         records[i].running = false
     }
 
-    /// The observations to fit: (record index, loss) in suggestion order, and the pending
-    /// record indices (running without a result at the fitted budget), for the given policy.
+    /// The observations to fit: (record index, loss) in suggestion order, and the record indices
+    /// that count as bad without a value (running without a result at the fitted budget), for
+    /// the given policy.
     /// `minPoints` is the number of results a budget needs to be used under `.highestRung`.
-    func trainingSet(policy: FidelityPolicy, minPoints: Int) -> (observed: [(Int, Double)], pending: [Int]) {
+    /// With `stoppedAsBad`, trials that ended without reaching the fitted budget join the pending
+    /// list (the bad group), since early stopping judged them worse than their rung's cutoff.
+    func trainingSet(policy: FidelityPolicy, minPoints: Int, stoppedAsBad: Bool = false) -> (observed: [(Int, Double)], pending: [Int]) {
         switch policy {
         case .lastResult:
             var observed: [(Int, Double)] = []
@@ -85,7 +88,14 @@ struct TrialHistory: Sendable {
             var observed: [(Int, Double)] = []
             var pending: [Int] = []
             for i in records.indices {
-                if let l = records[i].loss(atBudget: b) { observed.append((i, l)) } else if records[i].running { pending.append(i) }
+                if let l = records[i].loss(atBudget: b) {
+                    observed.append((i, l))
+                } else if records[i].running {
+                    pending.append(i)
+                } else if stoppedAsBad, !records[i].results.isEmpty {
+                    // Ended below budget b: stopped early, i.e. judged worse than its rung's cutoff.
+                    pending.append(i)
+                }
             }
             return (observed, pending)
         }
