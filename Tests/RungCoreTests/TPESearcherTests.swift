@@ -182,6 +182,34 @@ final class TPESearcherTests: XCTestCase {
         XCTAssertGreaterThan(rung, last + 0.1)
     }
 
+    func testTrialsStoppedBelowTheFittedRungCountAsBad() throws {
+        // Trials 0–9 (x in [0.5, 1)) reach budget 9; trials 10–39 (x in [0, 0.5)) were stopped
+        // at budget 1. Counting the stopped ones in g(x) must keep suggestions out of [0, 0.5).
+        let space = try SearchSpace([Parameter(name: "x", domain: .uniform(low: 0, high: 1))])
+        func lowFraction(stoppedAsBad: Bool) -> Double {
+            var opts = TPEOptions()
+            opts.stoppedTrialsAsBad = stoppedAsBad
+            opts.minPointsPerRung = 5
+            var s = TPESearcher(space: space, mode: .min, seed: 1, options: opts)
+            for t in 0..<40 {
+                let x = t < 10 ? 0.5 + Double(t) / 20 : Double(t - 10) / 60
+                s.register(trialID: t, params: ["x": .double(x)])
+                s.observe(trialID: t, value: 1 - x, budget: 1)
+                if t < 10 { s.observe(trialID: t, value: Double(t), budget: 9) }
+                s.finish(trialID: t)
+            }
+            var low = 0
+            for t in 40..<100 {
+                if s.suggest(trialID: t)["x"]!.doubleValue! < 0.5 { low += 1 }
+                s.finish(trialID: t)
+            }
+            return Double(low) / 60
+        }
+        let with = lowFraction(stoppedAsBad: true), without = lowFraction(stoppedAsBad: false)
+        XCTAssertLessThan(with, 0.2)
+        XCTAssertLessThan(with, without)
+    }
+
     func testMaximisationPrefersHighValues() throws {
         let space = try SearchSpace([Parameter(name: "x", domain: .uniform(low: 0, high: 1))])
         var s = TPESearcher(space: space, mode: .max, seed: 2)

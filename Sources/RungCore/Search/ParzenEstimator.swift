@@ -2,9 +2,10 @@
 /// and of smoothed categorical kernels over categorical dimensions, plus a wide prior
 /// kernel: the l(x) and g(x) densities of the Tree-structured Parzen Estimator.
 ///
-/// Univariate estimators (one dimension) use the neighbour-distance bandwidth of
-/// hyperopt and Optuna with Optuna's "magic clip"; joint estimators use Optuna's
-/// multivariate rule σ = 0.2·n^(−1/(d+4))·range, clipped the same way.
+/// Every numeric dimension uses the neighbour-distance bandwidth of hyperopt and Optuna
+/// (σ = the larger gap to the neighbouring observations) clipped into
+/// [range/min(100, n+2), range] (Optuna's "magic clip"); the prior kernel sits at the
+/// centre with σ = range. A joint estimator is a mixture of products of these kernels.
 struct ParzenEstimator: Sendable {
     /// One dimension of the estimator.
     enum Dimension: Sendable {
@@ -30,11 +31,11 @@ struct ParzenEstimator: Sendable {
     /// log(weight) − Σ log(σ·√(2π)·Z) per kernel.
     private let logCoefs: [Double]
 
-    /// Builds the estimator from `points` (one coordinate array per observation, in `dims`
-    /// order) with per-observation `obsWeights` (not necessarily normalised).
-    init(dims: [Dimension], points: [[Double]], obsWeights: [Double], priorWeight: Double) {
+    /// Builds the estimator from `columns` (one array of observed coordinates per dimension,
+    /// all of length n) with per-observation `obsWeights` (not necessarily normalised).
+    init(dims: [Dimension], columns: [[Double]], obsWeights: [Double], priorWeight: Double) {
         self.dims = dims
-        let n = points.count
+        let n = obsWeights.count
         let k = n + 1
         kernelCount = k
         var w = obsWeights + [priorWeight]
@@ -49,43 +50,49 @@ struct ParzenEstimator: Sendable {
         var logProbs: [[Double]] = [], probs: [[Double]] = []
         var logCoefs = w.map { _log($0) }
         let halfLog2Pi = 0.5 * _log(2 * Double.pi)
-        let multivariate = dims.count > 1
 
         for (d, dim) in dims.enumerated() {
             switch dim {
             case let .numeric(low, high):
                 numericDims.append(d)
                 let range = high - low
-                var m = points.map { $0[d] }
+                var m = columns[d]
                 m.append((low + high) / 2)
                 var s = [Double](repeating: 0, count: k)
-                if multivariate {
-                    let sigma = 0.2 * _exp(-_log(Double(max(n, 1))) / Double(dims.count + 4)) * range
-                    for i in 0..<n { s[i] = sigma }
-                } else {
-                    // Neighbour distances among the sorted centres (prior included), endpoints ignored.
-                    let order = (0..<k).sorted { m[$0] < m[$1] || (m[$0] == m[$1] && $0 < $1) }
-                    var ext = [low]
-                    ext.append(contentsOf: order.map { m[$0] })
-                    ext.append(high)
-                    for (pos, i) in order.enumerated() {
-                        let left = ext[pos + 1] - ext[pos]
-                        let right = ext[pos + 2] - ext[pos + 1]
+                // Neighbour distances among the sorted observations (the prior excluded), with the
+                // outermost observations using their inner neighbour only. Equal observations share
+                // the position of the first of them.
+                if n > 0 {
+                    let (sv, order) = ParzenEstimator.bucketSorted(m, count: n, low: low, high: high)
+                    for pos in 0..<n {
+                        let x = sv[pos]
+                        let left = x - (pos > 0 ? sv[pos - 1] : low)
+                        let right = (pos + 1 < n ? sv[pos + 1] : high) - x
                         var sg = max(left, right)
-                        if ext.count >= 4 {
-                            if pos == 0 { sg = right } else if pos == k - 1 { sg = left }
+                        if n >= 2 {
+                            if pos == 0 { sg = right } else if pos == n - 1 { sg = left }
                         }
-                        s[i] = sg
+                        s[order[pos]] = sg
                     }
                 }
                 let minSigma = range / min(100.0, 1.0 + Double(k))
                 for i in 0..<n { s[i] = min(max(s[i], minSigma), range) }
                 s[n] = range
                 var inv = [Double](repeating: 0, count: k)
+                var lastSigma = Double.nan, lastLogSigma = 0.0
                 for i in 0..<k {
                     inv[i] = 1 / s[i]
-                    let z = MathSupport.normalCDF((high - m[i]) * inv[i]) - MathSupport.normalCDF((low - m[i]) * inv[i])
-                    logCoefs[i] -= _log(s[i]) + halfLog2Pi + _log(max(z, 1e-300))
+                    if s[i] != lastSigma {
+                        lastSigma = s[i]
+                        lastLogSigma = _log(s[i])
+                    }
+                    var logZ = 0.0
+                    let zHigh = (high - m[i]) * inv[i], zLow = (low - m[i]) * inv[i]
+                    // Kernels more than 8.5σ inside both bounds lose less than 1e-16 of their mass.
+                    if zHigh < 8.5 || zLow > -8.5 {
+                        logZ = _log(max(MathSupport.normalCDF(zHigh) - MathSupport.normalCDF(zLow), 1e-300))
+                    }
+                    logCoefs[i] -= lastLogSigma + halfLog2Pi + logZ
                 }
                 mus.append(m)
                 invSigmas.append(inv)
@@ -95,7 +102,7 @@ struct ParzenEstimator: Sendable {
                 var p = [Double](repeating: 0, count: k * count)
                 let smooth = priorWeight / Double(k)
                 for i in 0..<n {
-                    let c = min(max(Int(points[i][d].rounded()), 0), count - 1)
+                    let c = min(max(Int(columns[d][i].rounded()), 0), count - 1)
                     let rowSum = 1 + smooth * Double(count)
                     for j in 0..<count { p[i * count + j] = (smooth + (j == c ? 1 : 0)) / rowSum }
                 }
@@ -112,6 +119,38 @@ struct ParzenEstimator: Sendable {
         self.logProbs = logProbs
         self.probs = probs
         self.logCoefs = logCoefs
+    }
+
+    /// The first `count` values sorted ascending with their original positions, in expected
+    /// linear time (values lie in [low, high]: one bucket per value, insertion sort inside).
+    static func bucketSorted(_ values: [Double], count n: Int, low: Double, high: Double) -> ([Double], [Int]) {
+        var bucketOf = [Int](repeating: 0, count: n)
+        var starts = [Int](repeating: 0, count: n + 1)
+        let scale = Double(n) / max(high - low, .leastNormalMagnitude)
+        for i in 0..<n {
+            let b = min(max(Int((values[i] - low) * scale), 0), n - 1)
+            bucketOf[i] = b
+            starts[b + 1] += 1
+        }
+        for b in 0..<n { starts[b + 1] += starts[b] }
+        var fill = starts
+        var sv = [Double](repeating: 0, count: n)
+        var order = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            let b = bucketOf[i]
+            var p = fill[b]
+            fill[b] += 1
+            // Insertion into the bucket's sorted run (stable: equal values keep input order).
+            let x = values[i]
+            while p > starts[b] && sv[p - 1] > x {
+                sv[p] = sv[p - 1]
+                order[p] = order[p - 1]
+                p -= 1
+            }
+            sv[p] = x
+            order[p] = i
+        }
+        return (sv, order)
     }
 
     /// Draws one point: a kernel by weight, then each coordinate from that kernel.
@@ -173,7 +212,9 @@ struct ParzenEstimator: Sendable {
         var mx = -Double.infinity
         for t in terms where t > mx { mx = t }
         var sum = 0.0
-        for t in terms { sum += _exp(t - mx) }
+        // Terms 40 nats below the largest contribute less than 1e-17 each: skip their exp.
+        let floor = mx - 40
+        for t in terms where t > floor { sum += _exp(t - mx) }
         return mx + _log(sum)
     }
 

@@ -38,6 +38,9 @@ public struct TPEOptions: Sendable, Equatable {
     public var constantLiar: Bool = true
     /// Which results to fit when trials report at several budgets.
     public var fidelity: FidelityPolicy = .highestRung
+    /// Under `.highestRung`: trials that ended below the fitted budget (stopped early) join the
+    /// bad group g(x), since the scheduler judged them worse than their rung's cutoff.
+    public var stoppedTrialsAsBad: Bool = true
     /// Results a budget needs before the estimator is fitted on it (nil: number of dimensions + 2).
     public var minPointsPerRung: Int? = nil
 

@@ -33,14 +33,17 @@ public struct TPESearcher: Searcher {
     public mutating func suggest(trialID: TrialID) -> [String: ParamValue] {
         let params: [String: ParamValue]
         let minPoints = options.minPointsPerRung ?? (searchedDimensions + 2)
-        let set = history.trainingSet(policy: options.fidelity, minPoints: max(1, minPoints))
+        let set = history.trainingSet(policy: options.fidelity, minPoints: max(1, minPoints),
+                                      stoppedAsBad: options.stoppedTrialsAsBad)
         let ready: Bool
         switch options.fidelity {
         case .lastResult: ready = set.observed.count >= max(1, options.startupTrials)
         case .highestRung: ready = history.observedTrialCount >= max(1, options.startupTrials) && !set.observed.isEmpty
         }
         if ready {
-            params = sampleFromModel(observed: set.observed, pending: options.constantLiar ? set.pending : [])
+            params = sampleFromModel(observed: set.observed, pending: set.pending.filter { i in
+                options.constantLiar || !history.records[i].running
+            })
         } else {
             params = space.sampleRandom(using: &rng)
         }
@@ -104,27 +107,24 @@ public struct TPESearcher: Searcher {
             case .fixed: return .categorical(count: 1)
             }
         }
-        func points(_ indices: [Int]) -> [[Double]] {
-            var out: [[Double]] = []
-            out.reserveCapacity(indices.count)
+        /// The coordinates of the trials in `indices` where every parameter of the group is active, by column.
+        func columns(_ indices: [Int]) -> [[Double]] {
+            var cols = [[Double]](repeating: [], count: group.count)
+            for a in cols.indices { cols[a].reserveCapacity(indices.count) }
             for i in indices {
-                let c = records[i].coords
-                var row = [Double](repeating: 0, count: group.count)
-                var active = true
-                for (a, j) in group.enumerated() {
-                    if c[j].isNaN { active = false; break }
-                    row[a] = c[j]
+                records[i].coords.withUnsafeBufferPointer { c in
+                    for j in group where c[j].isNaN { return }
+                    for (a, j) in group.enumerated() { cols[a].append(c[j]) }
                 }
-                if active { out.append(row) }
             }
-            return out
+            return cols
         }
-        let goodPoints = points(good)
-        let badPoints = points(bad)
-        let l = ParzenEstimator(dims: dims, points: goodPoints,
-                                obsWeights: options.observationWeights(goodPoints.count), priorWeight: options.priorWeight)
-        let g = ParzenEstimator(dims: dims, points: badPoints,
-                                obsWeights: options.observationWeights(badPoints.count), priorWeight: options.priorWeight)
+        let goodColumns = columns(good)
+        let badColumns = columns(bad)
+        let l = ParzenEstimator(dims: dims, columns: goodColumns,
+                                obsWeights: options.observationWeights(goodColumns[0].count), priorWeight: options.priorWeight)
+        let g = ParzenEstimator(dims: dims, columns: badColumns,
+                                obsWeights: options.observationWeights(badColumns[0].count), priorWeight: options.priorWeight)
         var best: [Double] = []
         var bestScore = -Double.infinity
         for _ in 0..<max(1, options.candidates) {

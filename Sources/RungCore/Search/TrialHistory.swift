@@ -60,23 +60,26 @@ struct TrialHistory: Sendable {
         records[i].running = false
     }
 
-    /// The observations to fit: (record index, loss) in suggestion order, and the pending
-    /// record indices (running without a result at the fitted budget), for the given policy.
+    /// The observations to fit: (record index, loss) in suggestion order, and the record indices
+    /// that count as bad without a value (running without a result at the fitted budget), for
+    /// the given policy.
     /// `minPoints` is the number of results a budget needs to be used under `.highestRung`.
-    func trainingSet(policy: FidelityPolicy, minPoints: Int) -> (observed: [(Int, Double)], pending: [Int]) {
+    /// With `stoppedAsBad`, trials that ended without reaching the fitted budget join the pending
+    /// list (the bad group), since early stopping judged them worse than their rung's cutoff.
+    func trainingSet(policy: FidelityPolicy, minPoints: Int, stoppedAsBad: Bool = false) -> (observed: [(Int, Double)], pending: [Int]) {
         switch policy {
         case .lastResult:
             var observed: [(Int, Double)] = []
             var pending: [Int] = []
-            for (i, r) in records.enumerated() {
-                if r.running { pending.append(i) } else if let l = r.lastLoss { observed.append((i, l)) }
+            for i in records.indices {
+                if records[i].running { pending.append(i) } else if let l = records[i].lastLoss { observed.append((i, l)) }
             }
             return (observed, pending)
         case .highestRung:
             var chosen: Int? = nil
             for b in budgets.reversed() {
                 var n = 0
-                for r in records where r.loss(atBudget: b) != nil { n += 1 }
+                for i in records.indices where records[i].loss(atBudget: b) != nil { n += 1 }
                 if n >= minPoints { chosen = b; break }
             }
             guard let b = chosen ?? budgets.first else {
@@ -84,13 +87,24 @@ struct TrialHistory: Sendable {
             }
             var observed: [(Int, Double)] = []
             var pending: [Int] = []
-            for (i, r) in records.enumerated() {
-                if let l = r.loss(atBudget: b) { observed.append((i, l)) } else if r.running { pending.append(i) }
+            for i in records.indices {
+                if let l = records[i].loss(atBudget: b) {
+                    observed.append((i, l))
+                } else if records[i].running {
+                    pending.append(i)
+                } else if stoppedAsBad, !records[i].results.isEmpty {
+                    // Ended below budget b: stopped early, i.e. judged worse than its rung's cutoff.
+                    pending.append(i)
+                }
             }
             return (observed, pending)
         }
     }
 
     /// The number of trials with at least one result.
-    var observedTrialCount: Int { records.reduce(0) { $0 + ($1.results.isEmpty ? 0 : 1) } }
+    var observedTrialCount: Int {
+        var n = 0
+        for i in records.indices where !records[i].results.isEmpty { n += 1 }
+        return n
+    }
 }
