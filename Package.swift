@@ -49,6 +49,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // bench/head-load: simulated workers against one head.
+        .executableTarget(name: "rung-loadgen", dependencies: ["RungWire", "CZeroMQ"]),
+
         .testTarget(name: "RungCoreTests", dependencies: ["RungCore"]),
         .testTarget(name: "RungDataTests", dependencies: [
             "RungData", "RungCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStorage", "RungCore"]),
         .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungCore"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore"]),
+        .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStorage", "CZeroMQ"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,8 @@
 # Creates a head and N worker "hosts" as network namespaces on one machine, joined by a
 # bridge in the root namespace:  up.sh N   (N ≥ 0 workers; re-running adds missing hosts).
 # Hosts: ${PREFIX}head at ${SUBNET}.1, ${PREFIX}w1 at ${SUBNET}.11, ${PREFIX}w2 at .12, …
-# The bridge has no address and no route out; nothing is forwarded beyond it.
+# The bridge itself gets ${SUBNET}.254, so tools on this machine (a CLI client, a test) can
+# reach the hosts; the namespaces have no default route, so nothing leaves the /24.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/common.sh"
@@ -13,6 +14,7 @@ n="${1:-3}"
 if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
 fi
+ip addr replace "${SUBNET}.254/24" dev "$BRIDGE"
 ip link set "$BRIDGE" up
 
 add_host() {
