@@ -125,7 +125,8 @@ final class NamespaceCluster {
     /// Starts a one-slot worker named `name` on host `host`.
     @discardableResult
     func startWorker(_ name: String, on host: String) throws -> Process {
-        try start(name, on: host, ["worker", "--head", headEndpoint, "--slots", "1", "--name", name])
+        try start(name, on: host, ["worker", "--head", headEndpoint, "--slots", "1", "--name", name,
+                               "--cache", root.appendingPathComponent("cache-\(name)").path])
     }
 
     /// SIGKILLs a process started here.
