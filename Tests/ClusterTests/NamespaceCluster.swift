@@ -147,9 +147,6 @@ final class NamespaceCluster {
     private func tearDown(_ test: XCTestCase) {
         for p in processes.values where p.isRunning { kill(p.processIdentifier, SIGKILL) }
         for p in processes.values { p.waitUntilExit() }
-        if test.testRun.map({ !$0.hasSucceeded }) ?? false {
-            print("cluster logs (\(root.path)):\n\(allLogs())")
-        }
         let down = try? script("down.sh", [])
         if down?.status != 0 { print("cluster/local/down.sh failed: \(down?.output ?? "")") }
         if ProcessInfo.processInfo.environment["RUNG_KEEP_CLUSTER_TESTS"] != "1" {
