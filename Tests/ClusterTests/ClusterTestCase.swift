@@ -131,4 +131,29 @@ class ClusterTestCase: XCTestCase {
         }
         return trials
     }
+
+    /// Which workers started each trial, from the workers' logs ("worker W: trial N started …").
+    func starts(_ cluster: NamespaceCluster, workers: [String]) -> [Int64: [String]] {
+        var out: [Int64: [String]] = [:]
+        for name in workers {
+            for line in cluster.log(name).split(separator: "\n") {
+                guard let match = line.firstMatch(of: /worker (\S+): trial (\d+) started/), let id = Int64(match.2) else { continue }
+                out[id, default: []].append(String(match.1))
+            }
+        }
+        return out
+    }
+
+    /// Checks that no trial was started more often than its retries allow (`exactlyOnce`: once).
+    func assertNoTrialRanTwice(_ trials: [TrialRecord], _ cluster: NamespaceCluster, workers: [String], exactlyOnce: Bool = false,
+                               file: StaticString = #filePath, line: UInt = #line) {
+        let started = starts(cluster, workers: workers)
+        for t in trials {
+            let on = started[t.id] ?? []
+            XCTAssertFalse(on.isEmpty, "trial \(t.id) never started on a worker", file: file, line: line)
+            XCTAssertLessThanOrEqual(on.count, exactlyOnce ? 1 : 1 + t.retries,
+                                     "trial \(t.id) (\(t.family) #\(t.number)) was started on \(on) with \(t.retries) retries on record",
+                                     file: file, line: line)
+        }
+    }
 }
