@@ -78,14 +78,17 @@ final class ClusterTests: ClusterTestCase {
         try waitForWorkers(3, client, cluster)
         let id = try client.submit(yaml: try sweepYAML(name: "restart-the-head", xgboostRounds: 30),
                                    path: cluster.root.appendingPathComponent("sweep.yaml").path)
-        try waitUntil("some trials ended and others run", timeout: 50, cluster) {
+        // Kill the head when a trial has one epoch to go, so that its last report and `done`
+        // are sent while the head is down, and restart it well within the workers' 1.5 s
+        // patience: the workers' messages then reach the new head before their hello.
+        try waitUntil("some trials ended and one is in its last epoch", timeout: 50, cluster) {
             try withStore(cluster) { store in
                 let trials = try store.trials(sweepID: id)
-                return trials.contains { $0.status.isTerminal } && trials.contains { $0.status == .running && $0.lastEpoch >= 1 }
+                return trials.contains { $0.status.isTerminal } && trials.contains { $0.status == .running && $0.lastEpoch == 3 }
             }
         }
         cluster.kill9("head")
-        usleep(500_000)
+        usleep(300_000)
         try cluster.startHead(label: "head-restarted")
         try waitForSweep(id, cluster, timeout: 80)
 
