@@ -7,7 +7,10 @@
 // the final counters.
 //
 //   rung-loadgen --head tcp://127.0.0.1:7770 --workers 1000 --threads 1 --seconds 20 \
-//                [--submit sweep.yaml] [--warmup 3]
+//                [--submit sweep.yaml] [--warmup 3] [--epoch-ms 0]
+//
+// With --epoch-ms E each worker sends one report every E ms (an open-loop rate of
+// workers × 1000/E reports/s) instead of answering at once.
 //
 // Prints one JSON document: reports sent per second, decisions, assignments, and the
 // decision latency percentiles (milliseconds).
@@ -23,6 +26,8 @@ struct LoadOptions: Sendable {
     var seconds = 20.0
     var warmup = 3.0
     var submit: String?
+    /// Milliseconds per simulated epoch and worker; 0 trains instantly (a closed loop at full speed).
+    var epochMillis = 0.0
 
     init(arguments: [String]) {
         var i = 0
@@ -39,6 +44,7 @@ struct LoadOptions: Sendable {
             case "--seconds": seconds = Double(value())!
             case "--warmup": warmup = Double(value())!
             case "--submit": submit = value()
+            case "--epoch-ms": epochMillis = Double(value())!
             default: fatalError("unknown option \(arguments[i]); see the header of Sources/rung-loadgen/main.swift")
             }
             i += 1
@@ -81,6 +87,7 @@ struct SimWorker {
     var waitingSince: UInt64 = 0
     var busy = false
     var welcomed = false
+    var nextEpochAt: UInt64 = 0
     var lastSent: UInt64 = 0
     var rng: UInt64
 }
@@ -107,8 +114,9 @@ func receive(_ socket: UnsafeMutableRawPointer, into msg: inout zmq_msg_t) -> [U
 }
 
 /// Sends epoch reports from the worker's current epoch on, until a milestone (then waits)
-/// or the last epoch (then `done`).
-func train(_ w: inout SimWorker, socket: UnsafeMutableRawPointer, stats: inout ThreadStats, measuring: Bool) {
+/// or the last epoch (then `done`); with `paced`, one epoch per call.
+func train(_ w: inout SimWorker, socket: UnsafeMutableRawPointer, stats: inout ThreadStats, measuring: Bool,
+           paced: Bool = false) {
     while w.epoch < w.maxEpochs {
         w.epoch += 1
         w.rng = w.rng &* 6364136223846793005 &+ 1442695040888963407
@@ -124,6 +132,7 @@ func train(_ w: inout SimWorker, socket: UnsafeMutableRawPointer, stats: inout T
             if measuring { stats.milestoneReports += 1 }
             return
         }
+        if paced && w.epoch < w.maxEpochs { return }
     }
     _ = send(socket, .done(TrialDone(trialID: w.trial, epoch: w.maxEpochs,
                                      metrics: [WireMetric("val_auc", 0.6), WireMetric("test_auc", 0.6)],
@@ -155,11 +164,14 @@ func runThread(options: LoadOptions, range: Range<Int>, context: UnsafeMutableRa
     zmq_msg_init(&msg)
     var welcomedCounted = 0
     var lastHeartbeat = now()
+    var lastProgress = now()
+    var progressReports = 0
+    let pacing = UInt64(options.epochMillis * 1e6)
     while true {
         let t = now()
         if t >= end() && end() != 0 { break }
         let measuring = startMeasuring() != 0 && t >= startMeasuring()
-        let rc = zmq_poll(&items, Int32(items.count), 10)
+        let rc = zmq_poll(&items, Int32(items.count), pacing > 0 ? 1 : 10)
         if rc < 0 { if zmq_errno() == EINTR { continue }; fatalError("zmq_poll failed") }
         if rc > 0 {
             for k in items.indices where items[k].revents & Int16(ZMQ_POLLIN) != 0 {
@@ -177,7 +189,11 @@ func runThread(options: LoadOptions, range: Range<Int>, context: UnsafeMutableRa
                         workers[k].milestones = a.milestones
                         workers[k].busy = true
                         workers[k].waitingSince = 0
-                        train(&workers[k], socket: s, stats: &stats, measuring: measuring)
+                        if pacing > 0 {
+                            workers[k].nextEpochAt = now() + pacing
+                        } else {
+                            train(&workers[k], socket: s, stats: &stats, measuring: measuring)
+                        }
                     case .decision(let d):
                         guard d.trialID == workers[k].trial, workers[k].waitingSince != 0 else { break }
                         let received = now()
@@ -186,7 +202,9 @@ func runThread(options: LoadOptions, range: Range<Int>, context: UnsafeMutableRa
                             stats.latenciesNanos.append(received - workers[k].waitingSince)
                         }
                         workers[k].waitingSince = 0
-                        if d.verdict == .continue {
+                        if d.verdict == .continue && pacing > 0 {
+                            workers[k].nextEpochAt = received + pacing
+                        } else if d.verdict == .continue {
                             train(&workers[k], socket: s, stats: &stats, measuring: measuring)
                         } else {
                             workers[k].busy = false
@@ -201,6 +219,22 @@ func runThread(options: LoadOptions, range: Range<Int>, context: UnsafeMutableRa
                     }
                 }
             }
+        }
+        if pacing > 0 {
+            let t1 = now()
+            for k in workers.indices where workers[k].busy && workers[k].waitingSince == 0 && workers[k].nextEpochAt <= t1 {
+                train(&workers[k], socket: sockets[k], stats: &stats, measuring: measuring, paced: true)
+                // Keep the schedule (no drift) unless far behind.
+                workers[k].nextEpochAt = max(workers[k].nextEpochAt + pacing, t1)
+            }
+        }
+        // Once a second, the first thread prints its own rate (the trend shows whether the
+        // head slows down as the sweep grows).
+        if range.lowerBound == 0 && measuring && now() - lastProgress >= 1_000_000_000 {
+            let elapsed = Double(now() - lastProgress) / 1e9
+            FileHandle.standardError.write(Data("thread 0: \(Int(Double(stats.reports - progressReports) / elapsed)) reports/s, \(stats.assigns) assigns so far\n".utf8))
+            lastProgress = now()
+            progressReports = stats.reports
         }
         // Heartbeats, so idle workers are not declared lost; a worker still waiting for its
         // welcome says hello again.
@@ -289,13 +323,14 @@ window.set(start: measureStart, end: measureStart + UInt64(options.seconds * 1e9
 done.wait()
 let all = collector.stats
 let latencies = all.flatMap(\.latenciesNanos).sorted()
-func percentile(_ p: Double) -> Double {
-    guard !latencies.isEmpty else { return .nan }
+/// A latency percentile in ms, or null when there were no decisions (JSON has no NaN).
+func percentile(_ p: Double) -> Any {
+    guard !latencies.isEmpty else { return NSNull() }
     return Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6
 }
 let reports = all.reduce(0) { $0 + $1.reports }
 let result: [String: Any] = [
-    "workers": options.workers, "threads": options.threads, "seconds": options.seconds,
+    "workers": options.workers, "threads": options.threads, "seconds": options.seconds, "epoch_ms": options.epochMillis,
     "welcomed": all.reduce(0) { $0 + $1.welcomed }, "join_seconds": joinSeconds,
     "reports": reports, "reports_per_second": Double(reports) / options.seconds,
     "milestone_reports": all.reduce(0) { $0 + $1.milestoneReports },
@@ -303,7 +338,7 @@ let result: [String: Any] = [
     "assigns": all.reduce(0) { $0 + $1.assigns }, "dones": all.reduce(0) { $0 + $1.dones },
     "cancels": all.reduce(0) { $0 + $1.cancels },
     "decision_latency_ms": ["p50": percentile(0.5), "p90": percentile(0.9), "p99": percentile(0.99),
-                            "max": latencies.last.map { Double($0) / 1e6 } ?? .nan],
+                            "max": latencies.last.map { Double($0) / 1e6 } ?? NSNull()] as [String: Any],
 ]
 let json = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
 print(String(decoding: json, as: UTF8.self))

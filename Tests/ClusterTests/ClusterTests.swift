@@ -12,7 +12,13 @@ final class ClusterTests: ClusterTestCase {
         for i in 1...3 { try cluster.startWorker("w\(i)", on: "w\(i)") }
         let client = try HeadClient(endpoint: cluster.headEndpoint)
         try waitForWorkers(3, client, cluster)
-        let id = try client.submit(yaml: try sweepYAML(name: "three-hosts"), path: cluster.root.appendingPathComponent("sweep.yaml").path)
+        // Submitted as an operator would: `rung sweep submit` from another host (w3).
+        let config = cluster.root.appendingPathComponent("three-hosts.yaml")
+        try sweepYAML(name: "three-hosts").write(to: config, atomically: true, encoding: .utf8)
+        let submitted = try cluster.run(on: "w3", ["sweep", "submit", config.path, "--head", cluster.headEndpoint, "--json"])
+        XCTAssertEqual(submitted.status, 0, "rung sweep submit: \(submitted.stderr)")
+        let reply = try JSONSerialization.jsonObject(with: Data(submitted.stdout.utf8)) as? [String: Any]
+        let id = try XCTUnwrap((reply?["sweep"] as? NSNumber)?.int64Value, "sweep id in \(submitted.stdout)")
         try waitForSweep(id, cluster, timeout: 75)
 
         let trials = try assertEveryTrialAccountedFor(id, cluster)

@@ -107,6 +107,31 @@ final class NamespaceCluster {
         return p
     }
 
+    /// Runs `rung args…` on `host` to completion and returns its status and stdout.
+    func run(on host: String, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.ipPath)
+        p.arguments = ["netns", "exec", prefix + host, Self.rungExecutable.path] + args
+        p.environment = environment
+        p.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let errData = LockedBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData.set(err.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.get(), as: UTF8.self))
+    }
+
     func logURL(_ label: String) -> URL { root.appendingPathComponent("\(label).log") }
 
     /// A process's log so far (for failure messages and checks).
@@ -153,4 +178,12 @@ final class NamespaceCluster {
             try? FileManager.default.removeItem(at: root)
         }
     }
+}
+
+/// A `Data` box one thread writes and another reads after a `DispatchGroup` wait.
+final class LockedBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }

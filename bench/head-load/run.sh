@@ -15,8 +15,11 @@ if [ -z "${RUNG_BIN_DIR:-}" ]; then
     (cd "$root" && swift build -c release --product rung >/dev/null && swift build -c release --product rung-loadgen >/dev/null)
 fi
 work="$(mktemp -d /tmp/rung-head-load.XXXXXX)"
-trap 'kill "$head_pid" 2>/dev/null || true; wait "$head_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$head_pid" 2>/dev/null || true; wait "$head_pid" 2>/dev/null || true; rm -rf "$work" "$db_dir"' EXIT
 port="${RUNG_LOAD_PORT:-17770}"
+# DB_DIR=/dev/shm puts the store on tmpfs (fsync is free there): shows what durability costs.
+db_dir="$(mktemp -d "${DB_DIR:-$work}/rung-db.XXXXXX")"
+db="$db_dir/rung.db"
 
 # A tiny synthetic prepared dataset: the simulated workers never read it, the head only
 # needs a data version.
@@ -39,13 +42,15 @@ YAML
 
 # 100,000 trials, ASHA (stop mode) with milestones at epochs 10, 30 and 90 of 100: each
 # assignment is answered by a burst of up to 10–60 reports and one milestone wait.
+# EPOCH_MS=E: each simulated worker reports one epoch every E ms (open loop) instead of at once.
+# SCHEDULER=fifo: no milestones, every assignment is answered by 100 reports and `done`.
 cat > "$work/sweep.yaml" <<YAML
 name: head-load
 seed: 1
 data: {prepared: $work/data}
 metric: {name: val_auc, mode: max}
 searcher: {type: random}
-scheduler: {type: asha, max_epochs: 100, grace_period: 10, reduction_factor: 3}
+scheduler: {type: ${SCHEDULER:-asha}, max_epochs: 100, grace_period: 10, reduction_factor: 3}
 families:
   xgboost:
     trials: 100000
@@ -54,17 +59,21 @@ families:
       learning_rate: {type: loguniform, low: 0.01, high: 0.3}
 YAML
 
-${HEAD_WRAPPER:-} "$bin/rung" head --listen "tcp://127.0.0.1:$port" --db "sqlite:$work/rung.db" \
+${HEAD_WRAPPER:-} "$bin/rung" head --listen "tcp://127.0.0.1:$port" --db "sqlite:$db" \
     --artifacts "$work/artifacts" --heartbeat-ms 1000 --lost-after-ms 10000 2> "$work/head.log" &
 head_pid=$!
 sleep "${HEAD_START_SECONDS:-1}"
 mkdir -p "$root/bench/results"
 out="$root/bench/results/head-load-$workers-$(date -u +%Y%m%dT%H%M%S).json"
 "$bin/rung-loadgen" --head "tcp://127.0.0.1:$port" --workers "$workers" --threads "$threads" \
-    --seconds "$seconds" --submit "$work/sweep.yaml" | tee "$out"
+    --seconds "$seconds" --submit "$work/sweep.yaml" --epoch-ms "${EPOCH_MS:-0}" | tee "$out"
+if [ -z "${HEAD_WRAPPER:-}" ]; then
+    # CPU seconds the head used (user, system) over its whole life.
+    awk -v t="$(getconf CLK_TCK)" '{printf "head cpu: user %.1f s, system %.1f s\n", $14/t, $15/t}' "/proc/$head_pid/stat"
+fi
 kill -INT "$head_pid"; wait "$head_pid" || true
 # What the head itself recorded: epoch results and trials in the store.
-python3 - "$work/rung.db" <<'PY' | tee -a "$out"
+python3 - "$db" <<'PY' | tee -a "$out"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
