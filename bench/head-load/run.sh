@@ -65,7 +65,8 @@ head_pid=$!
 sleep "${HEAD_START_SECONDS:-1}"
 mkdir -p "$root/bench/results"
 out="$root/bench/results/head-load-$workers-$(date -u +%Y%m%dT%H%M%S).json"
-"$bin/rung-loadgen" --head "tcp://127.0.0.1:$port" --workers "$workers" --threads "$threads" \
+timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "loadgen cpu: user %U s, system %S s, wall %e s")
+"${timer[@]}" "$bin/rung-loadgen" --head "tcp://127.0.0.1:$port" --workers "$workers" --threads "$threads" \
     --seconds "$seconds" --submit "$work/sweep.yaml" --epoch-ms "${EPOCH_MS:-0}" | tee "$out"
 if [ -z "${HEAD_WRAPPER:-}" ]; then
     # CPU seconds the head used (user, system) over its whole life.
