@@ -17,6 +17,7 @@ struct Rung: ParsableCommand {
         subcommands: [
             RunCommand.self,
             HeadCommand.self,
+            SweepCommand.self,
             DataCommand.self,
             TrainCommand.self,
             PredictCommand.self,
