@@ -19,6 +19,10 @@ struct Rung: ParsableCommand {
             PredictCommand.self,
             AskTellCommand.self,
             SimulateCommand.self,
+            SweepCommand.self,
+            LeaderboardCommand.self,
+            WorkersCommand.self,
+            RegistryCommand.self,
         ]
     )
 }
