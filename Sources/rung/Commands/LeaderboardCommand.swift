@@ -243,16 +243,21 @@ enum TerminalStyle {
 
 /// Aligned text tables whose cells may be coloured without upsetting the alignment.
 enum TerminalTable {
-    /// Pads every column to its widest cell (numbers right-aligned, text left-aligned),
-    /// separates columns by two spaces, then colours the cells of the columns in `colour`.
+    /// Pads every column to its widest cell, separates columns by two spaces, then colours
+    /// the cells of the columns in `colour`. A column whose cells are all numbers (or "—")
+    /// is right-aligned, header included; other columns are left-aligned.
     static func render(_ header: [String], _ rows: [[String]], colour: [Int: (String) -> String?] = [:]) -> String {
         let all = [header] + rows
         let widths = header.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        let numeric = header.indices.map { c in
+            let cells = rows.compactMap { c < $0.count ? $0[c] : nil }.filter { $0 != "—" }
+            return !cells.isEmpty && cells.allSatisfy { Double($0) != nil }
+        }
         return all.enumerated().map { index, row in
             let line = row.enumerated().map { c, cell in
                 let pad = String(repeating: " ", count: max(0, widths[c] - cell.count))
                 let painted = index > 0 ? TerminalStyle.paint(cell, colour[c]?(cell) ?? nil) : cell
-                return Double(cell) != nil ? pad + painted : painted + pad
+                return numeric[c] ? pad + painted : painted + pad
             }.joined(separator: "  ")
             var trimmed = line
             while trimmed.hasSuffix(" ") { trimmed.removeLast() }
