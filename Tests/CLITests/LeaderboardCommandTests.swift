@@ -107,4 +107,35 @@ final class LeaderboardCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual((try jsonObject(r.stdout)["trials"] as? [[String: Any]])?.first?["trial"] as? Int64, ids["b"])
     }
+
+    /// Status words are coloured only on a terminal and only without NO_COLOR; `script`
+    /// (util-linux) gives the command a pseudo-terminal.
+    func testStatusColoursOnlyOnATerminalWithoutNoColor() throws {
+        let script = URL(fileURLWithPath: "/usr/bin/script")
+        guard FileManager.default.isExecutableFile(atPath: script.path) else {
+            throw XCTSkip("/usr/bin/script (util-linux) is needed to run rung on a pseudo-terminal")
+        }
+        let fixture = try StoreFixture(self)
+        try fixture.buildTwoSweeps()
+        func onTerminal(_ environment: String) throws -> String {
+            let command = ([environment, RungProcess.executable.path] + fixture.args(["leaderboard", "--top", "2"]))
+                .map { "'\($0)'" }.joined(separator: " ")
+            let process = Process()
+            process.executableURL = script
+            process.arguments = ["-qec", "env " + command, "/dev/null"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+        let coloured = try onTerminal("-uNO_COLOR")
+        XCTAssertTrue(coloured.contains("\u{1B}[36mrunning\u{1B}[0m"), coloured)
+        XCTAssertTrue(coloured.contains("\u{1B}[2mstopped\u{1B}[0m"), coloured)
+        let plain = try onTerminal("NO_COLOR=1")
+        XCTAssertTrue(plain.contains("running") && !plain.contains("\u{1B}["), plain)
+    }
 }

@@ -193,4 +193,24 @@ final class SweepCommandTests: XCTestCase {
         let notANumber = try RungProcess.run(fixture.args(["sweep", "show", "abc"]))
         XCTAssertEqual(notANumber.status, 64, notANumber.stderr)
     }
+
+    func testASweepWhoseStoredConfigCannotBeReadIsListedButNotRanked() throws {
+        let fixture = try StoreFixture(self)
+        try fixture.buildTwoSweeps()
+        do {
+            let store = try fixture.open()
+            defer { store.close() }
+            let odd = try store.createSweep(SweepRecord(name: "odd", configYAML: "name: odd\nmetric: [", seed: 1, status: .failed))
+            try store.createStudy(StudyRecord(sweepID: odd.id, family: "xgboost", trialBudget: 1))
+        }
+        let ls = try RungProcess.run(fixture.args(["sweep", "ls", "--json"]))
+        XCTAssertEqual(ls.status, 0, ls.stderr)
+        let sweeps = try XCTUnwrap(try jsonObject(ls.stdout)["sweeps"] as? [[String: Any]])
+        XCTAssertEqual(sweeps.count, 3)
+        XCTAssertTrue(sweeps[2]["metric"] is NSNull && sweeps[2]["best"] is NSNull, "\(sweeps[2])")
+        XCTAssertNotNil(sweeps[1]["best"] as? [String: Any], "the other sweeps are still ranked")
+        let board = try RungProcess.run(fixture.args(["leaderboard"]))
+        XCTAssertEqual(board.status, 65)
+        XCTAssertTrue(board.stderr.contains("cannot rank sweep 3") && board.stderr.contains("stored config of sweep 3"), board.stderr)
+    }
 }

@@ -9,8 +9,8 @@ struct LeaderboardCommand: ParsableCommand {
         commandName: "leaderboard",
         abstract: "Rank a sweep's trials by the sweep metric at their last reported epoch.",
         discussion: """
-        Trials without a value for the metric rank last; ties go to more epochs, then the lower
-        trial id. Without --family the rank is overall; with it, the rank within the family.
+        Trials without a value for the metric rank last; ties go to more epochs, then the lower \
+        trial id. Without --family the rank is overall; with it, the rank within the family. \
         The store is opened read-only, so this works while a head runs.
         """
     )

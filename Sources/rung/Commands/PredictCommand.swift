@@ -11,12 +11,12 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Score the rows of a CSV with a saved model: id columns, probability and label.",
         discussion: """
-        The input may be raw rows in the source CSV's layout (the recipe's cleaning is applied;
-        the target column is not needed) or rows of a prepared split file. --model is a model
-        directory holding model.json and preprocessor.json (as written by `rung train --save`),
-        or a registered model: FAMILY (production, else the newest version), FAMILY@production,
-        FAMILY@staging, FAMILY@latest, FAMILY@3 or FAMILY@v3, looked up in --db and --artifacts.
-        An existing directory always wins over a registry reference of the same name.
+        The input may be raw rows in the source CSV's layout (the recipe's cleaning is applied; \
+        the target column is not needed) or rows of a prepared split file. --model is a model \
+        directory holding model.json and preprocessor.json (as written by `rung train --save`), \
+        or a registered model: FAMILY (production, else the newest version), FAMILY@production, \
+        FAMILY@staging, FAMILY@latest, FAMILY@3 or FAMILY@v3, looked up in --db and --artifacts. \
+        An existing directory always wins over a registry reference of the same name. \
         A row that cannot be read is an error naming its line, unless --skip-bad-rows is given.
         """
     )
@@ -95,13 +95,12 @@ extension PredictCommand {
         guard !value.contains("/"), !value.hasPrefix("."), !value.hasPrefix("~") else { return path }
         // With an `@` it can only be a reference, so a bad version is an error of its own.
         let parsed = value.contains("@") ? try ModelReference(parsing: value) : try? ModelReference(parsing: value)
-        guard let reference = parsed else { return path }
+        guard parsed != nil else { return path }
         guard let opened = try store.openReadOnlyIfExists() else {
             throw RungError.badInput("--model \(value) is neither a model directory nor a registered model: store \(store.maskedStoreURL) does not exist")
         }
         defer { opened.close() }
-        let registry = try store.registry(store: opened)
-        return try registry.directory(of: registry.version(reference))
+        return try store.registry(store: opened).resolve(value)
     }
 }
 

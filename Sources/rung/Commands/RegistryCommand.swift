@@ -9,9 +9,9 @@ struct RegistryCommand: ParsableCommand {
         commandName: "registry",
         abstract: "List, inspect and promote registered model versions.",
         discussion: """
-        Versions live under <artifacts>/registry/<family>/v<N>/ (model.json, preprocessor.json,
+        Versions live under <artifacts>/registry/<family>/v<N>/ (model.json, preprocessor.json, \
         metadata.json); their stages (none, staging, production, archived) live in the store.
-        References: FAMILY (production, else the newest), FAMILY@production, FAMILY@staging
+        References: FAMILY (production, else the newest), FAMILY@production, FAMILY@staging \
         (newest staging), FAMILY@latest, FAMILY@3 or FAMILY@v3.
         """,
         subcommands: [RegistryListCommand.self, RegistryShowCommand.self, RegistryPromoteCommand.self]
@@ -114,7 +114,7 @@ struct RegistryPromoteCommand: ParsableCommand {
         commandName: "promote",
         abstract: "Make a registered version the production version of its family (the previous one is archived).",
         discussion: """
-        This writes the store, so it needs the store's writer lock: stop a head that holds it
+        This writes the store, so it needs the store's writer lock: stop a head that holds it \
         first (promotion through a running head is not built yet).
         """
     )

@@ -34,7 +34,7 @@ struct SweepListCommand: ParsableCommand {
         }
         defer { opened.close() }
         let now = Date()
-        let snapshots = try opened.sweeps().map { try SweepSnapshot.load($0, from: opened) }
+        let snapshots = try opened.sweeps().map { try SweepSnapshot.load($0, from: opened, strict: false) }
         if json {
             try Output.json(SweepListJSON(store: opened.location, sweeps: snapshots.map { $0.summaryJSON(now: now) }))
             return
@@ -120,6 +120,8 @@ struct SweepShowCommand: ParsableCommand {
 struct SweepSnapshot {
     var sweep: SweepRecord
     var metric: MetricSettings
+    /// False when the stored config could not be read (only for listings, which then show no best).
+    var metricKnown = true
     var studies: [StudyRecord]
     var trials: [TrialRecord]
     var trialsByID: [Int64: TrialRecord]
@@ -150,18 +152,26 @@ struct SweepSnapshot {
         }
     }
 
-    /// Reads a sweep's studies, trials and epoch results (of one family when given) and ranks them.
-    static func load(_ sweep: SweepRecord, from store: any Store, family: String? = nil) throws -> SweepSnapshot {
-        let metric = try metric(of: sweep)
+    /// Reads a sweep's studies, trials and epoch results and ranks them. A stored config
+    /// that cannot be read is an error when `strict`, else the sweep is listed unranked.
+    static func load(_ sweep: SweepRecord, from store: any Store, strict: Bool = true) throws -> SweepSnapshot {
+        var metricKnown = true
+        let metric: MetricSettings
+        do {
+            metric = try Self.metric(of: sweep)
+        } catch where !strict {
+            metric = MetricSettings(name: "?", mode: .max)
+            metricKnown = false
+        }
         let studies = try store.studies(sweepID: sweep.id)
-        let trials = try store.trials(sweepID: sweep.id, family: family)
-        let epochs = try store.epochs(sweepID: sweep.id, family: family)
+        let trials = try store.trials(sweepID: sweep.id)
+        let epochs = metricKnown ? try store.epochs(sweepID: sweep.id, family: nil) : []
         let board = Leaderboard(
             trials: trials.map { LeaderboardTrial(id: $0.id, family: $0.family, status: $0.status.rawValue,
                                                   params: params(of: $0), epochs: $0.lastEpoch) },
             epochs: epochs.map { LeaderboardEpoch(trialID: $0.trialID, epoch: $0.epoch, metrics: $0.metrics) },
             metric: metric)
-        return SweepSnapshot(sweep: sweep, metric: metric, studies: studies, trials: trials,
+        return SweepSnapshot(sweep: sweep, metric: metric, metricKnown: metricKnown, studies: studies, trials: trials,
                              trialsByID: Dictionary(trials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
                              board: board)
     }
@@ -194,9 +204,12 @@ struct SweepSnapshot {
     /// The trial budget of all studies (at least the number of trials).
     var trialsTotal: Int { max(studies.reduce(0) { $0 + $1.trialBudget }, trials.count) }
 
-    /// Seconds from creation to finish (or to `now` while the sweep is live).
+    /// Seconds from creation to finish (or to `now` while the sweep is live; for a
+    /// terminal sweep without a finish time, to its last trial's finish).
     func duration(now: Date) -> TimeInterval {
-        (sweep.finishedAt ?? (sweep.status.isTerminal ? sweep.createdAt : now)).timeIntervalSince(sweep.createdAt)
+        let end = sweep.finishedAt
+            ?? (sweep.status.isTerminal ? trials.compactMap(\.finishedAt).max() ?? sweep.createdAt : now)
+        return max(0, end.timeIntervalSince(sweep.createdAt))
     }
 
     /// Trials counted by status, in the order statuses appear in a trial's life.
@@ -211,7 +224,7 @@ struct SweepSnapshot {
     func summaryJSON(now: Date) -> SweepSummaryJSON {
         SweepSummaryJSON(
             id: sweep.id, name: sweep.name, status: sweep.status.rawValue, families: familyNames,
-            trialsDone: trialsDone, trialsTotal: trialsTotal, metric: MetricJSON(metric),
+            trialsDone: trialsDone, trialsTotal: trialsTotal, metric: metricKnown ? MetricJSON(metric) : nil,
             best: board.best.map { BestJSON(trial: $0.trial.id, family: $0.trial.family, value: $0.value, epoch: $0.epoch) },
             createdAt: Humanize.iso(sweep.createdAt), finishedAt: sweep.finishedAt.map(Humanize.iso),
             durationSeconds: duration(now: now))
@@ -232,7 +245,7 @@ struct SweepSummaryJSON: Encodable {
     var families: [String]
     var trialsDone: Int
     var trialsTotal: Int
-    var metric: MetricJSON
+    var metric: MetricJSON?
     var best: BestJSON?
     var createdAt: String
     var finishedAt: String?
