@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
         .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStorage", "RungCore"]),
         .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungCore"]),
-        .testTarget(name: "CLITests", dependencies: ["RungCore"]),
+        .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStorage"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -23,6 +23,9 @@ struct Rung: ParsableCommand {
             PredictCommand.self,
             AskTellCommand.self,
             SimulateCommand.self,
+            LeaderboardCommand.self,
+            WorkersCommand.self,
+            RegistryCommand.self,
         ]
     )
 }
