@@ -19,6 +19,7 @@ struct Rung: ParsableCommand {
             PredictCommand.self,
             AskTellCommand.self,
             SimulateCommand.self,
+            WorkerCommand.self,
         ]
     )
 }
