@@ -13,11 +13,13 @@ final class FakeHead {
     /// Whether a worker's heartbeat is answered with one (a live head); false plays a silent head.
     var answersHeartbeats = true
 
-    init() throws {
+    /// Binds a new ROUTER on `endpoint` (a free loopback port by default; a restarted head
+    /// binds the endpoint of the one before).
+    init(endpoint: String = "tcp://127.0.0.1:*") throws {
         context = try ZMQContext()
         router = try ZMQSocket(context: context, type: .router, linger: 0)
-        try router.bind("tcp://127.0.0.1:*")
-        endpoint = try router.lastEndpoint()
+        try router.bind(endpoint)
+        self.endpoint = try router.lastEndpoint()
     }
 
     deinit { router.close() }

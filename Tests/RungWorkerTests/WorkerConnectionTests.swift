@@ -138,3 +138,48 @@ final class WorkerConnectionTests: WorkerTestCase {
         XCTAssertTrue(worker.log.contains { $0.hasPrefix("head back") }, "\(worker.log)")
     }
 }
+
+/// Cancelling trials, and a head that restarts on the same endpoint.
+final class WorkerCancelAndRestartTests: WorkerTestCase {
+    func testCancelStopsABuiltInTrialAndACommandAndNothingMoreIsSent() throws {
+        let (worker, _) = try join(slots: 2)
+        try head.send(.assign(assignment(40, maxEpochs: 5000)))
+        _ = try head.expect("first report") { $0.report(40) }
+        try head.send(.assign(assignment(41, family: "command", command: ["sh", "-c", "echo '{\"epoch\": 1, \"val_auc\": 0.5}'; exec sleep 30"])))
+        _ = try head.expect("command's first report") { $0.report(41) }
+        try head.send(.cancel(trialID: 40))
+        try head.send(.cancel(trialID: 41))
+        // Both leave the heartbeat's running list, and neither sends done or failed.
+        let deadline = Date().addingTimeInterval(5)
+        var after: [WireMessage] = []
+        while Date() < deadline {
+            guard let m = try head.next(timeout: 0.5) else { continue }
+            after.append(m)
+            if worker.log.filter({ $0.hasSuffix("cancelled") || $0.contains("cancelled after") || $0.contains("cancelled at") }).count >= 2 { break }
+        }
+        XCTAssertFalse(after.contains { $0.done(40) != nil || $0.failed(40) != nil || $0.done(41) != nil || $0.failed(41) != nil }, "\(after)")
+        XCTAssertEqual(after.compactMap { $0.heartbeat }.last?.running, [])
+        try head.send(.drain)
+        let summary = try expectDrainAndReturn(worker)
+        XCTAssertEqual(summary.cancelled, 2)
+        XCTAssertEqual(summary.finished + summary.failed, 0)
+    }
+
+    func testARestartedHeadOnTheSameEndpointGetsHelloWithTheRunningTrial() throws {
+        let (worker, _) = try join(heartbeatMillis: 100, lostAfterMillis: 500, helloIntervalMillis: 300)
+        try head.send(.assign(assignment(50, maxEpochs: 2, milestones: [1])))
+        let milestone = try head.expect("milestone report") { $0.report(50) }
+        let endpoint = head.endpoint
+        head = nil  // the head dies
+        Thread.sleep(forTimeInterval: 0.3)
+        head = try FakeHead(endpoint: endpoint)  // and comes back empty-handed
+        let hello = try head.expect("hello to the new head", timeout: 5) { $0.hello }
+        XCTAssertEqual(hello.running, [50])
+        try head.send(.welcome(welcome(heartbeatMillis: 100, lostAfterMillis: 500)))
+        XCTAssertEqual(try head.expect("milestone report again") { $0.report(50) }, milestone)
+        try head.send(.decision(Decision(trialID: 50, epoch: 1, verdict: .continue)))
+        XCTAssertEqual(try head.expect("done") { $0.done(50) }.epoch, 2)
+        try head.send(.drain)
+        XCTAssertEqual(try expectDrainAndReturn(worker).finished, 1)
+    }
+}

@@ -9,14 +9,14 @@ struct WorkerCommand: ParsableCommand {
         commandName: "worker",
         abstract: "Join a head over ZeroMQ and train the trials it assigns, one per slot.",
         discussion: """
-        The worker says hello to the head (re-sending it every 2 s until the head answers),
-        streams one report per epoch, waits for the head's decision only at ASHA milestones,
-        and uploads each finished model to the head's artifacts location. If the head goes
-        silent, running trials keep training and their reports are sent when it is back.
-        Prepared data is used in place when the data location is a local directory, and
+        The worker says hello to the head (re-sending it every 2 s until the head answers), \
+        streams one report per epoch, waits for the head's decision only at ASHA milestones, \
+        and uploads each finished model to the head's artifacts location. If the head goes \
+        silent, running trials keep training and their reports are sent when it is back. \
+        Prepared data is used in place when the data location is a local directory, and \
         fetched once per host into the cache directory otherwise.
 
-        SIGINT/SIGTERM: finish the running trials, take no new ones, then leave; a second
+        SIGINT/SIGTERM: finish the running trials, take no new ones, then leave; a second \
         signal cancels them and leaves at once. One log line per event goes to stderr.
 
         Example:
