@@ -59,7 +59,8 @@ final class WorkerLoop {
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 
     private var heartbeatMillis: UInt64 { UInt64(max(10, welcome?.heartbeatMillis ?? 1000)) }
-    private var lostAfterMillis: UInt64 { UInt64(max(welcome?.lostAfterMillis ?? 5000, UInt32(heartbeatMillis) * 2)) }
+    /// At least two heartbeats, whatever the head says (its numbers are not trusted to be sane).
+    private var lostAfterMillis: UInt64 { max(UInt64(welcome?.lostAfterMillis ?? 5000), heartbeatMillis * 2) }
     private var busy: Int { slots.filter { $0.trial != nil }.count }
     /// The trials this worker holds: training in a slot, or finished with their `done`/`failed`
     /// still waiting in the outbox (so a head that was away keeps them attached).
@@ -372,7 +373,7 @@ final class WorkerLoop {
         slots[index].trial = a
         slots[index].cancelled = false
         slots[index].waiting = nil
-        let epochs = a.startEpoch > 0 ? "epochs \(a.startEpoch + 1)–\(a.maxEpochs) (resumed)" : "\(a.maxEpochs) epoch(s)"
+        let epochs = a.startEpoch > 0 ? "epochs \(Int(a.startEpoch) + 1)–\(a.maxEpochs) (resumed)" : "\(a.maxEpochs) epoch(s)"
         log("trial \(a.trialID) started in slot \(index): \(a.family), \(epochs), data \(a.dataVersion)")
     }
 

@@ -35,6 +35,31 @@ final class WorkerConnectionTests: WorkerTestCase {
         XCTAssertTrue(worker.log.contains { $0.contains("garbled frame") }, "\(worker.log)")
     }
 
+    func testWellFormedButUnusableAssignmentsFailWithReasonsAndTheWorkerCarriesOn() throws {
+        let (worker, _) = try join()
+        let hostile: [(Assignment, String)] = [
+            (assignment(60, maxEpochs: 0), "max_epochs 0"),
+            (assignment(61, maxEpochs: 3, startEpoch: .max), "after its max_epochs"),
+            (assignment(62, maxEpochs: 3, startEpoch: 2), "no checkpoint_uri"),
+            (assignment(63, maxEpochs: 3, startEpoch: 2, checkpointURI: "file:///nonexistent-rung/ck.json"), "ck.json"),
+            (assignment(64, params: "not json"), "not a JSON object"),
+            (assignment(65, family: "quantum_forest"), "quantum_forest"),
+            (assignment(66, family: "command"), "no command"),
+            (assignment(67, dataVersion: "../../etc/passwd"), "not a data version"),
+        ]
+        for (a, expected) in hostile {
+            try head.send(.assign(a))
+            let failed = try head.expect("failed \(a.trialID)") { $0.failed(a.trialID) }
+            XCTAssertTrue(failed.reason.contains(expected), "trial \(a.trialID): \(failed.reason)")
+        }
+        try head.send(.assign(assignment(68, maxEpochs: 1)))
+        XCTAssertEqual(try head.expect("done") { $0.done(68) }.epoch, 1)
+        try head.send(.drain)
+        let summary = try expectDrainAndReturn(worker)
+        XCTAssertEqual(summary.failed, hostile.count)
+        XCTAssertEqual(summary.finished, 1)
+    }
+
     func testDrainFinishesTheRunningTrialRefusesNewOnesThenSendsDrainAndReturns() throws {
         let (worker, _) = try join()
         try head.send(.assign(assignment(21, maxEpochs: 2, milestones: [1])))
@@ -172,9 +197,11 @@ final class WorkerCancelAndRestartTests: WorkerTestCase {
         let endpoint = head.endpoint
         head = nil  // the head dies
         Thread.sleep(forTimeInterval: 0.3)
-        head = try FakeHead(endpoint: endpoint)  // and comes back empty-handed
+        head = try FakeHead(endpoint: endpoint)  // and comes back empty-handed:
+        head.answersHeartbeats = false           // it ignores heartbeats from workers it does not know
         let hello = try head.expect("hello to the new head", timeout: 5) { $0.hello }
         XCTAssertEqual(hello.running, [50])
+        head.answersHeartbeats = true
         try head.send(.welcome(welcome(heartbeatMillis: 100, lostAfterMillis: 500)))
         XCTAssertEqual(try head.expect("milestone report again") { $0.report(50) }, milestone)
         try head.send(.decision(Decision(trialID: 50, epoch: 1, verdict: .continue)))
