@@ -278,7 +278,11 @@ final class WorkerLoop {
     /// Sends a trial's message now, or keeps it until the head can take it.
     private func deliver(_ message: WireMessage) {
         if connected && outbox.isEmpty && send(message) { return }
+        let before = outbox.dropped
         outbox.append(message)
+        if outbox.dropped > before && (before == 0 || outbox.dropped % 1000 == 0) {
+            log("the head has been away too long: \(outbox.dropped) buffered report(s) dropped (keeping \(outbox.limit))")
+        }
     }
 
     private func flushOutbox() {

@@ -9,13 +9,13 @@ final class RunningWorker: @unchecked Sendable {
     private var result: Result<WorkerSummary, any Error>?
     private let finished = DispatchSemaphore(value: 0)
 
-    init(options: WorkerOptions) throws {
+    init(options: WorkerOptions, handlingSignals: Bool = false) throws {
         let box = LogBox()
         worker = try Worker(options: options, log: WorkerLog { box.append($0) })
         logBox = box
         let worker = self.worker
         Thread {
-            let r = Result { try worker.run() }
+            let r = Result { try worker.run(handlingSignals: handlingSignals) }
             self.lock.withLock { self.result = r }
             self.finished.signal()
         }.start()

@@ -103,6 +103,25 @@ final class WorkerConnectionTests: WorkerTestCase {
         XCTAssertTrue(worker.log.contains { $0.contains("leaving at once") }, "\(worker.log)")
     }
 
+    func testSIGTERMDrainsTheWorker() throws {
+        // The worker is up (it said hello) before the signal, so its handler is installed;
+        // run() restores the default action only after the signal was handled.
+        let (worker, _) = try join(handlingSignals: true)
+        try head.send(.assign(assignment(70, maxEpochs: 2, milestones: [1])))
+        _ = try head.expect("milestone report") { $0.report(70) }
+        XCTAssertEqual(kill(getpid(), SIGTERM), 0)
+        let deadline = Date().addingTimeInterval(5)
+        while !worker.log.contains(where: { $0.hasPrefix("received SIGTERM: draining") }) && Date() < deadline {
+            _ = try head.next(timeout: 0.05)
+        }
+        XCTAssertTrue(worker.log.contains { $0.hasPrefix("received SIGTERM: draining") }, "\(worker.log)")
+        try head.send(.assign(assignment(71)))
+        XCTAssertTrue(try head.expect("refusal") { $0.failed(71) }.reason.contains("draining"))
+        try head.send(.decision(Decision(trialID: 70, epoch: 1, verdict: .continue)))
+        XCTAssertEqual(try head.expect("done") { $0.done(70) }.epoch, 2)
+        XCTAssertEqual(try expectDrainAndReturn(worker).finished, 1)
+    }
+
     func testWorkerWaitsForAnAbsentHeadAndLeavesOnRequest() throws {
         // Nobody listens yet: the worker keeps saying hello and logs that it is waiting.
         let port = try FakeHead()

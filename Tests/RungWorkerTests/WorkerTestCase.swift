@@ -22,20 +22,20 @@ class WorkerTestCase: XCTestCase {
     }
 
     /// Starts a worker on a background thread connected to the fake head.
-    func startWorker(slots: Int = 1, helloIntervalMillis: Int = 2000) throws -> RunningWorker {
+    func startWorker(slots: Int = 1, helloIntervalMillis: Int = 2000, handlingSignals: Bool = false) throws -> RunningWorker {
         var options = WorkerOptions(headEndpoint: head.endpoint, name: "worker-under-test", slots: slots,
                                     cacheDirectory: fixture.cache)
         options.helloIntervalMillis = helloIntervalMillis
         options.commandStopGraceSeconds = 1
-        let worker = try RunningWorker(options: options)
+        let worker = try RunningWorker(options: options, handlingSignals: handlingSignals)
         running = worker
         return worker
     }
 
     /// Starts a worker, waits for its hello and welcomes it.
     func join(slots: Int = 1, heartbeatMillis: UInt32 = 100, lostAfterMillis: UInt32 = 3000,
-              helloIntervalMillis: Int = 2000) throws -> (RunningWorker, WorkerHello) {
-        let worker = try startWorker(slots: slots, helloIntervalMillis: helloIntervalMillis)
+              helloIntervalMillis: Int = 2000, handlingSignals: Bool = false) throws -> (RunningWorker, WorkerHello) {
+        let worker = try startWorker(slots: slots, helloIntervalMillis: helloIntervalMillis, handlingSignals: handlingSignals)
         let hello = try head.expect("hello") { $0.hello }
         try head.send(.welcome(welcome(heartbeatMillis: heartbeatMillis, lostAfterMillis: lostAfterMillis)))
         return (worker, hello)
