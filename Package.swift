@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "RungStorageTests", dependencies: ["RungStorage"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
         .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStorage", "RungCore"]),
-        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungCore"]),
+        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungStorage", "RungCore"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStorage"]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,6 +23,7 @@ struct Rung: ParsableCommand {
             PredictCommand.self,
             AskTellCommand.self,
             SimulateCommand.self,
+            WorkerCommand.self,
             LeaderboardCommand.self,
             WorkersCommand.self,
             RegistryCommand.self,
