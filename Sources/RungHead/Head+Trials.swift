@@ -165,7 +165,7 @@ extension Head {
             try store.updateTrial(trial.record)
             live[id] = nil
             let metric = sweep.config.metric.name
-            log("trial \(id) (\(trial.record.family) #\(trial.number)) finished: \(metric) \(String(format: "%.4f", metrics[metric] ?? .nan))")
+            if logFinishedTrials { log("trial \(id) (\(trial.record.family) #\(trial.number)) finished: \(metric) \(String(format: "%.4f", metrics[metric] ?? .nan))") }
         }
         sweeps[trial.sweepID] = sweep
     }

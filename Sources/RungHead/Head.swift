@@ -38,6 +38,8 @@ public final class Head {
     public private(set) var droppedFrames: [String: Int] = [:]
     /// Called with one line per notable event (joins, losses, trial ends, sweep ends).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(("rung head: " + $0 + "\n").utf8)) }
+    /// Whether every finished trial gets a log line (a live progress display turns this off).
+    public var logFinishedTrials = true
     /// Called after each loop pass that changed a sweep (for progress displays).
     public var onProgress: ((Head) -> Void)?
 

@@ -15,7 +15,13 @@ final class WorkerLoop {
         var cancelled = false
         /// The milestone report the trial is waiting on, re-sent when the head comes back.
         var waiting: EpochReport?
+        /// The head stopped the trial; the slot thread is winding it down.
+        var ending = false
     }
+
+    /// Assignments that arrived while a slot was still winding down a stopped or cancelled
+    /// trial (the head counts that slot as free already); they start as soon as it is.
+    private var queued: [Assignment] = []
 
     private let options: WorkerOptions
     private let log: WorkerLog
@@ -221,6 +227,8 @@ final class WorkerLoop {
         slots[index].trial = nil
         slots[index].cancelled = false
         slots[index].waiting = nil
+        slots[index].ending = false
+        if !queued.isEmpty { handleAssign(queued.removeFirst()) }
     }
 
     private static func describe(_ metrics: [WireMetric]) -> String {
@@ -349,7 +357,8 @@ final class WorkerLoop {
     }
 
     private func handleAssign(_ a: Assignment) {
-        if slots.contains(where: { $0.trial?.trialID == a.trialID && !$0.cancelled }) {
+        if slots.contains(where: { $0.trial?.trialID == a.trialID && !$0.cancelled })
+            || queued.contains(where: { $0.trialID == a.trialID }) {
             log("trial \(a.trialID) is already running here; duplicate assign ignored")
             return
         }
@@ -362,6 +371,11 @@ final class WorkerLoop {
             return
         }
         guard let index = slots.firstIndex(where: { $0.trial == nil }) else {
+            let ending = slots.filter { $0.cancelled || $0.ending }.count
+            if queued.count < ending {
+                queued.append(a)
+                return
+            }
             refuse(a, "worker \(options.name) has no free slot: all \(options.slots) are busy")
             return
         }
@@ -377,6 +391,7 @@ final class WorkerLoop {
         slots[index].trial = a
         slots[index].cancelled = false
         slots[index].waiting = nil
+        slots[index].ending = false
         let epochs = a.startEpoch > 0 ? "epochs \(Int(a.startEpoch) + 1)–\(a.maxEpochs) (resumed)" : "\(a.maxEpochs) epoch(s)"
         log("trial \(a.trialID) started in slot \(index): \(a.family), \(epochs), data \(a.dataVersion)")
     }
@@ -393,6 +408,7 @@ final class WorkerLoop {
             return
         }
         if slots[index].waiting?.epoch == d.epoch { slots[index].waiting = nil }
+        if d.verdict == .stop { slots[index].ending = true }
         _ = try? slots[index].socket.send([WireFormat.encode(.decision(d))], dontWait: true)
     }
 
@@ -418,6 +434,8 @@ final class WorkerLoop {
     private func beginDrain(because reason: String) {
         guard !draining else { return }
         draining = true
+        for a in queued { refuse(a, "worker \(options.name) is draining and takes no new trials") }
+        queued.removeAll()
         log("draining (\(reason)): finishing \(busy) running trial(s), taking no new ones; ask again to leave at once")
     }
 

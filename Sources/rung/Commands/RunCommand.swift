@@ -59,7 +59,10 @@ struct RunCommand: ParsableCommand {
         head.log = { line in progress.log(line) }
         if !json { Output.line("preparing the sweep \(config) …") }
         let sweepID = try head.submit(configYAML: yaml, configPath: config, dataOverride: data)
-        let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, quiet: json)
+        head.logFinishedTrials = false
+        let logs = URL(fileURLWithPath: ".rung/logs", isDirectory: true)
+        let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, logDirectory: logs, sweepID: sweepID)
+        if !json { Output.line("sweep \(sweepID): \(workerCount) local worker(s); their logs are in \(logs.path)/") }
         defer { pool.terminate() }
         let stop = StopSignal()
         let started = Date()
@@ -91,14 +94,17 @@ struct RunCommand: ParsableCommand {
 final class LocalWorkerPool {
     private var processes: [Process] = []
 
-    init(count: Int, head endpoint: String, quiet: Bool) throws {
+    init(count: Int, head endpoint: String, logDirectory: URL, sweepID: Int64) throws {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         for i in 0..<count {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
             p.arguments = ["worker", "--head", endpoint, "--slots", "1", "--name", "local-\(getpid())-\(i + 1)"]
-            if quiet { p.standardError = FileHandle.nullDevice }
+            let logFile = logDirectory.appendingPathComponent("sweep-\(sweepID)-worker-\(i + 1).log")
+            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            p.standardError = try FileHandle(forWritingTo: logFile)
             p.standardOutput = FileHandle.nullDevice
             p.standardInput = FileHandle.nullDevice
             do { try p.run() } catch {
