@@ -68,6 +68,10 @@ run_side() {
     exit 70
   fi
   tail -n 1 "$tmp/time.one" >>"$tmp/$name.times"
+  if [[ "$name" == pandas ]]; then  # in-process seconds (imports excluded), from its manifest
+    "$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))["seconds"]["total"])' \
+      "$out/manifest.json" >>"$tmp/pandas.inproc"
+  fi
 }
 
 # rows FILE -> data rows of a CSV (lines minus the header), or "-" when absent.
@@ -81,6 +85,7 @@ for side in "${sides[@]}"; do
   run_side "$side" "$tmp/warm-$side"
   : >"$tmp/$side.times"
 done
+: >"$tmp/pandas.inproc"
 sanity="| split |$(printf ' %s |' "${sides[@]}")
 |---|$(printf -- '---:|%.0s' "${sides[@]}")"
 for split in train validation test; do
@@ -141,6 +146,9 @@ if rung:
     print(f"Speedup (pandas median wall / rung median wall): **{speed:.2f}×**; "
           f"peak RSS ratio (pandas / rung): {mem:.2f}×.")
 PY
+inproc="$("$py" -c 'import statistics, sys; v = [float(x) for x in open(sys.argv[1])]; print(f"{statistics.median(v):.2f} s ({min(v):.2f}–{max(v):.2f})")' "$tmp/pandas.inproc")"
+echo
+echo "pandas in-process time (read to manifest, interpreter start and imports excluded), median (min–max): $inproc."
 echo
 echo "Split sizes written by each side (warm-up run; data rows per CSV):"
 echo

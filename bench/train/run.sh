@@ -134,7 +134,7 @@ echo
 bench_machine
 echo "- versions: $versions"
 echo "- epochs: $epochs (xgboost, logistic_regression: 10 rounds each; random_forest: 10 trees each); python seed ${BENCH_SEED:-0}, base_score 0.5"
-echo "- commands: \`rung train --family F --params P --data DIR --epochs $epochs --json ${RUNG_TRAIN_ARGS:-}\`; \`python bench/train/train_xgboost.py --family F --params P --data DIR --epochs $epochs --seed ${BENCH_SEED:-0} --threads 1\`"
+echo "- commands: \`rung train --family F --params P --data DIR --epochs $epochs --json${RUNG_TRAIN_ARGS:+ $RUNG_TRAIN_ARGS}\`; \`python bench/train/train_xgboost.py --family F --params P --data DIR --epochs $epochs --seed ${BENCH_SEED:-0} --threads 1\`"
 echo
 "$py" - "$tmp" "$python_only" $families <<'PY'
 import json, os, sys
