@@ -13,11 +13,15 @@ here if it differs, the run scripts only use this normalised form):
      "epochs" (also accepted: "history", "reports", "metrics" when it is an array; searched
      one level down too, e.g. {"trial": {"epochs": [...]}}), or as JSON lines of their own.
      If both appear, the last record for each epoch number wins.
-  3. The validation AUC of a record is "val_auc", else "metrics"."val_auc", else "auc".
-  4. Time: "seconds" (also "epoch_seconds", "duration_seconds", "duration") is the duration
-     of that epoch; "elapsed" (also "elapsed_seconds") is cumulative time since training
-     started and is differenced, unless --elapsed-per-epoch says it is already per epoch.
-     Records without any time give "seconds": null (run.sh then falls back to wall/epochs).
+  3. The validation AUC of a record is the first of: "val_auc"; "metrics"."val_auc";
+     "validation"."auc" (RungTraining's EpochResult carries a MetricSet named "validation";
+     a number or {"value": x}); "auc".
+  4. Time, first of: "seconds" (also "epoch_seconds", "duration_seconds", "duration"): the
+     duration of that epoch; "train_seconds" plus "evaluation_seconds" / "eval_seconds"
+     (camelCase "trainSeconds" / "evaluationSeconds" too, as EpochResult's Swift names);
+     "elapsed" (also "elapsed_seconds"): cumulative since training started, differenced unless
+     --elapsed-per-epoch says it is already per epoch. Records without any time give
+     "seconds": null (run.sh then falls back to whole-process wall time / epochs).
 
 Usage: parse_train_output.py [FILE]   (stdin when FILE is absent or '-')
 Exit status 65 with a one-line message when no epoch records are found.
@@ -32,6 +36,8 @@ import sys
 EPOCH_ARRAY_KEYS = ("epochs", "history", "reports", "metrics")
 SECONDS_KEYS = ("seconds", "epoch_seconds", "duration_seconds", "duration")
 ELAPSED_KEYS = ("elapsed", "elapsed_seconds")
+TRAIN_KEYS = ("train_seconds", "trainSeconds", "training_seconds")
+EVAL_KEYS = ("evaluation_seconds", "evaluationSeconds", "eval_seconds", "evalSeconds")
 
 
 def epoch_array(doc) -> list | None:
@@ -82,9 +88,19 @@ def records_from_text(text: str) -> tuple[str, list[dict]]:
 def first_number(record: dict, keys) -> float | None:
     for key in keys:
         value = record.get(key)
+        if isinstance(value, dict) and set(value) == {"value"}:
+            value = value["value"]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
     return None
+
+
+def validation_auc(record: dict) -> float | None:
+    auc = first_number(record, ("val_auc",))
+    for nested in ("metrics", "validation"):
+        if auc is None and isinstance(record.get(nested), dict):
+            auc = first_number(record[nested], ("val_auc", "auc"))
+    return auc if auc is not None else first_number(record, ("auc",))
 
 
 def normalise(text: str, elapsed_per_epoch: bool = False) -> dict:
@@ -97,16 +113,14 @@ def normalise(text: str, elapsed_per_epoch: bool = False) -> dict:
     for number in sorted(by_epoch):
         record = by_epoch[number]
         seconds = first_number(record, SECONDS_KEYS)
+        if seconds is None and first_number(record, TRAIN_KEYS) is not None:
+            seconds = first_number(record, TRAIN_KEYS) + (first_number(record, EVAL_KEYS) or 0.0)
         elapsed = first_number(record, ELAPSED_KEYS)
         if seconds is None and elapsed is not None:
             seconds = elapsed if elapsed_per_epoch else elapsed - previous_elapsed
         if elapsed is not None:
             previous_elapsed = elapsed
-        auc = first_number(record, ("val_auc",))
-        if auc is None and isinstance(record.get("metrics"), dict):
-            auc = first_number(record["metrics"], ("val_auc",))
-        if auc is None:
-            auc = first_number(record, ("auc",))
+        auc = validation_auc(record)
         epochs.append({"epoch": number, "seconds": seconds, "val_auc": auc})
     times = [e["seconds"] for e in epochs if e["seconds"] is not None]
     return {

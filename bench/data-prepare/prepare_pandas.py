@@ -8,13 +8,14 @@ way a user would write it with pandas + scikit-learn. It is the reference side o
   -> fill race, diag_1, diag_2, diag_3 with 'Missing'
   -> drop rows whose discharge_disposition_id is 11, 13, 14, 19, 20 or 21
   -> target readmitted_binary = 0 if readmitted == 'NO' else 1 (readmitted itself is dropped)
-  -> age '[0-10)'..'[90-100)' -> 0..9; encounter_id, patient_nbr dropped
+  -> age '[0-10)'..'[90-100)' -> 0..9; encounter_id, patient_nbr are kept as ids, not features
   -> split in file order: initial = floor(0.2 n), train = floor(0.7 initial),
      validation = floor(0.15 initial), test = rest of initial, future = the other rows
-     in 4 batches (numpy.array_split sizes: the first batches get the remainder)
+     in 4 batches, batch k ending at floor(k * future / 4) (as rung's SplitRule)
   -> fit StandardScaler (population std) + OneHotEncoder(handle_unknown='ignore') on train
   -> write under --out:
-       train.csv validation.csv test.csv future-1.csv .. future-4.csv   cleaned rows
+       train.csv validation.csv test.csv future/batch-001..004.csv   cleaned rows (ids,
+                                               features, target), the layout rung writes
        encoded/{train,validation,test}.npz     CSR matrix + labels (keys below)
        preprocessor.json                       fitted means, scales, categories
        manifest.json                           row counts, positive rates, features, sha256
@@ -23,7 +24,7 @@ Encoded .npz keys: data (float32), indices (int32), indptr (int64), shape (2 int
 label (float32). Read them with bench/train/train_xgboost.py --encoded, or with
 scipy.sparse.csr_matrix((data, indices, indptr), shape=shape).
 
-With --encode-future the future batches are encoded too (encoded/future-K.npz).
+With --encode-future the future batches are encoded too (encoded/future-00K.npz).
 
 Usage: prepare_pandas.py --source diabetic_data.csv --out DIR
 """
@@ -69,7 +70,7 @@ def clean(raw: pd.DataFrame) -> pd.DataFrame:
         bad = df.loc[ages.isna(), "age"].iloc[0]
         raise SystemExit(f"prepare_pandas.py: unknown age band {bad!r} in column 'age'")
     df["age"] = ages.astype(np.int64)
-    df = df.drop(columns=["readmitted"] + ID_COLUMNS).reset_index(drop=True)
+    df = df.drop(columns=["readmitted"]).reset_index(drop=True)
     leftover = df.columns[df.isna().any()].tolist()
     if leftover:
         raise SystemExit(f"prepare_pandas.py: missing values remain in columns {leftover}")
@@ -78,7 +79,7 @@ def clean(raw: pd.DataFrame) -> pd.DataFrame:
 
 def feature_columns(df: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Categorical = every text column + the three coded ids; numeric = the rest."""
-    features = [c for c in df.columns if c != TARGET]
+    features = [c for c in df.columns if c != TARGET and c not in ID_COLUMNS]
     categorical = [c for c in features if is_text(df[c]) or c in CODED_CATEGORICALS]
     numeric = [c for c in features if c not in categorical]
     return categorical, numeric
@@ -169,8 +170,9 @@ def main() -> int:
     sizes = split_sizes(n)
     a, b, c = sizes["train"], sizes["train"] + sizes["validation"], sizes["initial"]
     splits = {"train": df.iloc[:a], "validation": df.iloc[a:b], "test": df.iloc[b:c]}
-    future_index = np.array_split(np.arange(c, n), FUTURE_BATCHES)
-    future = {f"future-{k + 1}": df.iloc[idx[0]:idx[-1] + 1] for k, idx in enumerate(future_index)}
+    m = n - c
+    future = {f"future/batch-{k + 1:03d}": df.iloc[c + k * m // FUTURE_BATCHES:c + (k + 1) * m // FUTURE_BATCHES]
+              for k in range(FUTURE_BATCHES)}
 
     pre = build_preprocessor(categorical, numeric)
     features = categorical + numeric
@@ -183,6 +185,7 @@ def main() -> int:
     t = phase("fit_transform", t)
 
     os.makedirs(os.path.join(args.out, "encoded"), exist_ok=True)
+    os.makedirs(os.path.join(args.out, "future"), exist_ok=True)
     written: list[str] = []
     for name, part in {**splits, **future}.items():
         path = os.path.join(args.out, f"{name}.csv")
@@ -191,7 +194,7 @@ def main() -> int:
     t = phase("write_csv", t)
     all_parts = {**splits, **future}
     for name, matrix in encoded.items():
-        path = os.path.join(args.out, "encoded", f"{name}.npz")
+        path = os.path.join(args.out, "encoded", f"{name.replace('future/batch', 'future')}.npz")
         save_encoded(path, matrix, all_parts[name][TARGET].to_numpy())
         written.append(path)
     path = os.path.join(args.out, "preprocessor.json")
@@ -213,6 +216,7 @@ def main() -> int:
         "numeric_columns": numeric,
         "categorical_columns": categorical,
         "target": TARGET,
+        "id_columns": ID_COLUMNS,
         "versions": {"python": sys.version.split()[0], "pandas": pd.__version__,
                      "numpy": np.__version__, "scikit-learn": sklearn.__version__},
         "files": {os.path.relpath(p, args.out): sha256(p) for p in written},

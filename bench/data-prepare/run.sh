@@ -14,7 +14,8 @@
 #   (b) python bench/data-prepare/prepare_pandas.py --source CSV --out TMP
 #
 # The CSV is diabetes/diabetic_data.csv under RUNG_DATASETS (colon-separated; default
-# ../shared/data relative to the package root). The venv comes from bench/common/venv.sh
+# ../shared/data relative to the package root); RUNG_BENCH_RECIPE overrides the recipe path
+# (relative to the package root or absolute). The venv comes from bench/common/venv.sh
 # (RUNG_BENCH_VENV). Outputs go to a temporary directory that is removed on exit; the
 # warm-up outputs are compared (row counts of train/validation/test.csv) before timing.
 # --python-only skips rung (for when it is not built yet); --keep-output DIR keeps the
@@ -30,7 +31,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
     --python-only) python_only=1; shift ;;
     --keep-output) keep="${2:?--keep-output needs a directory}"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) BENCH_EXIT=64 bench_die "unknown argument '$1' (try --help)" ;;
   esac
 done
@@ -40,11 +41,11 @@ done
 cd "$ROOT"
 py="$(bench_python)"
 csv="$(bench_dataset)"
-recipe="Config/datasets/diabetes.yaml"
+recipe="${RUNG_BENCH_RECIPE:-Config/datasets/diabetes.yaml}"
 rung=""
 if [[ $python_only -eq 0 ]]; then
   rung="$(bench_rung)"
-  [[ -f "$recipe" ]] || BENCH_EXIT=65 bench_die "recipe $ROOT/$recipe is missing"
+  [[ -f "$recipe" ]] || BENCH_EXIT=65 bench_die "recipe $recipe is missing (run from the package root or set RUNG_BENCH_RECIPE)"
 fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/rung-bench-prepare.XXXXXX")"
@@ -125,19 +126,20 @@ echo "- versions: $versions"
 echo "- dataset: diabetes/diabetic_data.csv (sha256 $(sha256sum "$csv" | cut -c1-16)…), $runs timed runs per side after one warm-up, alternating"
 echo "- commands: \`rung data prepare --source CSV --recipe $recipe --out TMP\`; \`python bench/data-prepare/prepare_pandas.py --source CSV --out TMP\`"
 echo
-"$py" - "$pandas_stats" "$rung_stats" <<'PY'
+"$py" - "$pandas_stats" "$rung_stats" "$rung" <<'PY'
 import json, sys
 pandas = json.loads(sys.argv[1])
 rung = json.loads(sys.argv[2]) if sys.argv[2] else None
 def cell(s, key, fmt):
     d = s[key]
     return f"{fmt.format(d['median'])} ({fmt.format(d['min'])}–{fmt.format(d['max'])})"
+label = "rung data prepare" + (" (**debug build**)" if "/debug/" in sys.argv[3] else "")
 print("| side | wall s, median (min–max) | peak RSS MB, median (min–max) |")
 print("|---|---:|---:|")
 if rung:
-    print(f"| rung data prepare (release) | {cell(rung, 'wall', '{:.2f}')} | {cell(rung, 'rss_mb', '{:.0f}')} |")
+    print(f"| {label} | {cell(rung, 'wall', '{:.2f}')} | {cell(rung, 'rss_mb', '{:.0f}')} |")
 else:
-    print("| rung data prepare (release) | _not run (--python-only)_ | _not run_ |")
+    print("| rung data prepare | _not run (--python-only)_ | _not run_ |")
 print(f"| pandas + scikit-learn | {cell(pandas, 'wall', '{:.2f}')} | {cell(pandas, 'rss_mb', '{:.0f}')} |")
 if rung:
     speed = pandas["wall"]["median"] / rung["wall"]["median"]

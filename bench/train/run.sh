@@ -22,7 +22,8 @@
 # ASSUMPTIONS about `rung train --json` stdout are in bench/common/parse_train_output.py
 # (one JSON object with an "epochs" array of {epoch, seconds|elapsed, val_auc}, or JSON
 # lines); the rung side's seed is rung's default unless RUNG_TRAIN_ARGS adds one.
-# RUNG_BIN, RUNG_DATASETS and RUNG_BENCH_VENV work as in bench/data-prepare/run.sh.
+# RUNG_BIN, RUNG_DATASETS, RUNG_BENCH_VENV and RUNG_BENCH_RECIPE work as in
+# bench/data-prepare/run.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common/lib.sh"
 
@@ -38,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     --families) families="${2:?--families needs a list}"; shift 2 ;;
     --python-only) python_only=1; shift ;;
     --keep-output) keep="${2:?--keep-output needs a directory}"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) BENCH_EXIT=64 bench_die "unknown argument '$1' (try --help)" ;;
   esac
 done
@@ -59,6 +60,7 @@ params_for() {
 }
 
 cd "$ROOT"
+recipe="${RUNG_BENCH_RECIPE:-Config/datasets/diabetes.yaml}"
 py="$(bench_python)"
 rung=""
 [[ $python_only -eq 0 ]] && rung="$(bench_rung)"
@@ -71,8 +73,8 @@ if [[ -z "$data" ]]; then
   csv="$(bench_dataset)"
   data="$tmp/prepared"
   if [[ $python_only -eq 0 ]]; then
-    [[ -f Config/datasets/diabetes.yaml ]] || BENCH_EXIT=65 bench_die "recipe $ROOT/Config/datasets/diabetes.yaml is missing"
-    "$rung" data prepare --source "$csv" --recipe Config/datasets/diabetes.yaml --out "$data" >"$tmp/prepare.log" 2>&1 \
+    [[ -f "$recipe" ]] || BENCH_EXIT=65 bench_die "recipe $recipe is missing (run from the package root or set RUNG_BENCH_RECIPE)"
+    "$rung" data prepare --source "$csv" --recipe "$recipe" --out "$data" >"$tmp/prepare.log" 2>&1 \
       || { cat "$tmp/prepare.log" >&2; bench_die "rung data prepare failed (output above)"; }
   else
     "$py" bench/data-prepare/prepare_pandas.py --source "$csv" --out "$data" --quiet >"$tmp/prepare.log" 2>&1 \
@@ -133,7 +135,7 @@ echo "## rung train vs Python xgboost (diabetes, one trial per family, nthread 1
 echo
 bench_machine
 echo "- versions: $versions"
-echo "- epochs: $epochs (xgboost, logistic_regression: 10 rounds each; random_forest: 10 trees each); python seed ${BENCH_SEED:-0}, base_score 0.5"
+echo "- epochs: $epochs (xgboost, logistic_regression: 10 rounds each; random_forest: 10 trees each); python seed ${BENCH_SEED:-0}, base_score 0.5 (random_forest: the training positive rate), as rung"
 echo "- commands: \`rung train --family F --params P --data DIR --epochs $epochs --json${RUNG_TRAIN_ARGS:+ $RUNG_TRAIN_ARGS}\`; \`python bench/train/train_xgboost.py --family F --params P --data DIR --epochs $epochs --seed ${BENCH_SEED:-0} --threads 1\`"
 echo
 "$py" - "$tmp" "$python_only" $families <<'PY'

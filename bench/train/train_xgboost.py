@@ -6,9 +6,10 @@ Families mirror rung's built-in ones (docs/DESIGN "Trainer families"):
                        boosting rounds on one Booster.
   random_forest        XGBoost random-forest mode kept a forest: epoch k trains an independent
                        one-round booster with num_parallel_tree = --trees (10), eta 1,
-                       subsample 0.8, colsample_bynode 0.8 (defaults) and seed derived from
-                       (--seed, k); the model after k epochs averages the k chunks' margins.
-                       All chunks share the same base_score, so the average is base_score plus
+                       max_depth 8, subsample 0.8, colsample_bynode 0.8 (defaults, as rung's
+                       RandomForestFamily) and a seed derived from (--seed, k); the model after
+                       k epochs averages the k chunks' margins. All chunks share one base_score
+                       (the training positive rate, as rung), so the average is base_score plus
                        the mean of all trees, i.e. one forest of k*trees trees.
   logistic_regression  gblinear, updater coord_descent (deterministic), binary:logistic;
                        an epoch = --rounds (10) rounds.
@@ -30,12 +31,13 @@ Data (--data DIR), two modes:
 
 Params (--params JSON) are XGBoost parameters (aliases such as learning_rate work) merged over
 the family defaults. Extra keys understood here: "rounds" (xgboost, logistic_regression) and
-"trees" (random_forest) set the epoch size like the flags; for logistic_regression
+"trees_per_epoch" / "trees" (random_forest) set the epoch size like the flags, as in rung; for logistic_regression
 "penalty" l2|l1|elasticnet with "l1_ratio" and "reg_strength" (default 1e-3) become
 lambda/alpha (l2: lambda=s; l1: alpha=s; elasticnet: alpha=s*r, lambda=s*(1-r)).
-base_score defaults to 0.5, the default of the libxgboost 1.7 C library rung links
-(Python xgboost >= 2 otherwise estimates an intercept); pass "base_score" in params or
---base-score auto to change that.
+base_score defaults to 0.5 for xgboost and logistic_regression, the default of the
+libxgboost 1.7 C library rung links (Python xgboost >= 2 would otherwise estimate an
+intercept), and to the training positive rate for random_forest (as rung does); pass
+"base_score" in params, --base-score X, or --base-score auto (the library's choice).
 
 Output: one line per epoch on stdout
     epoch 3 seconds 0.041234 val_auc 0.652310
@@ -70,7 +72,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--trees", type=int, default=10, help="random_forest trees per epoch (default 10)")
     p.add_argument("--encoded", action="store_true", help="read encoded .npz instead of refitting on CSV")
     p.add_argument("--target", default="readmitted_binary", help="label column in CSV mode")
-    p.add_argument("--base-score", default="0.5", help="base_score, or 'auto' for the library's choice")
+    p.add_argument("--base-score", default="rung",
+                   help="base_score: a number, 'auto' (the library's choice) or 'rung' (default: "
+                        "0.5, or the training positive rate for random_forest)")
     p.add_argument("--json-lines", action="store_true", help="per-epoch lines as JSON")
     args = p.parse_args()
     if args.epochs < 1 or args.rounds < 1 or args.trees < 1 or args.threads < 1:
@@ -172,19 +176,25 @@ def derived_seed(seed: int, chunk: int) -> int:
     return (seed * 1_000_003 + chunk * 7_919 + 17) % 2_147_483_647
 
 
-def family_params(family: str, params: dict, args: argparse.Namespace) -> tuple[dict, int, int]:
+def family_params(family: str, params: dict, args: argparse.Namespace,
+                  positive_rate: float) -> tuple[dict, int, int]:
     """Effective booster params, rounds per epoch and trees per epoch."""
     params = dict(params)
     rounds = int(params.pop("rounds", args.rounds))
-    trees = int(params.pop("trees", params.pop("num_parallel_tree", args.trees)))
+    trees = args.trees
+    for key in ("trees_per_epoch", "trees", "num_parallel_tree"):
+        if key in params:
+            trees = int(params.pop(key))
     base = {"objective": "binary:logistic", "eval_metric": "auc", "nthread": args.threads,
             "seed": args.seed, "verbosity": 0}
-    if args.base_score != "auto":
+    if args.base_score == "rung":
+        base["base_score"] = positive_rate if family == "random_forest" else 0.5
+    elif args.base_score != "auto":
         base["base_score"] = float(args.base_score)
     if family == "xgboost":
         base.update({"booster": "gbtree", "tree_method": "hist"})
     elif family == "random_forest":
-        base.update({"booster": "gbtree", "tree_method": "hist", "learning_rate": 1.0,
+        base.update({"booster": "gbtree", "tree_method": "hist", "learning_rate": 1.0, "max_depth": 8,
                      "subsample": 0.8, "colsample_bynode": 0.8, "num_parallel_tree": trees})
         if "eta" in params:
             params["learning_rate"] = params.pop("eta")
@@ -215,7 +225,7 @@ def main() -> int:
     dtrain = xgb.DMatrix(x_train, label=y_train, nthread=args.threads)
     dval = xgb.DMatrix(x_val, label=y_val, nthread=args.threads)
     load_seconds = time.perf_counter() - wall_start
-    params, rounds, trees = family_params(args.family, args.params_obj, args)
+    params, rounds, trees = family_params(args.family, args.params_obj, args, float(np.mean(y_train)))
 
     epochs = []
     booster = None
