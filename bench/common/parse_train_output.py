@@ -2,8 +2,10 @@
 """Normalises the stdout of `rung train ... --json` (or of bench/train/train_xgboost.py) into
 one JSON object:
 
-    {"format": "object" | "json-lines", "epochs": [{"epoch": 1, "seconds": 0.04, "val_auc": 0.68}, ...],
-     "median_epoch_seconds": 0.04 | null, "final_val_auc": 0.69 | null}
+    {"format": "object" | "json-lines",
+     "epochs": [{"epoch": 1, "seconds": 0.04, "val_auc": 0.68, "cpu_seconds": 0.04 | null}, ...],
+     "median_epoch_seconds": 0.04 | null, "median_epoch_cpu_seconds": 0.04 | null,
+     "final_val_auc": 0.69 | null}
 
 ASSUMPTIONS about `rung train --json` (the Swift side was not written when this was; adapt
 here if it differs, the run scripts only use this normalised form):
@@ -22,6 +24,7 @@ here if it differs, the run scripts only use this normalised form):
      "elapsed" (also "elapsed_seconds"): cumulative since training started, differenced unless
      --elapsed-per-epoch says it is already per epoch. Records without any time give
      "seconds": null (run.sh then falls back to whole-process wall time / epochs).
+  5. Optional: "cpu_seconds" (process CPU time of the epoch) gives median_epoch_cpu_seconds.
 
 Usage: parse_train_output.py [FILE]   (stdin when FILE is absent or '-')
 Exit status 65 with a one-line message when no epoch records are found.
@@ -37,6 +40,7 @@ EPOCH_ARRAY_KEYS = ("epochs", "history", "reports", "metrics")
 SECONDS_KEYS = ("seconds", "epoch_seconds", "duration_seconds", "duration")
 ELAPSED_KEYS = ("elapsed", "elapsed_seconds")
 TRAIN_KEYS = ("train_seconds", "trainSeconds", "training_seconds")
+CPU_KEYS = ("cpu_seconds", "cpuSeconds")
 EVAL_KEYS = ("evaluation_seconds", "evaluationSeconds", "eval_seconds", "evalSeconds")
 
 
@@ -121,12 +125,15 @@ def normalise(text: str, elapsed_per_epoch: bool = False) -> dict:
         if elapsed is not None:
             previous_elapsed = elapsed
         auc = validation_auc(record)
-        epochs.append({"epoch": number, "seconds": seconds, "val_auc": auc})
+        epochs.append({"epoch": number, "seconds": seconds, "val_auc": auc,
+                       "cpu_seconds": first_number(record, CPU_KEYS)})
     times = [e["seconds"] for e in epochs if e["seconds"] is not None]
+    cpu = [e["cpu_seconds"] for e in epochs if e["cpu_seconds"] is not None]
     return {
         "format": fmt,
         "epochs": epochs,
         "median_epoch_seconds": statistics.median(times) if times else None,
+        "median_epoch_cpu_seconds": statistics.median(cpu) if cpu and len(cpu) == len(epochs) else None,
         "final_val_auc": epochs[-1]["val_auc"] if epochs else None,
     }
 

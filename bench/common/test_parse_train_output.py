@@ -46,6 +46,13 @@ class NormaliseTests(unittest.TestCase):
         self.assertEqual(out["final_val_auc"], 0.55)
         self.assertIsNone(out["median_epoch_seconds"])
 
+    def test_cpu_seconds_give_a_cpu_median_only_when_every_epoch_has_one(self):
+        full = "\n".join(json.dumps({"epoch": k, "seconds": 1.0, "cpu_seconds": c, "val_auc": 0.6})
+                         for k, c in [(1, 0.2), (2, 0.4), (3, 0.3)])
+        self.assertAlmostEqual(normalise(full)["median_epoch_cpu_seconds"], 0.3)
+        partial = full + "\n" + json.dumps({"epoch": 4, "seconds": 1.0, "val_auc": 0.6})
+        self.assertIsNone(normalise(partial)["median_epoch_cpu_seconds"])
+
     def test_no_epochs_exits_65(self):
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parse_train_output.py")
         run = subprocess.run([sys.executable, script], input='{"ok": true}', text=True, capture_output=True)

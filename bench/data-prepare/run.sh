@@ -3,10 +3,11 @@
 #
 #   bench/data-prepare/run.sh [--runs N] [--python-only] [--keep-output DIR]
 #
-# Times whole processes with /usr/bin/time -f "%e %M" (wall seconds, peak RSS KiB), N runs each
+# Times whole processes with /usr/bin/time -f "%e %M %U %S" (wall seconds, peak RSS KiB, user and
+# system CPU seconds), N runs each
 # (default 5) after one untimed warm-up each, alternating rung and pandas so that background
 # load hits both alike, and prints a markdown report: machine, date, versions, median (min–max)
-# wall time and peak RSS, and the speedup (pandas median / rung median).
+# wall time, CPU time (user + system) and peak RSS, and the speedup (pandas median / rung median).
 #
 #   (a) $RUNG_BIN data prepare --source CSV --recipe Config/datasets/diabetes.yaml --out TMP
 #       RUNG_BIN defaults to .build/release/rung (built once with
@@ -56,10 +57,10 @@ run_side() {
   local name="$1" out="$2" status=0
   rm -rf "$out"
   case "$name" in
-    rung)   /usr/bin/time -f "%e %M" -o "$tmp/time.one" \
+    rung)   /usr/bin/time -f "%e %M %U %S" -o "$tmp/time.one" \
               "$rung" data prepare --source "$csv" --recipe "$recipe" --out "$out" \
               >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" || status=$? ;;
-    pandas) /usr/bin/time -f "%e %M" -o "$tmp/time.one" \
+    pandas) /usr/bin/time -f "%e %M %U %S" -o "$tmp/time.one" \
               "$py" bench/data-prepare/prepare_pandas.py --source "$csv" --out "$out" --quiet \
               >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" || status=$? ;;
   esac
@@ -134,18 +135,19 @@ def cell(s, key, fmt):
     d = s[key]
     return f"{fmt.format(d['median'])} ({fmt.format(d['min'])}–{fmt.format(d['max'])})"
 label = "rung data prepare" + (" (**debug build**)" if "/debug/" in sys.argv[3] else "")
-print("| side | wall s, median (min–max) | peak RSS MB, median (min–max) |")
-print("|---|---:|---:|")
+print("| side | wall s, median (min–max) | CPU s (user+sys), median (min–max) | peak RSS MB, median (min–max) |")
+print("|---|---:|---:|---:|")
 if rung:
-    print(f"| {label} | {cell(rung, 'wall', '{:.2f}')} | {cell(rung, 'rss_mb', '{:.0f}')} |")
+    print(f"| {label} | {cell(rung, 'wall', '{:.2f}')} | {cell(rung, 'cpu', '{:.2f}')} | {cell(rung, 'rss_mb', '{:.0f}')} |")
 else:
-    print("| rung data prepare | _not run (--python-only)_ | _not run_ |")
-print(f"| pandas + scikit-learn | {cell(pandas, 'wall', '{:.2f}')} | {cell(pandas, 'rss_mb', '{:.0f}')} |")
+    print("| rung data prepare | _not run (--python-only)_ | _not run_ | _not run_ |")
+print(f"| pandas + scikit-learn | {cell(pandas, 'wall', '{:.2f}')} | {cell(pandas, 'cpu', '{:.2f}')} | {cell(pandas, 'rss_mb', '{:.0f}')} |")
 if rung:
     speed = pandas["wall"]["median"] / rung["wall"]["median"]
+    cpu = pandas["cpu"]["median"] / max(rung["cpu"]["median"], 1e-9)
     mem = pandas["rss_mb"]["median"] / rung["rss_mb"]["median"]
     print()
-    print(f"Speedup (pandas median wall / rung median wall): **{speed:.2f}×**; "
+    print(f"Speedup (pandas median wall / rung median wall): **{speed:.2f}×**; CPU time ratio: {cpu:.2f}×; "
           f"peak RSS ratio (pandas / rung): {mem:.2f}×.")
 PY
 inproc="$("$py" -c 'import statistics, sys; v = [float(x) for x in open(sys.argv[1])]; print(f"{statistics.median(v):.2f} s ({min(v):.2f}–{max(v):.2f})")' "$tmp/pandas.inproc")"

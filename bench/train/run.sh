@@ -10,7 +10,7 @@
 #   (b) python bench/train/train_xgboost.py --family F --params JSON --data DIR --epochs N
 #       --seed ${BENCH_SEED:-0} --threads 1
 # and prints a markdown table: seconds per epoch (median over epochs), final validation AUC,
-# whole-process wall time and peak RSS (/usr/bin/time -f "%e %M") side by side.
+# whole-process wall time, CPU time and peak RSS (/usr/bin/time -f "%e %M %U %S") side by side.
 #
 # The prepared directory is --data DIR if given, else a temporary one made by
 # `rung data prepare --source CSV --recipe Config/datasets/diabetes.yaml --out TMP`
@@ -98,10 +98,10 @@ run_side() {
   case "$side" in
     rung)
       # shellcheck disable=SC2086
-      /usr/bin/time -f "%e %M" -o "$base.time" "$rung" train --family "$family" --params "$params" \
+      /usr/bin/time -f "%e %M %U %S" -o "$base.time" "$rung" train --family "$family" --params "$params" \
         --data "$data" --epochs "$epochs" --json ${RUNG_TRAIN_ARGS:-} >"$base.stdout" 2>"$base.stderr" || status=$? ;;
     python)
-      /usr/bin/time -f "%e %M" -o "$base.time" "$py" bench/train/train_xgboost.py --family "$family" \
+      /usr/bin/time -f "%e %M %U %S" -o "$base.time" "$py" bench/train/train_xgboost.py --family "$family" \
         --params "$params" --data "$py_data" --epochs "$epochs" --seed "${BENCH_SEED:-0}" --threads 1 \
         >"$base.stdout" 2>"$base.stderr" || status=$? ;;
   esac
@@ -148,16 +148,22 @@ def load(side, family):
     if os.path.exists(base + ".failed") or not os.path.exists(base + ".json"):
         return None, "**failed**"
     result = json.load(open(base + ".json"))
-    wall, rss = open(base + ".wall").read().split()
-    result["wall"], result["rss_mb"] = float(wall), float(rss) / 1024
+    wall, rss, user, system = open(base + ".wall").read().split()
+    result["wall"], result["rss_mb"], result["cpu"] = float(wall), float(rss) / 1024, float(user) + float(system)
     if result["median_epoch_seconds"] is None:  # no per-epoch times: whole process / epochs
         result["median_epoch_seconds"] = result["wall"] / len(result["epochs"])
         result["approx"] = True
     return result, None
-def sec(r, miss): return miss if r is None else f"{r['median_epoch_seconds']:.4f}" + ("*" if r.get("approx") else "")
+def sec(r, miss):
+    if r is None:
+        return miss
+    text = f"{r['median_epoch_seconds']:.4f}" + ("*" if r.get("approx") else "")
+    if r.get("median_epoch_cpu_seconds") is not None:
+        text += f" (CPU {r['median_epoch_cpu_seconds']:.4f})"
+    return text
 def auc(r, miss): return miss if r is None or r["final_val_auc"] is None else f"{r['final_val_auc']:.4f}"
-def proc(r, miss): return miss if r is None else f"{r['wall']:.2f} s / {r['rss_mb']:.0f} MB"
-print("| family | params | rung s/epoch | python s/epoch | speedup | rung val AUC | python val AUC | rung wall / peak RSS | python wall / peak RSS |")
+def proc(r, miss): return miss if r is None else f"{r['wall']:.2f} s / {r['cpu']:.2f} s / {r['rss_mb']:.0f} MB"
+print("| family | params | rung s/epoch | python s/epoch | speedup | rung val AUC | python val AUC | rung wall / CPU / peak RSS | python wall / CPU / peak RSS |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 approx = False
 for family in families:
@@ -170,8 +176,9 @@ for family in families:
     approx |= bool((r or {}).get("approx") or (p or {}).get("approx"))
     print(f"| {family} | `{params}` | {sec(r, rm)} | {sec(p, pm)} | {speed} | {auc(r, rm)} | {auc(p, pm)} | {proc(r, rm)} | {proc(p, pm)} |")
 print()
-print("s/epoch is the median over epochs of each epoch's training + validation-scoring time; "
-      "speedup = python / rung. Wall and peak RSS are of the whole process (data loading included).")
+print("s/epoch is the median over epochs of each epoch's training + validation-scoring wall time "
+      "(in parentheses its CPU time, when reported); speedup = python / rung wall. Wall, CPU (user + system) and peak RSS are of the whole process "
+      "(data loading included).")
 if approx:
     print("* no per-epoch times in the output: whole-process wall time / epochs.")
 PY
