@@ -89,7 +89,9 @@ extension Head {
     func handleReport(_ report: EpochReport, from worker: String) throws {
         let id = Int64(bitPattern: report.trialID)
         guard var trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
-            // A late report of a trial that was stopped, cancelled or moved: nothing to decide.
+            // A trial that was stopped, cancelled or moved elsewhere: a worker waiting at a
+            // milestone for it (e.g. after a head restart) is told to stop.
+            if report.atMilestone { send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .stop)), to: worker) }
             return
         }
         let epoch = Int(report.epoch)
@@ -97,8 +99,12 @@ extension Head {
         for m in report.metrics { metrics[m.name] = m.value }
         pendingEpochs.append(EpochRecord(trialID: id, epoch: epoch, seconds: report.seconds, metrics: metrics))
         guard epoch > trial.fedEpoch else {
-            // A restarted trial re-reporting epochs the scheduler has already seen.
-            if report.atMilestone { send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .continue)), to: worker) }
+            // A re-sent milestone report (the worker reconnected) or a restarted trial
+            // re-reporting epochs the scheduler has already seen: repeat the decision.
+            if report.atMilestone {
+                let verdict = trial.lastDecision.flatMap { $0.epoch == report.epoch ? $0.verdict : nil } ?? .continue
+                send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: verdict)), to: worker)
+            }
             return
         }
         guard var sweep = sweeps[trial.sweepID] else { return }
@@ -134,6 +140,7 @@ extension Head {
             send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .pause)), to: worker)
             trial.pausing = true
         }
+        if report.atMilestone { trial.lastDecision = (report.epoch, trial.pausing ? .pause : .continue) }
         try store.updateTrial(trial.record)
         live[id] = trial
         sweeps[trial.sweepID] = sweep

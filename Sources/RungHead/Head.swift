@@ -53,6 +53,8 @@ public final class Head {
         var fedEpoch = 0
         /// Waiting for `done` after a pause decision.
         var pausing = false
+        /// The decision sent at the latest milestone, repeated if the worker asks again.
+        var lastDecision: (epoch: UInt32, verdict: Verdict)?
     }
 
     /// Opens the store's writer side and binds the ROUTER socket.

@@ -140,4 +140,20 @@ final class HeadTests: XCTestCase {
         let firstIDs = Set(firstAssignments.map(\.trialID))
         XCTAssertEqual(Set(worker.assignments.map(\.trialID)).intersection(firstIDs), [], "finished trials were not rerun")
     }
+
+    func testARepeatedMilestoneReportGetsTheSameDecisionAgain() throws {
+        let fixture = try HeadFixture(self)
+        let head = try fixture.makeHead()
+        let sweep = try head.submit(configYAML: fixture.config(trials: 8, maxEpochs: 4), configPath: "t.yaml")
+        let context = try ZMQContext()
+        let worker = try FakeWorker(context: context, endpoint: head.endpoint, name: "w1", modelRoot: fixture.artifacts)
+        try pump(head, [worker]) { !head.isRunning(sweepID: sweep) }
+        let stop = try XCTUnwrap(worker.decisions.first { $0.verdict == .stop }, "ASHA stopped a trial")
+        // The worker (say, after reconnecting) asks again about a milestone of a stopped trial.
+        try worker.send(.epochReport(EpochReport(trialID: stop.trialID, epoch: stop.epoch, seconds: 0,
+                                                 metrics: [WireMetric("val_auc", 0.5)], atMilestone: true)))
+        let before = worker.decisions.count
+        try pump(head, [worker], until: { worker.decisions.count > before }, seconds: 5)
+        XCTAssertEqual(worker.decisions.last, Decision(trialID: stop.trialID, epoch: stop.epoch, verdict: .stop))
+    }
 }
