@@ -2,7 +2,7 @@ import XCTest
 @testable import RungCore
 
 /// The estimator against Optuna 5.0's `_ParzenEstimator` (values computed once by
-/// bench/reference/parzen_reference.py): same kernels, bandwidths, magic clip, prior,
+/// bench/search/parzen_reference.py): same kernels, bandwidths, magic clip, prior,
 /// categorical smoothing and forgetting weights.
 final class ParzenEstimatorTests: XCTestCase {
     func testJointDensityMatchesOptuna() {

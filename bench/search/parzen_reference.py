@@ -1,6 +1,6 @@
 """Reference log-densities of Optuna's Parzen estimator (TPE), used as literals in
 Tests/RungCoreTests/ParzenEstimatorTests.swift. Run with a venv that has optuna (5.0.0 used):
-    python bench/reference/parzen_reference.py
+    python bench/search/parzen_reference.py
 """
 import warnings
 
