@@ -53,7 +53,7 @@ extension Head {
             guard let s = sweeps[id] else { return nil }
             return ["id": id, "name": s.config.name,
                     "families": s.families.map { f in
-                        ["name": f.config.name, "started": f.started, "budget": f.budget, "running": f.running.count,
+                        ["name": f.config.name, "started": f.tuner.started, "budget": f.config.trials, "running": f.running.count,
                          "queued": f.restartQueue.count, "paused": f.paused.count] as [String: Any]
                     }]
         }

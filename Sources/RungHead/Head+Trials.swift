@@ -74,12 +74,12 @@ extension Head {
         workers[worker]?.running.insert(trial.record.id)
         var command: [String] = []
         if case .command(let argv) = family.config.kind { command = argv }
-        let milestones = sweep.families[familyIndex].scheduler.milestones(for: trial.number)
+        let milestones = sweep.families[familyIndex].tuner.scheduler.milestones(for: trial.number)
         send(.assign(Assignment(
             trialID: UInt64(bitPattern: trial.record.id), sweepID: UInt64(bitPattern: sweepID),
             family: family.config.kind.typeName == "command" ? "command" : family.config.name, command: command,
             paramsJSON: trial.record.paramsJSON, seed: trial.record.seed, startEpoch: UInt32(startEpoch),
-            maxEpochs: UInt32(sweep.families[familyIndex].scheduler.maxEpochs),
+            maxEpochs: UInt32(sweep.families[familyIndex].maxEpochs),
             milestones: milestones.map { UInt32($0) }, dataURI: sweep.data.uri, dataVersion: sweep.data.version,
             checkpointURI: checkpoint)), to: worker)
     }
@@ -111,8 +111,7 @@ extension Head {
         let value = metrics[sweep.config.metric.name] ?? .nan
         trial.fedEpoch = epoch
         trial.record.lastEpoch = epoch
-        sweep.families[trial.familyIndex].searcher.observe(trialID: trial.number, value: value, budget: epoch)
-        let decision = sweep.families[trial.familyIndex].scheduler.onResult(trial: trial.number, epoch: epoch, value: value)
+        let decision = sweep.families[trial.familyIndex].tuner.report(trial: trial.number, epoch: epoch, value: value)
         sweep.families[trial.familyIndex].exhausted = false
         switch decision {
         case .continue:
@@ -126,7 +125,6 @@ extension Head {
             } else {
                 send(.cancel(trialID: report.trialID), to: worker)
             }
-            sweep.families[trial.familyIndex].searcher.finish(trialID: trial.number)
             sweep.families[trial.familyIndex].running.remove(trial.number)
             workers[worker]?.running.remove(id)
             trial.record.status = .stopped
@@ -168,7 +166,6 @@ extension Head {
             trial.record.lastEpoch = Int(done.epoch)
             trial.record.finalMetrics = metrics
             trial.record.finishedAt = Date()
-            sweep.families[trial.familyIndex].searcher.finish(trialID: trial.number)
             try store.updateTrial(trial.record)
             live[id] = nil
             let metric = sweep.config.metric.name
@@ -197,8 +194,7 @@ extension Head {
             trial.record.status = sweep.cancelled ? .cancelled : .failed
             trial.record.reason = sweep.cancelled ? "sweep cancelled" : reason
             trial.record.finishedAt = Date()
-            sweep.families[trial.familyIndex].searcher.finish(trialID: trial.number)
-            sweep.families[trial.familyIndex].scheduler.onTrialEnded(trial.number)
+            sweep.families[trial.familyIndex].tuner.trialFailed(trial.number)
             try store.updateTrial(trial.record)
             live[id] = nil
             log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)")

@@ -82,6 +82,16 @@ public struct FamilyTuner: Sendable {
         return decision
     }
 
+    /// Re-creates a trial that was started before a head restart, when the head replays its
+    /// store: the searcher learns its parameters and the scheduler registers it, in the
+    /// original start order. Its results are then replayed through `report`.
+    public mutating func replayStart(trial: TrialID, params p: [String: ParamValue]) {
+        params[trial] = p
+        started = max(started, trial + 1)
+        searcher.register(trialID: trial, params: p)
+        scheduler.addTrial(trial)
+    }
+
     /// The trial failed or was lost: it is no longer pending, promotable or running.
     public mutating func trialFailed(_ trial: TrialID) {
         pausedAt.removeValue(forKey: trial)
