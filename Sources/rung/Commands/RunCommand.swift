@@ -52,7 +52,8 @@ struct RunCommand: ParsableCommand {
         }
         let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
-        let store = try openStore(url: db ?? env["RUNG_DB"] ?? StoreURL.defaultURL)
+        let storeURL = db ?? env["RUNG_DB"] ?? StoreURL.defaultURL
+        let store = try openStore(url: storeURL)
         let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"
         let head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
         let progress = SweepProgress(json: json)
@@ -87,6 +88,11 @@ struct RunCommand: ParsableCommand {
         let deadline = Date().addingTimeInterval(10)
         try head.run { _ in pool.allExited || Date() > deadline }
         try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started)).print(json: json)
+        if !json {
+            Output.line("")
+            var leaderboard = try LeaderboardCommand.parse([String(sweepID), "--top", "10", "--db", storeURL])
+            try leaderboard.run()
+        }
     }
 }
 
