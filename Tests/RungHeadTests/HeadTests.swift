@@ -156,4 +156,23 @@ final class HeadTests: XCTestCase {
         try pump(head, [worker], until: { worker.decisions.count > before }, seconds: 5)
         XCTAssertEqual(worker.decisions.last, Decision(trialID: stop.trialID, epoch: stop.epoch, verdict: .stop))
     }
+
+    func testTwoSweepsShareTheWorkersFairly() throws {
+        let fixture = try HeadFixture(self)
+        let head = try fixture.makeHead()
+        let first = try head.submit(configYAML: fixture.config(trials: 6, maxEpochs: 2, scheduler: "fifo"), configPath: "a.yaml")
+        let second = try head.submit(configYAML: fixture.config(trials: 6, maxEpochs: 2, scheduler: "fifo"), configPath: "b.yaml")
+        let context = try ZMQContext()
+        let worker = try FakeWorker(context: context, endpoint: head.endpoint, name: "w1", slots: 2, modelRoot: fixture.artifacts)
+        try pump(head, [worker]) { !head.isRunning(sweepID: first) && !head.isRunning(sweepID: second) }
+        // Assignments alternate between the sweeps: in every prefix, neither is ahead by more than one.
+        var counts: [UInt64: Int] = [:]
+        for a in worker.assignments {
+            counts[a.sweepID, default: 0] += 1
+            let gap = abs(counts[UInt64(first), default: 0] - counts[UInt64(second), default: 0])
+            XCTAssertLessThanOrEqual(gap, 1, "\(worker.assignments.map(\.sweepID))")
+        }
+        XCTAssertEqual(counts[UInt64(first)], 6)
+        XCTAssertEqual(counts[UInt64(second)], 6)
+    }
 }
