@@ -36,7 +36,9 @@ extension Head {
     }
 
     private func start(_ work: FamilyRuntime.Work, sweepID: Int64, familyIndex: Int, on worker: String) throws {
-        guard var sweep = sweeps[sweepID] else { return }
+        // Taken out of the dictionary while it changes, so its tables are not copied.
+        guard var sweep = sweeps.removeValue(forKey: sweepID) else { return }
+        defer { sweeps[sweepID] = sweep }
         let family = sweep.families[familyIndex]
         let now = Date()
         var trial: LiveTrial
@@ -69,7 +71,6 @@ extension Head {
             try store.updateTrial(trial.record)
         }
         sweep.families[familyIndex].running.insert(trial.number)
-        sweeps[sweepID] = sweep
         live[trial.record.id] = trial
         workers[worker]?.running.insert(trial.record.id)
         var command: [String] = []
@@ -107,7 +108,8 @@ extension Head {
             }
             return
         }
-        guard var sweep = sweeps[trial.sweepID] else { return }
+        guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
         let value = metrics[sweep.config.metric.name] ?? .nan
         trial.fedEpoch = epoch
         trial.record.lastEpoch = epoch
@@ -132,22 +134,25 @@ extension Head {
             trial.record.finishedAt = Date()
             try store.updateTrial(trial.record)
             live[id] = nil
-            sweeps[trial.sweepID] = sweep
             return
         case .pause:
             send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .pause)), to: worker)
             trial.pausing = true
         }
-        if report.atMilestone { trial.lastDecision = (report.epoch, trial.pausing ? .pause : .continue) }
-        try store.updateTrial(trial.record)
+        if report.atMilestone {
+            trial.lastDecision = (report.epoch, trial.pausing ? .pause : .continue)
+            // The epoch rows are the record of progress; the trial row is rewritten only when
+            // a decision was made (one write per milestone, not per report).
+            try store.updateTrial(trial.record)
+        }
         live[id] = trial
-        sweeps[trial.sweepID] = sweep
     }
 
     func handleDone(_ done: TrialDone, from worker: String) throws {
         let id = Int64(bitPattern: done.trialID)
         guard var trial = live[id], trial.record.worker == worker else { return }
-        guard var sweep = sweeps[trial.sweepID] else { return }
+        guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
         workers[worker]?.running.remove(id)
         sweep.families[trial.familyIndex].running.remove(trial.number)
         sweep.families[trial.familyIndex].exhausted = false
@@ -171,7 +176,6 @@ extension Head {
             let metric = sweep.config.metric.name
             if logFinishedTrials { log("trial \(id) (\(trial.record.family) #\(trial.number)) finished: \(metric) \(String(format: "%.4f", metrics[metric] ?? .nan))") }
         }
-        sweeps[trial.sweepID] = sweep
     }
 
     func handleFailed(_ failed: TrialFailed, from worker: String) throws {
@@ -186,7 +190,8 @@ extension Head {
     /// Runs a trial again (from its checkpoint when paused) unless it used up its retries,
     /// in which case it fails with `reason`.
     func requeue(_ id: Int64, reason: String) throws {
-        guard var trial = live[id], var sweep = sweeps[trial.sweepID] else { return }
+        guard var trial = live[id], var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
         if let w = trial.record.worker { workers[w]?.running.remove(id) }
         sweep.families[trial.familyIndex].running.remove(trial.number)
         sweep.families[trial.familyIndex].exhausted = false
@@ -208,7 +213,6 @@ extension Head {
             sweep.families[trial.familyIndex].restartQueue.append(trial.number)
             log("trial \(id) (\(trial.record.family) #\(trial.number)) will run again (retry \(trial.record.retries) of \(options.retryLimit)): \(reason)")
         }
-        sweeps[trial.sweepID] = sweep
     }
 
     /// Re-attaches a trial a (re)connecting worker still runs; false if the head does not expect it.
