@@ -60,8 +60,8 @@ let package = Package(
         .testTarget(name: "RungStorageTests", dependencies: ["RungStorage"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
         .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStorage", "RungCore"]),
-        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungCore"]),
-        .testTarget(name: "CLITests", dependencies: ["RungCore"]),
+        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungStorage", "RungCore"]),
+        .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStorage"]),
         .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStorage", "CZeroMQ"]),
     ],
     swiftLanguageModes: [.v6]

@@ -85,16 +85,8 @@ public enum DatasetResolver {
         }
         var name = URL(string: source)?.lastPathComponent ?? ""
         if name.isEmpty || name == "/" { name = "data.csv" }
-        do {
-            try fm.createDirectory(at: cache, withIntermediateDirectories: true)
-        } catch {
-            throw RungError.unavailable("cannot create the dataset cache \(cache.path): \(error.localizedDescription)")
-        }
-        let work = cache.appendingPathComponent(".download-\(getpid())-\(UInt32.random(in: 0 ... .max))")
-        try fm.createDirectory(at: work, withIntermediateDirectories: false)
+        let (work, downloaded) = try downloadToScratch(source, cache: cache)
         defer { try? fm.removeItem(at: work) }
-        let downloaded = work.appendingPathComponent("download")
-        try HTTPDownloader.download(source, to: downloaded)
         var file = downloaded
         if ZipExtractor.isZip(downloaded) {
             guard let csvName = try ZipExtractor.firstCSVName(in: downloaded) else {
@@ -116,8 +108,9 @@ public enum DatasetResolver {
         return dir.appendingPathComponent(name)
     }
 
-    /// Downloads `url` (a zip or the CSV), extracts the CSV, checks its hash and moves it to `target`.
-    static func download(_ dataset: KnownDataset, from url: String, into target: URL, cache: URL) throws {
+    /// Creates the cache and a private scratch folder in it, and downloads `url` into that
+    /// folder; the caller removes the folder. Nothing is left behind if the download fails.
+    private static func downloadToScratch(_ url: String, cache: URL) throws -> (work: URL, downloaded: URL) {
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: cache, withIntermediateDirectories: true)
@@ -126,9 +119,21 @@ public enum DatasetResolver {
         }
         let work = cache.appendingPathComponent(".download-\(getpid())-\(UInt32.random(in: 0 ... .max))")
         try fm.createDirectory(at: work, withIntermediateDirectories: false)
-        defer { try? fm.removeItem(at: work) }
         let downloaded = work.appendingPathComponent("download")
-        try HTTPDownloader.download(url, to: downloaded)
+        do {
+            try HTTPDownloader.download(url, to: downloaded)
+        } catch {
+            try? fm.removeItem(at: work)
+            throw error
+        }
+        return (work, downloaded)
+    }
+
+    /// Downloads `url` (a zip or the CSV), extracts the CSV, checks its hash and moves it to `target`.
+    static func download(_ dataset: KnownDataset, from url: String, into target: URL, cache: URL) throws {
+        let fm = FileManager.default
+        let (work, downloaded) = try downloadToScratch(url, cache: cache)
+        defer { try? fm.removeItem(at: work) }
         var csv = downloaded
         if ZipExtractor.isZip(downloaded) {
             csv = work.appendingPathComponent(dataset.fileName)

@@ -1,13 +1,14 @@
 import RungCore
 
-/// One family of one sweep while it runs: its searcher, its scheduler and its trials.
-/// Trial numbers (0, 1, 2, …) are the searcher's and scheduler's trial ids.
+/// One family of one sweep while it runs: its tuner (searcher + scheduler, the same
+/// `FamilyTuner` the simulator drives) and where its trials are. Trial numbers (0, 1, 2, …)
+/// are the tuner's trial ids.
 struct FamilyRuntime {
     /// What a free slot should do for this family.
     enum Work: Equatable {
         /// Start trial `number` (new, with freshly suggested parameters).
         case start(number: Int, params: [String: ParamValue])
-        /// Run trial `number` again from scratch or its checkpoint (lost worker, failure).
+        /// Run trial `number` again from scratch (lost worker, failure).
         case restart(number: Int)
         /// Resume paused trial `number` from its checkpoint (promotion ASHA).
         case promote(number: Int)
@@ -15,10 +16,7 @@ struct FamilyRuntime {
 
     let config: FamilyConfig
     let index: Int
-    var searcher: any Searcher
-    var scheduler: any TrialScheduler
-    /// Trials created so far (the next trial's number).
-    var started = 0
+    var tuner: FamilyTuner
     /// Trial number → global trial id (from the store).
     var trialIDs: [Int: Int64] = [:]
     /// Trials to run again, oldest first.
@@ -33,35 +31,29 @@ struct FamilyRuntime {
     init(config: FamilyConfig, index: Int, sweep: SweepConfig) {
         self.config = config
         self.index = index
-        searcher = sweep.searcher.makeSearcher(space: config.space, mode: sweep.metric.mode,
-                                               seed: sweep.searcherSeed(forFamilyAt: index))
-        scheduler = sweep.scheduler.makeScheduler(mode: sweep.metric.mode)
+        tuner = FamilyTuner(config: sweep, familyIndex: index)
     }
 
-    var budget: Int { config.trials }
+    var maxEpochs: Int { tuner.scheduler.maxEpochs }
 
     /// Whether every trial has ended and none can be started, resumed or promoted.
     var isDone: Bool {
-        started >= budget && running.isEmpty && restartQueue.isEmpty && (paused.isEmpty || exhausted)
+        tuner.budgetSpent && running.isEmpty && restartQueue.isEmpty && (paused.isEmpty || exhausted)
     }
 
-    /// Decides what a free slot runs next for this family, or nil.
-    /// `allowRestarts` is false right after a head restart, while workers may still come back
-    /// and re-attach the trials they run (so no trial runs twice).
+    /// Decides what a free slot runs next for this family, or nil. `allowRestarts` is false
+    /// right after a head restart, while workers may still come back and re-attach the trials
+    /// they run (so no trial runs twice).
     mutating func nextWork(allowRestarts: Bool = true) -> Work? {
         if allowRestarts && !restartQueue.isEmpty { return .restart(number: restartQueue.removeFirst()) }
         if exhausted { return nil }
-        switch scheduler.nextForFreeSlot(canStartNew: started < budget) {
-        case .promote(let number):
-            return .promote(number: number)
-        case .startNew:
-            let number = started
-            started += 1
-            let params = searcher.suggest(trialID: number)
-            scheduler.addTrial(number)
+        switch tuner.nextAssignment() {
+        case .start(let number, let params)?:
             return .start(number: number, params: params)
-        case .idle:
-            exhausted = started >= budget
+        case .resume(let number, _, _)?:
+            return .promote(number: number)
+        case nil:
+            exhausted = tuner.budgetSpent
             return nil
         }
     }

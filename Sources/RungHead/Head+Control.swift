@@ -27,11 +27,18 @@ extension Head {
                 return Self.reply(["ok": true, "sweep": id])
             case "status":
                 return Self.reply(status())
+            case "sweep":
+                guard let id = (object["sweep"] as? NSNumber)?.int64Value else {
+                    return Self.reply(["error": "sweep needs \"sweep\" (a sweep id)"])
+                }
+                guard let record = try store.sweep(id: id) else { return Self.reply(["error": "there is no sweep \(id)"]) }
+                return Self.reply(["ok": true, "sweep": id, "name": record.name, "status": record.status.rawValue,
+                                   "message": record.message ?? ""])
             case "drain":
                 guard let name = object["worker"] as? String else { return Self.reply(["error": "drain needs \"worker\""]) }
                 return drain(worker: name) ? Self.reply(["ok": true]) : Self.reply(["error": "no worker named \(name)"])
             default:
-                return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, drain"])
+                return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, sweep, drain"])
             }
         } catch let error as RungError {
             return Self.reply(["error": error.message, "kind": error.kind.rawValue])
@@ -46,7 +53,7 @@ extension Head {
             guard let s = sweeps[id] else { return nil }
             return ["id": id, "name": s.config.name,
                     "families": s.families.map { f in
-                        ["name": f.config.name, "started": f.started, "budget": f.budget, "running": f.running.count,
+                        ["name": f.config.name, "started": f.tuner.started, "budget": f.config.trials, "running": f.running.count,
                          "queued": f.restartQueue.count, "paused": f.paused.count] as [String: Any]
                     }]
         }

@@ -162,28 +162,24 @@ extension Head {
                 guard let f = sweep.familyIndex(t.family) else { continue }
                 byID[t.id] = t
                 sweep.families[f].trialIDs[t.number] = t.id
-                sweep.families[f].started = max(sweep.families[f].started, t.number + 1)
-                if let params = try? JSONDecoder().decode([String: ParamValue].self, from: Data(t.paramsJSON.utf8)) {
-                    sweep.families[f].searcher.register(trialID: t.number, params: params)
-                }
-                sweep.families[f].scheduler.addTrial(t.number)
+                let params = (try? JSONDecoder().decode([String: ParamValue].self, from: Data(t.paramsJSON.utf8))) ?? [:]
+                let epochKeys = Set(sweep.families[f].config.epoch.keys)
+                sweep.families[f].tuner.replayStart(trial: t.number, params: params.filter { !epochKeys.contains($0.key) })
             }
             var fed: [Int64: Int] = [:]
             for e in epochs {
                 guard let t = byID[e.trialID], let f = sweep.familyIndex(t.family) else { continue }
                 let value = e.metrics[config.metric.name] ?? .nan
-                sweep.families[f].searcher.observe(trialID: t.number, value: value, budget: e.epoch)
-                _ = sweep.families[f].scheduler.onResult(trial: t.number, epoch: e.epoch, value: value)
+                _ = sweep.families[f].tuner.report(trial: t.number, epoch: e.epoch, value: value)
                 fed[t.id] = max(fed[t.id] ?? 0, e.epoch)
             }
             for t in trials {
                 guard let f = sweep.familyIndex(t.family) else { continue }
                 switch t.status {
                 case .finished, .stopped:
-                    sweep.families[f].searcher.finish(trialID: t.number)
+                    break
                 case .failed, .cancelled:
-                    sweep.families[f].searcher.finish(trialID: t.number)
-                    sweep.families[f].scheduler.onTrialEnded(t.number)
+                    sweep.families[f].tuner.trialFailed(t.number)
                 case .paused:
                     sweep.families[f].paused[t.number] = t.checkpointURI ?? ""
                     live[t.id] = LiveTrial(record: t, sweepID: record.id, familyIndex: f, number: t.number, fedEpoch: fed[t.id] ?? 0)

@@ -36,7 +36,9 @@ extension Head {
     }
 
     private func start(_ work: FamilyRuntime.Work, sweepID: Int64, familyIndex: Int, on worker: String) throws {
-        guard var sweep = sweeps[sweepID] else { return }
+        // Taken out of the dictionary while it changes, so its tables are not copied.
+        guard var sweep = sweeps.removeValue(forKey: sweepID) else { return }
+        defer { sweeps[sweepID] = sweep }
         let family = sweep.families[familyIndex]
         let now = Date()
         var trial: LiveTrial
@@ -69,17 +71,16 @@ extension Head {
             try store.updateTrial(trial.record)
         }
         sweep.families[familyIndex].running.insert(trial.number)
-        sweeps[sweepID] = sweep
         live[trial.record.id] = trial
         workers[worker]?.running.insert(trial.record.id)
         var command: [String] = []
         if case .command(let argv) = family.config.kind { command = argv }
-        let milestones = sweep.families[familyIndex].scheduler.milestones(for: trial.number)
+        let milestones = sweep.families[familyIndex].tuner.scheduler.milestones(for: trial.number)
         send(.assign(Assignment(
             trialID: UInt64(bitPattern: trial.record.id), sweepID: UInt64(bitPattern: sweepID),
             family: family.config.kind.typeName == "command" ? "command" : family.config.name, command: command,
             paramsJSON: trial.record.paramsJSON, seed: trial.record.seed, startEpoch: UInt32(startEpoch),
-            maxEpochs: UInt32(sweep.families[familyIndex].scheduler.maxEpochs),
+            maxEpochs: UInt32(sweep.families[familyIndex].maxEpochs),
             milestones: milestones.map { UInt32($0) }, dataURI: sweep.data.uri, dataVersion: sweep.data.version,
             checkpointURI: checkpoint)), to: worker)
     }
@@ -89,7 +90,9 @@ extension Head {
     func handleReport(_ report: EpochReport, from worker: String) throws {
         let id = Int64(bitPattern: report.trialID)
         guard var trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
-            // A late report of a trial that was stopped, cancelled or moved: nothing to decide.
+            // A trial that was stopped, cancelled or moved elsewhere: a worker waiting at a
+            // milestone for it (e.g. after a head restart) is told to stop.
+            if report.atMilestone { send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .stop)), to: worker) }
             return
         }
         let epoch = Int(report.epoch)
@@ -97,16 +100,20 @@ extension Head {
         for m in report.metrics { metrics[m.name] = m.value }
         pendingEpochs.append(EpochRecord(trialID: id, epoch: epoch, seconds: report.seconds, metrics: metrics))
         guard epoch > trial.fedEpoch else {
-            // A restarted trial re-reporting epochs the scheduler has already seen.
-            if report.atMilestone { send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .continue)), to: worker) }
+            // A re-sent milestone report (the worker reconnected) or a restarted trial
+            // re-reporting epochs the scheduler has already seen: repeat the decision.
+            if report.atMilestone {
+                let verdict = trial.lastDecision.flatMap { $0.epoch == report.epoch ? $0.verdict : nil } ?? .continue
+                send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: verdict)), to: worker)
+            }
             return
         }
-        guard var sweep = sweeps[trial.sweepID] else { return }
+        guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
         let value = metrics[sweep.config.metric.name] ?? .nan
         trial.fedEpoch = epoch
         trial.record.lastEpoch = epoch
-        sweep.families[trial.familyIndex].searcher.observe(trialID: trial.number, value: value, budget: epoch)
-        let decision = sweep.families[trial.familyIndex].scheduler.onResult(trial: trial.number, epoch: epoch, value: value)
+        let decision = sweep.families[trial.familyIndex].tuner.report(trial: trial.number, epoch: epoch, value: value)
         sweep.families[trial.familyIndex].exhausted = false
         switch decision {
         case .continue:
@@ -120,7 +127,6 @@ extension Head {
             } else {
                 send(.cancel(trialID: report.trialID), to: worker)
             }
-            sweep.families[trial.familyIndex].searcher.finish(trialID: trial.number)
             sweep.families[trial.familyIndex].running.remove(trial.number)
             workers[worker]?.running.remove(id)
             trial.record.status = .stopped
@@ -128,21 +134,25 @@ extension Head {
             trial.record.finishedAt = Date()
             try store.updateTrial(trial.record)
             live[id] = nil
-            sweeps[trial.sweepID] = sweep
             return
         case .pause:
             send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .pause)), to: worker)
             trial.pausing = true
         }
-        try store.updateTrial(trial.record)
+        if report.atMilestone {
+            trial.lastDecision = (report.epoch, trial.pausing ? .pause : .continue)
+            // The epoch rows are the record of progress; the trial row is rewritten only when
+            // a decision was made (one write per milestone, not per report).
+            try store.updateTrial(trial.record)
+        }
         live[id] = trial
-        sweeps[trial.sweepID] = sweep
     }
 
     func handleDone(_ done: TrialDone, from worker: String) throws {
         let id = Int64(bitPattern: done.trialID)
         guard var trial = live[id], trial.record.worker == worker else { return }
-        guard var sweep = sweeps[trial.sweepID] else { return }
+        guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
         workers[worker]?.running.remove(id)
         sweep.families[trial.familyIndex].running.remove(trial.number)
         sweep.families[trial.familyIndex].exhausted = false
@@ -161,13 +171,11 @@ extension Head {
             trial.record.lastEpoch = Int(done.epoch)
             trial.record.finalMetrics = metrics
             trial.record.finishedAt = Date()
-            sweep.families[trial.familyIndex].searcher.finish(trialID: trial.number)
             try store.updateTrial(trial.record)
             live[id] = nil
             let metric = sweep.config.metric.name
-            log("trial \(id) (\(trial.record.family) #\(trial.number)) finished: \(metric) \(String(format: "%.4f", metrics[metric] ?? .nan))")
+            if logFinishedTrials { log("trial \(id) (\(trial.record.family) #\(trial.number)) finished: \(metric) \(String(format: "%.4f", metrics[metric] ?? .nan))") }
         }
-        sweeps[trial.sweepID] = sweep
     }
 
     func handleFailed(_ failed: TrialFailed, from worker: String) throws {
@@ -182,7 +190,8 @@ extension Head {
     /// Runs a trial again (from its checkpoint when paused) unless it used up its retries,
     /// in which case it fails with `reason`.
     func requeue(_ id: Int64, reason: String) throws {
-        guard var trial = live[id], var sweep = sweeps[trial.sweepID] else { return }
+        guard var trial = live[id], var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
         if let w = trial.record.worker { workers[w]?.running.remove(id) }
         sweep.families[trial.familyIndex].running.remove(trial.number)
         sweep.families[trial.familyIndex].exhausted = false
@@ -190,8 +199,7 @@ extension Head {
             trial.record.status = sweep.cancelled ? .cancelled : .failed
             trial.record.reason = sweep.cancelled ? "sweep cancelled" : reason
             trial.record.finishedAt = Date()
-            sweep.families[trial.familyIndex].searcher.finish(trialID: trial.number)
-            sweep.families[trial.familyIndex].scheduler.onTrialEnded(trial.number)
+            sweep.families[trial.familyIndex].tuner.trialFailed(trial.number)
             try store.updateTrial(trial.record)
             live[id] = nil
             log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)")
@@ -205,7 +213,6 @@ extension Head {
             sweep.families[trial.familyIndex].restartQueue.append(trial.number)
             log("trial \(id) (\(trial.record.family) #\(trial.number)) will run again (retry \(trial.record.retries) of \(options.retryLimit)): \(reason)")
         }
-        sweeps[trial.sweepID] = sweep
     }
 
     /// Re-attaches a trial a (re)connecting worker still runs; false if the head does not expect it.

@@ -38,6 +38,8 @@ public final class Head {
     public private(set) var droppedFrames: [String: Int] = [:]
     /// Called with one line per notable event (joins, losses, trial ends, sweep ends).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(("rung head: " + $0 + "\n").utf8)) }
+    /// Whether every finished trial gets a log line (a live progress display turns this off).
+    public var logFinishedTrials = true
     /// Called after each loop pass that changed a sweep (for progress displays).
     public var onProgress: ((Head) -> Void)?
 
@@ -51,6 +53,8 @@ public final class Head {
         var fedEpoch = 0
         /// Waiting for `done` after a pause decision.
         var pausing = false
+        /// The decision sent at the latest milestone, repeated if the worker asks again.
+        var lastDecision: (epoch: UInt32, verdict: Verdict)?
     }
 
     /// Opens the store's writer side and binds the ROUTER socket.

@@ -19,20 +19,32 @@ struct WorkerEntry {
 /// The connected workers by name, in a stable order so decisions are deterministic.
 struct WorkerTable {
     private(set) var byName: [String: WorkerEntry] = [:]
+    /// Routing id → worker name: every incoming message is looked up by its routing id.
+    private var nameByIdentity: [[UInt8]: String] = [:]
 
     var names: [String] { byName.keys.sorted() }
 
     subscript(name: String) -> WorkerEntry? {
         get { byName[name] }
-        set { byName[name] = newValue }
+        set {
+            let oldIdentity = byName[name]?.identity
+            byName[name] = newValue
+            guard oldIdentity != newValue?.identity else { return }
+            if let oldIdentity { nameByIdentity[oldIdentity] = nil }
+            if let new = newValue { nameByIdentity[new.identity] = name }
+        }
     }
 
     /// The worker behind a routing id.
     func name(forIdentity identity: [UInt8]) -> String? {
-        byName.values.first { $0.identity == identity }?.name
+        nameByIdentity[identity]
     }
 
-    mutating func remove(_ name: String) -> WorkerEntry? { byName.removeValue(forKey: name) }
+    mutating func remove(_ name: String) -> WorkerEntry? {
+        guard let entry = byName.removeValue(forKey: name) else { return nil }
+        if nameByIdentity[entry.identity] == name { nameByIdentity[entry.identity] = nil }
+        return entry
+    }
 
     /// Workers silent for longer than `lostAfter`, as of `now`.
     func silent(since lostAfter: TimeInterval, now: Date) -> [String] {

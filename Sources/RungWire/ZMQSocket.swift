@@ -74,6 +74,12 @@ public final class ZMQSocket {
     /// Refuses (drops the connection of a peer sending) any message larger than `bytes`.
     public func setMaxMessageSize(_ bytes: Int64) throws { try setOption(ZMQ_MAXMSGSIZE, bytes) }
 
+    /// Makes `receive` give up after `milliseconds` (returning nil); -1 waits forever.
+    public func setReceiveTimeout(_ milliseconds: Int32) throws { try setOption(ZMQ_RCVTIMEO, milliseconds) }
+
+    /// Names this socket to a ROUTER peer (a worker's name).
+    public func setRoutingID(_ id: String) throws { try setOption(ZMQ_ROUTING_ID, bytes: Array(id.utf8)) }
+
     /// Binds to `endpoint` (e.g. `tcp://127.0.0.1:7770`, `inproc://slot-1`).
     public func bind(_ endpoint: String) throws {
         guard zmq_bind(try live(), endpoint) == 0 else {

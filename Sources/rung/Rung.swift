@@ -10,18 +10,24 @@ struct Rung: ParsableCommand {
         commandName: "rung",
         abstract: "Distributed hyperparameter tuning: TPE search, ASHA early stopping, XGBoost trainers.",
         discussion: """
-        Exit status: 0 success, 64 usage error, 65 bad input data, 69 unreachable service,
-        70 internal failure.
+        Start with `rung run Config/health-predict.yaml`. Every command prints text for people by \
+        default and one JSON document with --json. Exit status: 0 success, 64 usage error, \
+        65 bad input data, 69 unreachable service, 70 internal failure.
         """,
         version: RungVersion.string,
         subcommands: [
             RunCommand.self,
-            HeadCommand.self,
             DataCommand.self,
             TrainCommand.self,
             PredictCommand.self,
-            AskTellCommand.self,
+            HeadCommand.self,
+            WorkerCommand.self,
+            SweepCommand.self,
+            LeaderboardCommand.self,
+            WorkersCommand.self,
+            RegistryCommand.self,
             SimulateCommand.self,
+            AskTellCommand.self,
         ]
     )
 }

@@ -152,6 +152,6 @@ struct SweepSummary: Encodable {
             for r in registered { Output.line("  \(r)") }
         }
         for failure in failures { Output.line("failed: \(failure)") }
-        Output.line("see `rung leaderboard \(sweep)` and `rung registry ls`")
+        Output.line("more: `rung leaderboard \(sweep) --top 50`, `rung sweep show \(sweep)`, `rung registry ls`")
     }
 }

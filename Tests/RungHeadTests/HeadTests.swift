@@ -140,4 +140,39 @@ final class HeadTests: XCTestCase {
         let firstIDs = Set(firstAssignments.map(\.trialID))
         XCTAssertEqual(Set(worker.assignments.map(\.trialID)).intersection(firstIDs), [], "finished trials were not rerun")
     }
+
+    func testARepeatedMilestoneReportGetsTheSameDecisionAgain() throws {
+        let fixture = try HeadFixture(self)
+        let head = try fixture.makeHead()
+        let sweep = try head.submit(configYAML: fixture.config(trials: 8, maxEpochs: 4), configPath: "t.yaml")
+        let context = try ZMQContext()
+        let worker = try FakeWorker(context: context, endpoint: head.endpoint, name: "w1", modelRoot: fixture.artifacts)
+        try pump(head, [worker]) { !head.isRunning(sweepID: sweep) }
+        let stop = try XCTUnwrap(worker.decisions.first { $0.verdict == .stop }, "ASHA stopped a trial")
+        // The worker (say, after reconnecting) asks again about a milestone of a stopped trial.
+        try worker.send(.epochReport(EpochReport(trialID: stop.trialID, epoch: stop.epoch, seconds: 0,
+                                                 metrics: [WireMetric("val_auc", 0.5)], atMilestone: true)))
+        let before = worker.decisions.count
+        try pump(head, [worker], until: { worker.decisions.count > before }, seconds: 5)
+        XCTAssertEqual(worker.decisions.last, Decision(trialID: stop.trialID, epoch: stop.epoch, verdict: .stop))
+    }
+
+    func testTwoSweepsShareTheWorkersFairly() throws {
+        let fixture = try HeadFixture(self)
+        let head = try fixture.makeHead()
+        let first = try head.submit(configYAML: fixture.config(trials: 6, maxEpochs: 2, scheduler: "fifo"), configPath: "a.yaml")
+        let second = try head.submit(configYAML: fixture.config(trials: 6, maxEpochs: 2, scheduler: "fifo"), configPath: "b.yaml")
+        let context = try ZMQContext()
+        let worker = try FakeWorker(context: context, endpoint: head.endpoint, name: "w1", slots: 2, modelRoot: fixture.artifacts)
+        try pump(head, [worker]) { !head.isRunning(sweepID: first) && !head.isRunning(sweepID: second) }
+        // Assignments alternate between the sweeps: in every prefix, neither is ahead by more than one.
+        var counts: [UInt64: Int] = [:]
+        for a in worker.assignments {
+            counts[a.sweepID, default: 0] += 1
+            let gap = abs(counts[UInt64(first), default: 0] - counts[UInt64(second), default: 0])
+            XCTAssertLessThanOrEqual(gap, 1, "\(worker.assignments.map(\.sweepID))")
+        }
+        XCTAssertEqual(counts[UInt64(first)], 6)
+        XCTAssertEqual(counts[UInt64(second)], 6)
+    }
 }

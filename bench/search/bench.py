@@ -72,6 +72,7 @@ def main():
     ap.add_argument("--rung", required=True, help="path of the rung binary (release build)")
     ap.add_argument("--evals", type=int, default=100)
     ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--seed-offset", type=int, default=0, help="first seed (seeds offset … offset+seeds-1)")
     ap.add_argument("--batches", default="1,8")
     ap.add_argument("--functions", default="all")
     ap.add_argument("--optimizers", default="rung,optuna,hyperopt")
@@ -98,7 +99,7 @@ def main():
             for opt in opts:
                 t0 = time.time()
                 regrets = {c: [] for c in checkpoints}
-                for seed in range(args.seeds):
+                for seed in range(args.seed_offset, args.seed_offset + args.seeds):
                     if opt == "rung":
                         vals = optimizers.run_rung(args.rung, space, f, args.evals, seed, batch, extra=rung_extra)
                     elif opt == "rung-random":
@@ -137,7 +138,7 @@ def main():
     result = {
         "command": args.command, "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"), "machine": machine(), "versions": versions(),
-        "evals": args.evals, "seeds": args.seeds, "batches": batches, "checkpoints": checkpoints,
+        "evals": args.evals, "seeds": args.seeds, "seed_offset": args.seed_offset, "batches": batches, "checkpoints": checkpoints,
         "quality": [{"function": k[0], "batch": k[1], "optimizer": k[2], "regrets": {str(c): v for c, v in r.items()},
                      "seconds": seconds[k]} for k, r in quality.items()],
         "speed_seconds_per_ask": {o: {str(k): v for k, v in s.items()} for o, s in speed.items()},
@@ -158,7 +159,7 @@ def markdown(result, funcs, opts, batches, checkpoints, quality, speed):
              f"- Date: {result['started']} – {result['finished']} (UTC)",
              f"- Machine: {m['nproc']} CPUs, {m['cpu']}, {m['platform']}, Python {m['python']}",
              f"- Libraries: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()),
-             f"- {result['evals']} evaluations × {result['seeds']} seeds (seeds 0…{result['seeds'] - 1}) per cell; "
+             f"- {result['evals']} evaluations × {result['seeds']} seeds (seeds {result['seed_offset']}…{result['seed_offset'] + result['seeds'] - 1}) per cell; "
              "regret = best value so far − known minimum; median [first quartile, third quartile].",
              "- rung: `rung ask-tell --searcher tpe` (release build, one long-lived process per study, "
              "default settings: multivariate TPE, Optuna's gamma, 10 start-up trials, 24 candidates, constant liar).",

@@ -5,6 +5,9 @@ public struct RungTable: Sendable, Equatable {
     public let milestones: [Int]
     private var entries: [[Entry]]
     private var members: [Set<TrialID>]
+    /// Each rung's losses kept in ascending order as they arrive, so a cutoff is a lookup
+    /// rather than a sort of every result at that rung (the head asks at every milestone).
+    private var sortedLosses: [[Double]]
 
     struct Entry: Sendable, Equatable {
         var trial: TrialID
@@ -30,6 +33,7 @@ public struct RungTable: Sendable, Equatable {
         self.milestones = milestones
         self.entries = Array(repeating: [], count: milestones.count)
         self.members = Array(repeating: [], count: milestones.count)
+        self.sortedLosses = Array(repeating: [], count: milestones.count)
     }
 
     /// Whether `trial` has a result recorded at rung `rung` (an index into `milestones`).
@@ -39,6 +43,13 @@ public struct RungTable: Sendable, Equatable {
     public mutating func record(_ trial: TrialID, loss: Double, at rung: Int) {
         guard members[rung].insert(trial).inserted else { return }
         entries[rung].append(Entry(trial: trial, loss: loss))
+        // Binary search for the first element greater than `loss` (losses are never NaN here).
+        var low = 0, high = sortedLosses[rung].count
+        while low < high {
+            let mid = (low + high) / 2
+            if sortedLosses[rung][mid] <= loss { low = mid + 1 } else { high = mid }
+        }
+        sortedLosses[rung].insert(loss, at: low)
     }
 
     /// How many trials have reached rung `rung`.
@@ -57,7 +68,7 @@ public struct RungTable: Sendable, Equatable {
     /// quantile). Nil when nothing is recorded yet.
     public func cutoff(at rung: Int, reductionFactor: Double) -> Double? {
         guard !entries[rung].isEmpty else { return nil }
-        return MathSupport.quantile(sorted: losses(at: rung).sorted(), 1 / reductionFactor)
+        return MathSupport.quantile(sorted: sortedLosses[rung], 1 / reductionFactor)
     }
 
     /// The trials of rung `rung` ordered best first (ties: earlier arrival first).

@@ -34,6 +34,15 @@ struct ParameterEncoding: Sendable {
         }
     }
 
+    /// The grid of the internal coordinate (for scoring candidates by cell mass).
+    var step: ParzenEstimator.Step {
+        switch domain {
+        case .int(_, _, let log): return log ? .logInteger : .linear(1)
+        case .quniform(_, _, let q): return .linear(q)
+        default: return .none
+        }
+    }
+
     /// The internal coordinate of a value of this domain.
     func toInternal(_ v: ParamValue) -> Double {
         switch domain {

@@ -9,8 +9,20 @@
 struct ParzenEstimator: Sendable {
     /// One dimension of the estimator.
     enum Dimension: Sendable {
-        case numeric(low: Double, high: Double)
+        case numeric(low: Double, high: Double, step: Step)
         case categorical(count: Int)
+    }
+
+    /// The grid of a numeric dimension, for scoring: a kernel is scored as if convolved with
+    /// its grid cell (variance σ² + h²/12), approximating the probability mass of the cell
+    /// (what Optuna computes exactly) without a CDF per candidate.
+    enum Step: Sendable, Equatable {
+        /// Continuous.
+        case none
+        /// Cells of width h (int, quniform).
+        case linear(Double)
+        /// Integers in log space: the cell of v is [log(v − ½), log(v + ½)].
+        case logInteger
     }
 
     let dims: [Dimension]
@@ -53,7 +65,7 @@ struct ParzenEstimator: Sendable {
 
         for (d, dim) in dims.enumerated() {
             switch dim {
-            case let .numeric(low, high):
+            case let .numeric(low, high, step):
                 numericDims.append(d)
                 let range = high - low
                 var m = columns[d]
@@ -81,10 +93,19 @@ struct ParzenEstimator: Sendable {
                 var inv = [Double](repeating: 0, count: k)
                 var lastSigma = Double.nan, lastLogSigma = 0.0
                 for i in 0..<k {
-                    inv[i] = 1 / s[i]
-                    if s[i] != lastSigma {
-                        lastSigma = s[i]
-                        lastLogSigma = _log(s[i])
+                    var se = s[i]
+                    switch step {
+                    case .none: break
+                    case .linear(let h): se = (se * se + h * h / 12).squareRoot()
+                    case .logInteger:
+                        let v = _exp(m[i])
+                        let h = _log(v + 0.5) - _log(max(v - 0.5, 1e-9))
+                        se = (se * se + h * h / 12).squareRoot()
+                    }
+                    inv[i] = 1 / se
+                    if se != lastSigma {
+                        lastSigma = se
+                        lastLogSigma = _log(se)
                     }
                     var logZ = 0.0
                     let zHigh = (high - m[i]) * inv[i], zLow = (low - m[i]) * inv[i]
@@ -164,7 +185,7 @@ struct ParzenEstimator: Sendable {
         let kernel = lo
         var x = [Double](repeating: 0, count: dims.count)
         for (a, d) in numericDims.enumerated() {
-            guard case let .numeric(low, high) = dims[d] else { continue }
+            guard case let .numeric(low, high, _) = dims[d] else { continue }
             let mu = mus[a][kernel], sigma = sigmas[a][kernel]
             var v = Double.nan
             for _ in 0..<64 {

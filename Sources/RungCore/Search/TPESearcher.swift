@@ -102,7 +102,7 @@ public struct TPESearcher: Searcher {
     private mutating func sampleGroup(_ group: [Int], good: [Int], bad: [Int], records: [TrialHistory.Record]) -> [Double] {
         let dims: [ParzenEstimator.Dimension] = group.map { j in
             switch encodings[j].kind {
-            case let .numeric(low, high): return .numeric(low: low, high: high)
+            case let .numeric(low, high): return .numeric(low: low, high: high, step: encodings[j].step)
             case .categorical(let count): return .categorical(count: count)
             case .fixed: return .categorical(count: 1)
             }

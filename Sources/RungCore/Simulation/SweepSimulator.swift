@@ -28,11 +28,7 @@ public struct SweepSimulator {
     }
 
     private struct FamilyState {
-        var searcher: any Searcher
-        var scheduler: any TrialScheduler
-        var params: [TrialID: [String: ParamValue]] = [:]
-        var pausedAt: [TrialID: Int] = [:]
-        var started = 0
+        var tuner: FamilyTuner
         var completed = 0
         var stopped: [Int: Int] = [:]
         var best = Double.nan
@@ -45,10 +41,7 @@ public struct SweepSimulator {
     /// Runs the sweep to the end and reports.
     public func run() -> SimulationReport {
         let mode = config.metric.mode
-        var fams: [FamilyState] = config.families.enumerated().map { i, f in
-            FamilyState(searcher: config.searcher.makeSearcher(space: f.space, mode: mode, seed: config.searcherSeed(forFamilyAt: i)),
-                        scheduler: config.scheduler.makeScheduler(mode: mode))
-        }
+        var fams: [FamilyState] = config.families.indices.map { FamilyState(tuner: FamilyTuner(config: config, familyIndex: $0)) }
         var slots = [Slot?](repeating: nil, count: workers)
         var clock = 0.0
         var busyTime = 0.0
@@ -60,25 +53,15 @@ public struct SweepSimulator {
         func assign(_ w: Int) {
             for k in 0..<fams.count {
                 let f = (nextFamily + k) % fams.count
-                let canStart = fams[f].started < config.families[f].trials
-                switch fams[f].scheduler.nextForFreeSlot(canStartNew: canStart) {
-                case .promote(let t):
-                    let e = fams[f].pausedAt.removeValue(forKey: t) ?? 0
+                guard let a = fams[f].tuner.nextAssignment() else { continue }
+                switch a {
+                case let .resume(t, _, e):
                     slots[w] = Slot(family: f, trial: t, epoch: e, finishAt: clock + epochTime, busySince: clock)
-                    nextFamily = (f + 1) % fams.count
-                    return
-                case .startNew:
-                    let t = fams[f].started
-                    fams[f].started += 1
-                    let p = fams[f].searcher.suggest(trialID: t)
-                    fams[f].params[t] = p
-                    fams[f].scheduler.addTrial(t)
+                case let .start(t, _):
                     slots[w] = Slot(family: f, trial: t, epoch: 0, finishAt: clock + epochTime, busySince: clock)
-                    nextFamily = (f + 1) % fams.count
-                    return
-                case .idle:
-                    continue
                 }
+                nextFamily = (f + 1) % fams.count
+                return
             }
         }
 
@@ -93,33 +76,26 @@ public struct SweepSimulator {
             s.epoch += 1
             epochs += 1
             let f = s.family
-            let params = fams[f].params[s.trial] ?? [:]
+            let params = fams[f].tuner.params[s.trial] ?? [:]
             let value = curves[f].value(params: params, epoch: s.epoch, trial: s.trial)
-            let decision = fams[f].scheduler.onResult(trial: s.trial, epoch: s.epoch, value: value)
-            if decision != .continue || fams[f].scheduler.milestones(for: s.trial).contains(s.epoch) {
-                fams[f].searcher.observe(trialID: s.trial, value: value, budget: s.epoch)
-            }
-            switch decision {
+            switch fams[f].tuner.report(trial: s.trial, epoch: s.epoch, value: value) {
             case .continue:
                 s.finishAt = clock + epochTime
                 slots[w] = s
                 continue
             case .stop:
                 fams[f].stopped[s.epoch, default: 0] += 1
-                fams[f].searcher.finish(trialID: s.trial)
             case .complete:
                 fams[f].completed += 1
-                fams[f].searcher.finish(trialID: s.trial)
                 if s.epoch >= maxEpochs && (fams[f].best.isNaN || mode.isBetter(value, than: fams[f].best)) {
                     fams[f].best = value
                     fams[f].bestParams = params
                     fams[f].timeToBest = clock
-                    fams[f].trialsToBest = fams[f].started
-                    fams[f].trace.append(.init(time: clock, trialsStarted: fams[f].started, value: value))
+                    fams[f].trialsToBest = fams[f].tuner.started
+                    fams[f].trace.append(.init(time: clock, trialsStarted: fams[f].tuner.started, value: value))
                 }
             case .pause:
-                fams[f].pausedAt[s.trial] = s.epoch
-                fams[f].searcher.finish(trialID: s.trial)
+                break
             }
             busyTime += clock - s.busySince
             slots[w] = nil
@@ -128,8 +104,8 @@ public struct SweepSimulator {
         }
 
         let report = fams.enumerated().map { i, st in
-            SimulationReport.Family(name: config.families[i].name, trialsStarted: st.started, trialsCompleted: st.completed,
-                                    stoppedAtEpoch: st.stopped, trialsLeftPaused: st.pausedAt.count, finalBest: st.best,
+            SimulationReport.Family(name: config.families[i].name, trialsStarted: st.tuner.started, trialsCompleted: st.completed,
+                                    stoppedAtEpoch: st.stopped, trialsLeftPaused: st.tuner.pausedAt.count, finalBest: st.best,
                                     bestParams: st.bestParams, timeToBest: st.timeToBest, trialsToBest: st.trialsToBest,
                                     bestTrace: st.trace)
         }

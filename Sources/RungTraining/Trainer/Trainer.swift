@@ -82,7 +82,7 @@ public final class Trainer: @unchecked Sendable {
         try engine.trainEpoch(epochIndex: epochsCompleted)
         epochsCompleted += 1
         let trained = DispatchTime.now().uptimeNanoseconds
-        let probabilities = try engine.predict(validationMatrix).map(Double.init)
+        let probabilities = try engine.predictValidation(validationMatrix).map(Double.init)
         let metrics = try MetricSet(labels: validationLabels, probabilities: probabilities)
         let done = DispatchTime.now().uptimeNanoseconds
         return EpochResult(epoch: epochsCompleted, validation: metrics,

@@ -6,6 +6,9 @@ protocol TrainingEngine: AnyObject {
     func trainEpoch(epochIndex: Int) throws
     /// Positive-class probabilities for every row of `matrix`.
     func predict(_ matrix: DMatrix) throws -> [Float]
+    /// Probabilities for the validation matrix, evaluated after every epoch; an engine may
+    /// keep per-matrix state to make this cheaper than `predict`.
+    func predictValidation(_ matrix: DMatrix) throws -> [Float]
     /// The model in XGBoost's JSON format, predicting exactly what `predict` does.
     func modelData() throws -> Data
     /// The models the state consists of (one, or one per random-forest chunk), as saved in checkpoints.
@@ -49,7 +52,7 @@ final class BoostingEngine: TrainingEngine {
 
     func trainEpoch(epochIndex: Int) throws {
         if !fresh {
-            booster = try Self.makeBooster(parameters: parameters, train: train, model: try booster.modelData())
+            booster = try Self.makeBooster(parameters: parameters, train: train, model: try booster.modelData(format: "ubj"))
         }
         fresh = false
         for _ in 0..<roundsPerEpoch {
@@ -59,6 +62,7 @@ final class BoostingEngine: TrainingEngine {
     }
 
     func predict(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
+    func predictValidation(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
     func modelData() throws -> Data { try booster.modelData() }
     func componentModels() throws -> [Data] { [try booster.modelData()] }
 }
@@ -70,17 +74,30 @@ final class ForestEngine: TrainingEngine {
     private let parameters: [(name: String, value: String)]
     private let seed: UInt64
     private var chunks: [Data] = []
+    private var chunkBoosters: [Booster] = []
     private var merger = ForestMerger()
-    private var merged: Booster?
-    private var mergedData: Data?
+    /// The merged single-model forest, built only when asked for (saving, checkpoints,
+    /// predicting other data): rebuilding it every epoch costs O(trees) per epoch.
+    private var merged: (booster: Booster, data: Data)?
+    /// The validation matrix and the sum, per row, of every chunk's leaf values on it so far.
+    private var validation: (matrix: DMatrix, chunks: Int, leafSums: [Double])?
+    private let baseMargin: Double
+    private let treesPerChunk: Double
 
     init(parameters: [(name: String, value: String)], seed: UInt64, train: DMatrix, chunks: [Data]) throws {
         self.train = train
         self.parameters = parameters
         self.seed = seed
-        for chunk in chunks { try merger.append(chunk: chunk) }
+        let base = Double(parameters.last { $0.name == "base_score" }?.value ?? "0.5") ?? 0.5
+        baseMargin = log(base / (1 - base))
+        treesPerChunk = Double(parameters.last { $0.name == "num_parallel_tree" }?.value ?? "1") ?? 1
+        for chunk in chunks {
+            try merger.append(chunk: chunk)
+            let booster = try Booster()
+            try booster.loadModel(from: chunk)
+            chunkBoosters.append(booster)
+        }
         self.chunks = chunks
-        if !chunks.isEmpty { try remerge() }
     }
 
     func trainEpoch(epochIndex: Int) throws {
@@ -92,26 +109,40 @@ final class ForestEngine: TrainingEngine {
         let chunk = try booster.modelData()
         try merger.append(chunk: chunk)
         chunks.append(chunk)
-        try remerge()
+        chunkBoosters.append(booster)
+        merged = nil
     }
 
-    private func remerge() throws {
+    private func mergedForest() throws -> (booster: Booster, data: Data) {
+        if let merged { return merged }
+        guard !chunks.isEmpty else { throw noForest() }
         let data = try merger.merged()
         let booster = try Booster()
         try booster.loadModel(from: data)
-        merged = booster
-        mergedData = data
+        merged = (booster, data)
+        return (booster, data)
     }
 
-    func predict(_ matrix: DMatrix) throws -> [Float] {
-        guard let merged else { throw noForest() }
-        return try merged.predict(matrix)
+    func predict(_ matrix: DMatrix) throws -> [Float] { try mergedForest().booster.predict(matrix) }
+
+    /// The averaged forest's probabilities from cached per-chunk leaf sums: each epoch adds
+    /// only the new chunk's margins. The merged model computes the same average
+    /// (base margin + mean leaf value over all trees), up to float rounding.
+    func predictValidation(_ matrix: DMatrix) throws -> [Float] {
+        guard !chunkBoosters.isEmpty else { throw noForest() }
+        var state: (matrix: DMatrix, chunks: Int, leafSums: [Double]) = validation.flatMap { $0.matrix === matrix ? $0 : nil }
+            ?? (matrix, 0, [Double](repeating: 0, count: matrix.rowCount))
+        for c in state.chunks..<chunkBoosters.count {
+            let margins = try chunkBoosters[c].predict(matrix, margin: true)
+            for i in margins.indices { state.leafSums[i] += Double(margins[i]) - baseMargin }
+        }
+        state.chunks = chunkBoosters.count
+        validation = state
+        let trees = treesPerChunk * Double(chunkBoosters.count)
+        return state.leafSums.map { Float(1 / (1 + exp(-(baseMargin + $0 / trees)))) }
     }
 
-    func modelData() throws -> Data {
-        guard let mergedData else { throw noForest() }
-        return mergedData
-    }
+    func modelData() throws -> Data { try mergedForest().data }
 
     func componentModels() throws -> [Data] { chunks }
 

@@ -9,17 +9,19 @@ struct AskTellCommand: ParsableCommand {
         commandName: "ask-tell",
         abstract: "Drive rung's searcher over JSON lines on stdin and stdout.",
         discussion: """
-        Requests, one per line, each answered by one line (close is not answered):
-          {"op":"init","space":{"x":{"type":"uniform","low":0,"high":1}},"seed":1,"mode":"min","parallel":4}
-              -> {"ok":true}
-          {"op":"ask"}                              -> {"trial":0,"params":{"x":0.42}}
-          {"op":"tell","trial":0,"value":1.5}       -> {"ok":true}   (value null: the trial failed)
-          {"op":"close"}                            -> exit 0
-        Parameter types: uniform, loguniform, int (bounds inclusive, optional "log":true),
-        quniform ("q"), choice ("choices"), const ("value"); "when":{"p":v} makes one conditional.
-        Any malformed request is answered {"error":"..."} and the session continues.
-        With "parallel" P the evaluator may ask P times before telling; pending trials are
-        counted as bad results so parallel asks spread out.
+        One JSON request per line on stdin, one reply line each on stdout:
+          init   {"op":"init","space":{...},"seed":1,"mode":"min","parallel":4}
+                 -> {"ok":true}
+          ask    {"op":"ask"} -> {"trial":0,"params":{"x":0.42}}
+          tell   {"op":"tell","trial":0,"value":1.5} -> {"ok":true}
+                 (value null: the trial failed)
+          close  {"op":"close"} -> no reply, exit 0
+        space maps names to {"type":...}: uniform and loguniform ("low", "high"),
+        int ("low", "high" inclusive, optional "log": true), quniform ("q"),
+        choice ("choices"), const ("value"); "when": {"p": v} makes one conditional.
+        A malformed request is answered {"error":"..."} and the session goes on.
+        With "parallel" P the evaluator may ask P times before telling; pending
+        trials count as bad results, so parallel asks spread out.
         """
     )
 

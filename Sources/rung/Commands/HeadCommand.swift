@@ -54,7 +54,9 @@ struct HeadCommand: ParsableCommand {
                                                  retryLimit: retries,
                                                  artifacts: artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"),
                             store: store)
-        head.log = { Output.note("\(Self.timestamp()) \($0)") }
+        let clock = DateFormatter()
+        clock.dateFormat = "HH:mm:ss"
+        head.log = { Output.note("\(clock.string(from: Date())) \($0)") }
         head.log("listening on \(head.endpoint), store \(store.location)")
         let stop = StopSignal()
         try head.run { _ in stop.received > 0 }
@@ -65,11 +67,5 @@ struct HeadCommand: ParsableCommand {
         guard endpoint.hasPrefix("tcp://") else { return true }  // inproc/ipc stay on this host
         let host = endpoint.dropFirst(6).split(separator: ":").dropLast().joined(separator: ":")
         return host.hasPrefix("127.") || host == "localhost" || host == "[::1]" || host == "::1"
-    }
-
-    static func timestamp() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "HH:mm:ss"
-        return f.string(from: Date())
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungData
+import RungStorage
 import RungTraining
 
 /// `rung predict`: score a CSV with a saved model.
@@ -10,14 +11,17 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Score the rows of a CSV with a saved model: id columns, probability and label.",
         discussion: """
-        The input may be raw rows in the source CSV's layout (the recipe's cleaning is applied;
-        the target column is not needed) or rows of a prepared split file. The model directory
-        holds model.json and preprocessor.json (as written by `rung train --save`).
+        The input may be raw rows in the source CSV's layout (the recipe's cleaning is applied; \
+        the target column is not needed) or rows of a prepared split file. --model is a model \
+        directory holding model.json and preprocessor.json (as written by `rung train --save`), \
+        or a registered model: FAMILY (production, else the newest version), FAMILY@production, \
+        FAMILY@staging, FAMILY@latest, FAMILY@3 or FAMILY@v3, looked up in --db and --artifacts. \
+        An existing directory always wins over a registry reference of the same name. \
         A row that cannot be read is an error naming its line, unless --skip-bad-rows is given.
         """
     )
 
-    @Option(help: "The model directory (model.json + preprocessor.json).")
+    @Option(help: "A model directory (model.json + preprocessor.json) or a registered model FAMILY[@VERSION|@production|@staging|@latest].")
     var model: String
 
     @Option(help: "The CSV to score.")
@@ -35,13 +39,15 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "With --out, print a JSON summary instead of a sentence.")
     var json = false
 
+    @OptionGroup var store: StoreOptions
+
     func validate() throws {
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1], not \(threshold).") }
         if json && out == nil { throw ValidationError("--json needs --out (the predictions themselves go to standard output otherwise).") }
     }
 
     func run() throws {
-        let directory = try LocalPath.url(model, what: "--model")
+        let directory = try Self.modelDirectory(model, store: store)
         let modelFile = directory.appendingPathComponent(ModelDirectory.modelFile)
         let preprocessorFile = directory.appendingPathComponent(ModelDirectory.preprocessorFile)
         for file in [modelFile, preprocessorFile] where !FileManager.default.fileExists(atPath: file.path) {
@@ -73,6 +79,28 @@ struct PredictCommand: ParsableCommand {
             Output.line("scored \(done.rows) rows (\(positives) with label 1 at threshold \(threshold)) into \(outURL.path)"
                         + (done.skippedRows > 0 ? "; skipped \(done.skippedRowCountText)" : ""))
         }
+    }
+}
+
+extension PredictCommand {
+    /// The directory `--model` names: an existing directory as is; otherwise a registry
+    /// reference (a value without `/`, e.g. `xgboost@production`) resolved through the
+    /// registry in the read-only store; otherwise the path (whose absence is reported later).
+    static func modelDirectory(_ value: String, store: StoreOptions) throws -> URL {
+        let path = try LocalPath.url(value, what: "--model")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return path
+        }
+        guard !value.contains("/"), !value.hasPrefix("."), !value.hasPrefix("~") else { return path }
+        // With an `@` it can only be a reference, so a bad version is an error of its own.
+        let parsed = value.contains("@") ? try ModelReference(parsing: value) : try? ModelReference(parsing: value)
+        guard parsed != nil else { return path }
+        guard let opened = try store.openReadOnlyIfExists() else {
+            throw RungError.badInput("--model \(value) is neither a model directory nor a registered model: store \(store.maskedStoreURL) does not exist")
+        }
+        defer { opened.close() }
+        return try store.registry(store: opened).resolve(value)
     }
 }
 

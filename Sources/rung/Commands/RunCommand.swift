@@ -52,14 +52,18 @@ struct RunCommand: ParsableCommand {
         }
         let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
-        let store = try openStore(url: db ?? env["RUNG_DB"] ?? StoreURL.defaultURL)
+        let storeURL = db ?? env["RUNG_DB"] ?? StoreURL.defaultURL
+        let store = try openStore(url: storeURL)
         let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"
         let head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
         let progress = SweepProgress(json: json)
         head.log = { line in progress.log(line) }
         if !json { Output.line("preparing the sweep \(config) …") }
         let sweepID = try head.submit(configYAML: yaml, configPath: config, dataOverride: data)
-        let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, quiet: json)
+        head.logFinishedTrials = false
+        let logs = URL(fileURLWithPath: ".rung/logs", isDirectory: true)
+        let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, logDirectory: logs, sweepID: sweepID)
+        if !json { Output.line("sweep \(sweepID): \(workerCount) local worker(s); their logs are in \(logs.path)/") }
         defer { pool.terminate() }
         let stop = StopSignal()
         let started = Date()
@@ -84,6 +88,11 @@ struct RunCommand: ParsableCommand {
         let deadline = Date().addingTimeInterval(10)
         try head.run { _ in pool.allExited || Date() > deadline }
         try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started)).print(json: json)
+        if !json {
+            Output.line("")
+            var leaderboard = try LeaderboardCommand.parse([String(sweepID), "--top", "10", "--db", storeURL])
+            try leaderboard.run()
+        }
     }
 }
 
@@ -91,14 +100,17 @@ struct RunCommand: ParsableCommand {
 final class LocalWorkerPool {
     private var processes: [Process] = []
 
-    init(count: Int, head endpoint: String, quiet: Bool) throws {
+    init(count: Int, head endpoint: String, logDirectory: URL, sweepID: Int64) throws {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         for i in 0..<count {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
             p.arguments = ["worker", "--head", endpoint, "--slots", "1", "--name", "local-\(getpid())-\(i + 1)"]
-            if quiet { p.standardError = FileHandle.nullDevice }
+            let logFile = logDirectory.appendingPathComponent("sweep-\(sweepID)-worker-\(i + 1).log")
+            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            p.standardError = try FileHandle(forWritingTo: logFile)
             p.standardOutput = FileHandle.nullDevice
             p.standardInput = FileHandle.nullDevice
             do { try p.run() } catch {

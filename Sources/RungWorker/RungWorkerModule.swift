@@ -1,2 +1,0 @@
-/// The worker library: see Worker.swift.
-public enum RungWorkerModule {}

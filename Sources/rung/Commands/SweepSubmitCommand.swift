@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import RungCore
+
+/// `rung sweep submit`: hand a sweep to a running head.
+struct SweepSubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit a sweep config to a running head and print the sweep id.",
+        discussion: """
+        The config's relative paths (the dataset recipe) are resolved on the head's machine,
+        relative to the config's absolute path there. With --wait, waits for the sweep to end.
+        Exit status with --wait: 0 finished, 1 cancelled or failed, 69 head unreachable.
+        """
+    )
+
+    @Argument(help: "The sweep config (YAML).")
+    var config: String
+
+    @Option(help: "The head's endpoint (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
+    var head: String?
+
+    @Option(help: "Prepared splits (a directory on the head's machine) instead of the config's data.")
+    var data: String?
+
+    @Flag(help: "Wait until the sweep has finished, printing its status every 10 s.")
+    var wait = false
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let url = URL(fileURLWithPath: config).standardizedFileURL
+        let yaml: String
+        do { yaml = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw RungError.badInput("cannot read the sweep config \(config): \(error.localizedDescription)")
+        }
+        let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: 120_000)
+        var request: [String: Any] = ["op": "submit", "config": yaml, "path": url.path]
+        if let data { request["data"] = data }
+        let reply = try client.request(request)
+        guard let id = (reply["sweep"] as? NSNumber)?.int64Value else {
+            throw RungError.unavailable("the head at \(client.endpoint) accepted the sweep but sent no id")
+        }
+        guard wait else {
+            if json { try Output.json(["sweep": id]) } else { Output.line("\(id)") }
+            return
+        }
+        if !json { Output.note("sweep \(id) submitted to \(client.endpoint); waiting for it to finish") }
+        var lastNote = Date()
+        while true {
+            let state = try client.request(["op": "sweep", "sweep": id])
+            let status = state["status"] as? String ?? "?"
+            if ["finished", "cancelled", "failed"].contains(status) {
+                let message = state["message"] as? String ?? ""
+                if json {
+                    try Output.json(["sweep": "\(id)", "status": status, "message": message])
+                } else {
+                    Output.line("sweep \(id) \(status)" + (message.isEmpty ? "" : ": \(message)"))
+                }
+                if status != "finished" { throw ExitCode(1) }
+                return
+            }
+            if !json && Date().timeIntervalSince(lastNote) >= 10 {
+                lastNote = Date()
+                Output.note("sweep \(id) \(status)…")
+            }
+            Thread.sleep(forTimeInterval: 1)
+        }
+    }
+}
+
+/// `rung sweep cancel`: stop a running sweep.
+struct SweepCancelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Cancel a running sweep: its running trials stop, nothing new starts; results so far are kept."
+    )
+
+    @Argument(help: "The sweep id.")
+    var sweep: Int64
+
+    @Option(help: "The head's endpoint (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
+    var head: String?
+
+    func run() throws {
+        let client = try HeadClient(endpoint: HeadClient.endpoint(head))
+        _ = try client.request(["op": "cancel", "sweep": sweep])
+        Output.line("sweep \(sweep) cancelled")
+    }
+}

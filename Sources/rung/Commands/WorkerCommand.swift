@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import RungCore
+import RungWorker
+
+/// `rung worker`: join a head and train the trials it assigns.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Join a head over ZeroMQ and train the trials it assigns, one per slot.",
+        discussion: """
+        The worker says hello to the head (re-sending it every 2 s until the head answers), \
+        streams one report per epoch, waits for the head's decision only at ASHA milestones, \
+        and uploads each finished model to the head's artifacts location. If the head goes \
+        silent, running trials keep training and their reports are sent when it is back. \
+        Prepared data is used in place when the data location is a local directory, and \
+        fetched once per host into the cache directory otherwise.
+
+        SIGINT/SIGTERM: finish the running trials, take no new ones, then leave; a second \
+        signal cancels them and leaves at once. One log line per event goes to stderr.
+
+        Example:
+          rung worker --head tcp://10.0.0.5:7770 --slots 2
+        """
+    )
+
+    @Option(help: ArgumentHelp("The head's endpoint. Default: $RUNG_HEAD, else \(WorkerOptions.defaultHeadEndpoint).", valueName: "ENDPOINT"))
+    var head: String?
+
+    @Option(help: "How many trials to run at once, one thread each. Default: the number of cores.")
+    var slots: Int?
+
+    @Option(help: ArgumentHelp("Where fetched data and scratch files go. Default: ~/.cache/rung/worker.", valueName: "DIR"))
+    var cache: String?
+
+    @Option(help: "The worker's name, unique in the cluster. Default: HOST-PID.")
+    var name: String?
+
+    @Option(help: "XGBoost threads per trial. Default: 1.")
+    var threadsPerTrial: Int = 1
+
+    @Option(help: ArgumentHelp("A directory of CURVE keys (not supported yet).", valueName: "DIR"))
+    var keys: String?
+
+    func validate() throws {
+        if keys != nil {
+            throw ValidationError("--keys is not supported yet: encrypted connections (CURVE) arrive with issue 5; leave it out to connect without encryption.")
+        }
+        if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, not \(slots).") }
+        guard threadsPerTrial >= 1 else { throw ValidationError("--threads-per-trial must be at least 1, not \(threadsPerTrial).") }
+        if let name, name.isEmpty { throw ValidationError("--name must not be empty.") }
+    }
+
+    func run() throws {
+        let endpoint = head ?? ProcessInfo.processInfo.environment["RUNG_HEAD"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? WorkerOptions.defaultHeadEndpoint
+        let options = WorkerOptions(headEndpoint: endpoint, name: name, slots: slots,
+                                    cacheDirectory: cache.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL },
+                                    threadsPerTrial: threadsPerTrial)
+        let worker = try Worker(options: options)
+        try worker.run(handlingSignals: true)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+
+/// `rung head` as a process and `rung sweep submit/cancel` talking to it over ZeroMQ.
+final class HeadCommandTests: XCTestCase {
+    private func syntheticData(in dir: URL) throws -> URL {
+        var csv = "id,x,colour,outcome\n"
+        for i in 0..<200 { csv += "\(i),\(Double(i % 17) / 17),\(["red", "blue"][i % 2]),\(i % 3 == 0 ? "yes" : "no")\n" }
+        try csv.write(to: dir.appendingPathComponent("rows.csv"), atomically: true, encoding: .utf8)
+        try """
+        name: synthetic
+        id_columns: [id]
+        target: {name: y, from: outcome, negative: ["no"]}
+        split: {initial_fraction: 1.0, train: 0.6, validation: 0.2, future_batches: 0}
+        """.write(to: dir.appendingPathComponent("recipe.yaml"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("data")
+        let r = try RungProcess.run(["data", "prepare", "--source", dir.appendingPathComponent("rows.csv").path,
+                                     "--recipe", dir.appendingPathComponent("recipe.yaml").path, "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return out
+    }
+
+    func testSubmitThenCancelThroughARunningHead() throws {
+        let dir = try RungProcess.temporaryDirectory(self)
+        let data = try syntheticData(in: dir)
+        let config = dir.appendingPathComponent("sweep.yaml")
+        try """
+        name: cli-head-test
+        data: {prepared: \(data.path)}
+        metric: {name: val_auc, mode: max}
+        scheduler: {type: fifo, max_epochs: 2}
+        families:
+          xgboost:
+            trials: 3
+            space: {max_depth: {type: int, low: 2, high: 4}}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let port = Int.random(in: 20_000..<45_000)
+        let endpoint = "tcp://127.0.0.1:\(port)"
+        let head = Process()
+        head.executableURL = RungProcess.executable
+        head.arguments = ["head", "--listen", endpoint, "--db", "sqlite:\(dir.path)/rung.db", "--artifacts", dir.appendingPathComponent("artifacts").path]
+        head.standardOutput = FileHandle.nullDevice
+        head.standardError = FileHandle.nullDevice
+        try head.run()
+        defer { if head.isRunning { head.terminate() }; head.waitUntilExit() }
+
+        let submit = try RungProcess.run(["sweep", "submit", config.path, "--head", endpoint])
+        XCTAssertEqual(submit.status, 0, submit.stderr)
+        let id = try XCTUnwrap(Int(submit.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), submit.stdout)
+
+        let cancel = try RungProcess.run(["sweep", "cancel", "\(id)", "--head", endpoint])
+        XCTAssertEqual(cancel.status, 0, cancel.stderr)
+        XCTAssertTrue(cancel.stdout.contains("cancelled"), cancel.stdout)
+        let again = try RungProcess.run(["sweep", "cancel", "\(id)", "--head", endpoint])
+        XCTAssertNotEqual(again.status, 0, "a sweep that is no longer running cannot be cancelled again")
+        XCTAssertTrue(again.stderr.contains("not running"), again.stderr)
+
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try "name: x\nmetric: {name: val_auc, mode: sideways}\n".write(to: bad, atomically: true, encoding: .utf8)
+        let rejected = try RungProcess.run(["sweep", "submit", bad.path, "--head", endpoint])
+        XCTAssertEqual(rejected.status, 65, rejected.stderr)
+        XCTAssertTrue(rejected.stderr.contains("bad.yaml"), "the error names the file: \(rejected.stderr)")
+
+        // A stop signal ends the head cleanly.
+        head.interrupt()
+        head.waitUntilExit()
+        XCTAssertEqual(head.terminationStatus, 0)
+    }
+
+    func testAnUnreachableHeadIsExit69() throws {
+        let dir = try RungProcess.temporaryDirectory(self)
+        let config = dir.appendingPathComponent("s.yaml")
+        try "name: x\n".write(to: config, atomically: true, encoding: .utf8)
+        let r = try RungProcess.run(["sweep", "cancel", "1", "--head", "tcp://127.0.0.1:9"])
+        XCTAssertEqual(r.status, 69, r.stderr)
+        XCTAssertTrue(r.stderr.contains("tcp://127.0.0.1:9"), r.stderr)
+    }
+
+    func testTheHeadRefusesAPublicAddressWithoutKeysOrInsecure() throws {
+        let dir = try RungProcess.temporaryDirectory(self)
+        let r = try RungProcess.run(["head", "--listen", "tcp://0.0.0.0:7771", "--db", "sqlite:\(dir.path)/r.db"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--insecure"), r.stderr)
+    }
+}
