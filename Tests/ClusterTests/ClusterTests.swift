@@ -90,7 +90,10 @@ final class ClusterTests: ClusterTestCase {
         try waitUntil("some trials ended and one is in its last epoch", timeout: 50, cluster) {
             try withStore(cluster) { store in
                 let trials = try store.trials(sweepID: id)
-                return trials.contains { $0.status.isTerminal } && trials.contains { $0.status == .running && $0.lastEpoch == 3 }
+                // Epoch results, not the trial row: the head may write the row only at milestones.
+                let atEpoch3 = Set(try store.epochs(sweepID: id, family: nil).filter { $0.epoch == 3 }.map(\.trialID))
+                return trials.contains { $0.status.isTerminal }
+                    && trials.contains { $0.status == .running && atEpoch3.contains($0.id) }
             }
         }
         cluster.kill9("head")
