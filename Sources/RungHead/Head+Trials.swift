@@ -139,12 +139,10 @@ extension Head {
             send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .pause)), to: worker)
             trial.pausing = true
         }
-        if report.atMilestone {
-            trial.lastDecision = (report.epoch, trial.pausing ? .pause : .continue)
-            // The epoch rows are the record of progress; the trial row is rewritten only when
-            // a decision was made (one write per milestone, not per report).
-            try store.updateTrial(trial.record)
-        }
+        if report.atMilestone { trial.lastDecision = (report.epoch, trial.pausing ? .pause : .continue) }
+        // The trial row's last_epoch follows every report (leaderboards and the cluster
+        // tests read it); the write joins this loop pass's one transaction.
+        try store.updateTrial(trial.record)
         live[id] = trial
     }
 

@@ -148,8 +148,12 @@ public final class Head {
             return
         }
         guard let name = workers.name(forIdentity: identity) else {
-            // An unknown peer (e.g. a worker from before a head restart) must say hello first.
-            drop("\(message.kindName) from a peer that has not said hello", from: identity)
+            // An unknown peer (e.g. a worker from before a head restart) must say hello first;
+            // it gets no answer, so it notices and does. Results of a trial the head is
+            // waiting to re-attach are kept, though: they may be the trial's last words.
+            if try !adoptOrphanResult(message, identity: identity) {
+                drop("\(message.kindName) from a peer that has not said hello", from: identity)
+            }
             return
         }
         workers[name]?.lastHeard = Date()
@@ -163,11 +167,40 @@ public final class Head {
         }
     }
 
+    /// A routing id for a log line: the text when it is printable, else hex.
+    static func describe(_ identity: [UInt8]?) -> String {
+        guard let identity, !identity.isEmpty else { return "?" }
+        if let text = String(validating: identity, as: UTF8.self), text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) {
+            return text
+        }
+        return "0x" + identity.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// After a head restart a worker may report on a trial (its last epoch, its `done`)
+    /// before it says hello again. If the trial is one the head recovered and is holding for
+    /// its worker, the worker named by the routing id re-attaches it and the result counts,
+    /// so the trial is neither lost nor run twice.
+    private func adoptOrphanResult(_ message: WireMessage, identity: [UInt8]) throws -> Bool {
+        let trialID: UInt64
+        switch message {
+        case .epochReport(let r): trialID = r.trialID
+        case .done(let d): trialID = d.trialID
+        default: return false
+        }
+        let name = String(decoding: identity, as: UTF8.self)
+        guard !name.isEmpty, try reattach(Int64(bitPattern: trialID), to: name) else { return false }
+        switch message {
+        case .epochReport(let r): try handleReport(r, from: name)
+        case .done(let d): try handleDone(d, from: name)
+        default: break
+        }
+        return true
+    }
+
     func drop(_ reason: String, from identity: [UInt8]?) {
         let key = reason.split(separator: ":").first.map(String.init) ?? reason
         droppedFrames[key, default: 0] += 1
-        let who = identity.map { String(decoding: $0, as: UTF8.self) } ?? "?"
-        log("dropped a frame from \(who.isEmpty ? "?" : who): \(reason)")
+        log("dropped a frame from \(Self.describe(identity)): \(reason)")
     }
 
     // MARK: - Workers
