@@ -164,6 +164,17 @@ extension Head {
             try store.updateTrial(trial.record)
             live[id] = trial
         } else {
+            let epoch = Int(done.epoch)
+            if epoch > trial.fedEpoch {
+                // The last epoch's report was lost (e.g. received by a head that was killed
+                // before it committed): `done` carries that epoch's validation metrics, so
+                // record them and let the tuner see the trial's final value.
+                let validation = metrics.filter { $0.key.hasPrefix("val_") }
+                pendingEpochs.append(EpochRecord(trialID: id, epoch: epoch, seconds: .nan, metrics: validation))
+                _ = sweep.families[trial.familyIndex].tuner.report(trial: trial.number, epoch: epoch,
+                                                                   value: metrics[sweep.config.metric.name] ?? .nan)
+                trial.fedEpoch = epoch
+            }
             trial.record.status = .finished
             trial.record.checkpointURI = done.checkpointURI
             trial.record.lastEpoch = Int(done.epoch)
