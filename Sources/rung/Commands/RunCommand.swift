@@ -90,7 +90,7 @@ struct RunCommand: ParsableCommand {
         try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started)).print(json: json)
         if !json {
             Output.line("")
-            var leaderboard = try LeaderboardCommand.parse([String(sweepID), "--top", "10", "--db", storeURL])
+            let leaderboard = try LeaderboardCommand.parse([String(sweepID), "--top", "10", "--db", storeURL])
             try leaderboard.run()
         }
     }
@@ -109,7 +109,7 @@ final class LocalWorkerPool {
             p.executableURL = URL(fileURLWithPath: executable)
             p.arguments = ["worker", "--head", endpoint, "--slots", "1", "--name", "local-\(getpid())-\(i + 1)"]
             let logFile = logDirectory.appendingPathComponent("sweep-\(sweepID)-worker-\(i + 1).log")
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
             p.standardError = try FileHandle(forWritingTo: logFile)
             p.standardOutput = FileHandle.nullDevice
             p.standardInput = FileHandle.nullDevice
