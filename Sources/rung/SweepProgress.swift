@@ -11,6 +11,8 @@ final class SweepProgress {
     private var lastDraw = Date.distantPast
     private var lastPlain = Date.distantPast
     private var lineShown = false
+    /// The sweep's parsed config, read once (the progress line is drawn on the head's loop).
+    private var cachedConfig: SweepConfig?
 
     init(json: Bool) { self.json = json }
 
@@ -39,8 +41,7 @@ final class SweepProgress {
     }
 
     private func line(head: Head, sweepID: Int64, store: any Store, started: Date) throws -> String {
-        guard let record = try store.sweep(id: sweepID),
-              let config = try? SweepConfigParser.parse(yaml: record.configYAML, file: "sweep") else { return "" }
+        guard let config = try config(sweepID: sweepID, store: store) else { return "" }
         let trials = try store.trials(sweepID: sweepID)
         let epochs = try store.epochs(sweepID: sweepID, family: nil)
         let familyOf = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0.family) })
@@ -58,6 +59,13 @@ final class SweepProgress {
             "\(f.name) \(best[f.name].map { String(format: "%.4f", $0) } ?? "—")"
         }.joined(separator: "  ")
         return "[\(Self.duration(elapsed))] trials \(ended)/\(total) done, \(running) running, \(head.workerCount) workers\(eta) | best \(config.metric.name): \(families)"
+    }
+
+    private func config(sweepID: Int64, store: any Store) throws -> SweepConfig? {
+        if let cachedConfig { return cachedConfig }
+        guard let record = try store.sweep(id: sweepID) else { return nil }
+        cachedConfig = try? SweepConfigParser.parse(yaml: record.configYAML, file: "sweep")
+        return cachedConfig
     }
 
     static func duration(_ seconds: Double) -> String {

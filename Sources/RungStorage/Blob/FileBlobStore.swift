@@ -24,17 +24,8 @@ public struct FileBlobStore: BlobStore {
 
     public func put(_ file: URL, key: String) throws {
         let destination = try url(for: key)
-        let parent = destination.deletingLastPathComponent()
-        try makeDirectory(parent)
-        let temporary = parent.appendingPathComponent(Self.temporaryPrefix + destination.lastPathComponent + "-" + UUID().uuidString)
-        do {
-            try Self.copyFile(from: file, to: temporary)
-            try Self.rename(temporary, to: destination)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        Self.syncDirectory(parent)
+        try copyAtomically(from: file, to: destination)
+        Self.syncDirectory(destination.deletingLastPathComponent())
     }
 
     public func putDirectory(_ files: [String: URL], prefix: String) throws {
@@ -78,6 +69,12 @@ public struct FileBlobStore: BlobStore {
         guard isRegularFile(source) else {
             throw RungError.badInput("blob \(key) does not exist in \(rootURI)")
         }
+        try copyAtomically(from: source, to: destination)
+    }
+
+    /// Copies `source` to a temporary sibling of `destination`, then renames it into place,
+    /// so readers never see a half-written file; the temporary is removed on failure.
+    private func copyAtomically(from source: URL, to destination: URL) throws {
         let parent = destination.deletingLastPathComponent()
         try makeDirectory(parent)
         let temporary = parent.appendingPathComponent(Self.temporaryPrefix + destination.lastPathComponent + "-" + UUID().uuidString)
