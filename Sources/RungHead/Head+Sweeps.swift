@@ -14,7 +14,7 @@ extension Head {
         let config = try SweepConfigParser.parse(yaml: configYAML, file: configPath)
         let configDirectory = URL(fileURLWithPath: configPath).deletingLastPathComponent()
         let data = try SweepData.resolve(config: config, configDirectory: configDirectory, override: dataOverride,
-                                         artifactsDirectory: artifactsDirectory, environment: environment)
+                                         artifacts: blobs, scratch: scratch, environment: environment)
         var id: Int64 = 0
         try store.transaction {
             let record = try store.createSweep(SweepRecord(name: config.name, configYAML: configYAML, seed: config.seed,
@@ -114,7 +114,8 @@ extension Head {
                 }
                 let trial = best.0
                 guard case .command = family.config.kind else {
-                    let source = SweepData.localURL(trial.checkpointURI!)
+                    let (source, staged) = try localModelDirectory(trial.checkpointURI!, trialID: trial.id)
+                    defer { if staged { try? FileManager.default.removeItem(at: source) } }
                     let params = try ModelMetadata.params(fromJSON: trial.paramsJSON)
                     let version = try registry.register(
                         family: family.config.name, sourceDirectory: source,
@@ -131,6 +132,21 @@ extension Head {
             }
         }
         return lines
+    }
+
+    /// A local directory with a finished trial's model files: the trial's own directory when
+    /// artifacts are local, else a download into the scratch directory (`staged` is then true).
+    private func localModelDirectory(_ uri: String, trialID: Int64) throws -> (URL, staged: Bool) {
+        guard SweepData.isRemote(uri) else { return (SweepData.localURL(uri), false) }
+        let (parent, key) = try openBlobParent(of: uri)
+        let local = scratch.appendingPathComponent("trial-\(trialID)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        do {
+            try parent.download(prefix: key, into: local)
+        } catch {
+            try? FileManager.default.removeItem(at: local)
+            throw error
+        }
+        return (local, true)
     }
 
     // MARK: - Recovery

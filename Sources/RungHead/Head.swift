@@ -16,7 +16,10 @@ public final class Head {
     let store: any Store
     let blobs: any BlobStore
     let registry: Registry
-    let artifactsDirectory: URL
+    /// The artifacts location as workers are told it: a local path or a remote URI.
+    let artifactsURI: String
+    /// A private local directory for files on their way to or from a remote artifacts store.
+    let scratch: URL
     let context: ZMQContext
     let router: ZMQSocket
     /// The endpoint actually bound (with the real port when listening on `:*`).
@@ -62,11 +65,14 @@ public final class Head {
         self.options = options
         self.store = store
         blobs = try openBlobStore(uri: options.artifacts)
-        guard let local = (blobs as? FileBlobStore)?.root else {
-            throw RungError.usage("artifacts \(options.artifacts): the head needs a local artifacts directory for now")
+        if let local = (blobs as? FileBlobStore)?.root {
+            try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+            artifactsURI = local.path
+        } else {
+            artifactsURI = blobs.rootURI
         }
-        artifactsDirectory = local
-        try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)
+        scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rung-head-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
         registry = Registry(store: store, blobs: blobs)
         context = try ZMQContext()
         router = try ZMQSocket(context: context, type: .router)
@@ -80,7 +86,10 @@ public final class Head {
         holdRestartsUntil = Date().addingTimeInterval(Double(options.lostAfterMillis) / 1000 + 2)
     }
 
-    deinit { router.close() }
+    deinit {
+        router.close()
+        try? FileManager.default.removeItem(at: scratch)
+    }
 
     // MARK: - The loop
 
@@ -229,7 +238,7 @@ public final class Head {
                                           firstSeen: now, lastSeen: now))
         outbox.append((identity, .welcome(Welcome(heartbeatMillis: options.heartbeatMillis,
                                                   lostAfterMillis: options.lostAfterMillis,
-                                                  artifactsURI: artifactsDirectory.path))))
+                                                  artifactsURI: artifactsURI))))
         log("worker \(name) joined from \(hello.host) with \(hello.slots) slot\(hello.slots == 1 ? "" : "s")"
             + (stillRunning.isEmpty ? "" : ", still running \(stillRunning.count) trial(s)"))
     }

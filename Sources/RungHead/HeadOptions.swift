@@ -8,7 +8,7 @@ public struct HeadOptions: Sendable {
     public var lostAfterMillis: UInt32 = 5000
     /// How many times a trial is restarted after a lost worker or a failure before it fails.
     public var retryLimit: Int = 2
-    /// The artifacts location (a path or `file://` URI) for prepared data, trial models and the registry.
+    /// The artifacts location (a path, `file://` or `s3://` URI) for prepared data, trial models and the registry.
     public var artifacts: String = ".rung/artifacts"
 
     public init(listen: String = "tcp://127.0.0.1:7770", heartbeatMillis: UInt32 = 1000, lostAfterMillis: UInt32 = 5000,

@@ -1,10 +1,11 @@
 import Foundation
 import RungCore
 import RungData
+import RungStorage
 
 /// The prepared splits a sweep trains on: where workers fetch them and their content version.
 public struct SweepData: Sendable, Equatable {
-    /// A local path or URI workers can read the prepared directory from.
+    /// A local path or URI (`file://`, `s3://`) workers can read the prepared directory from.
     public var uri: String
     /// The data version (content hash of the split files) recorded with every trial.
     public var version: String
@@ -14,15 +15,31 @@ public struct SweepData: Sendable, Equatable {
         self.version = version
     }
 
-    /// Resolves the data of `config`: `override` (a `--data` directory) first, then
+    /// Resolves the data of `config`: `override` (a `--data` location) first, then
     /// `data.prepared`, else prepares `data.source` with `data.recipe` (relative to the config
     /// file) into `<artifacts>/data/<recipe>-<source hash>/`, once per source version.
+    ///
+    /// Locations may be local or remote (`s3://…`). Remote splits are prepared in `scratch`
+    /// (a local directory) and uploaded; an existing remote directory is recognised by its
+    /// manifest, which is the only file read back.
     public static func resolve(config: SweepConfig, configDirectory: URL, override: String?,
-                               artifactsDirectory: URL, environment: [String: String]) throws -> SweepData {
-        if let override { return try open(localURL(override), what: "--data \(override)") }
+                               artifacts: any BlobStore, scratch: URL,
+                               environment: [String: String]) throws -> SweepData {
+        if let override {
+            if isRemote(override) { return try openRemote(override, what: "--data \(override)", scratch: scratch) }
+            return try open(localURL(override), what: "--data \(override)")
+        }
         if let prepared = config.data.prepared {
-            if prepared.hasPrefix("s3://") {
-                throw RungError.usage("\(config.file): data.prepared \(prepared): S3 data is not supported yet; use a local path")
+            if isRemote(prepared) {
+                let store = try openBlobStore(uri: prepared)
+                if try store.exists(PreparedData.manifestFileName) {
+                    return try openRemote(prepared, what: "data.prepared \(prepared)", scratch: scratch)
+                }
+                guard config.data.source != nil else {
+                    throw RungError.badInput("\(config.file): data.prepared \(prepared) holds no prepared splits and data.source is not set")
+                }
+                return try prepareRemote(config: config, configDirectory: configDirectory, into: store.rootURI,
+                                         scratch: scratch, environment: environment)
             }
             let url = localURL(prepared, relativeTo: configDirectory)
             if FileManager.default.fileExists(atPath: url.appendingPathComponent(PreparedData.manifestFileName).path) {
@@ -39,14 +56,26 @@ public struct SweepData: Sendable, Equatable {
         let sourceURL = try DatasetResolver.resolve(source, environment: environment)
         let hash = try ContentHash.sha256(file: sourceURL)
         let recipeName = (config.data.recipe.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }) ?? "data"
-        let out = artifactsDirectory.appendingPathComponent("data/\(recipeName)-\(hash.prefix(12))")
-        if FileManager.default.fileExists(atPath: out.appendingPathComponent(PreparedData.manifestFileName).path),
-           let existing = try? open(out, what: out.path) {
+        let key = "data/\(recipeName)-\(hash.prefix(12))"
+        if let out = artifacts.localFile(for: key) {
+            if FileManager.default.fileExists(atPath: out.appendingPathComponent(PreparedData.manifestFileName).path),
+               let existing = try? open(out, what: out.path) {
+                return existing
+            }
+            return try prepare(config: config, configDirectory: configDirectory, into: out, environment: environment,
+                               resolvedSource: sourceURL)
+        }
+        let uri = artifacts.uri(for: key)
+        if try artifacts.exists(key + "/" + PreparedData.manifestFileName),
+           let existing = try? openRemote(uri, what: uri, scratch: scratch) {
             return existing
         }
-        return try prepare(config: config, configDirectory: configDirectory, into: out, environment: environment,
-                           resolvedSource: sourceURL)
+        return try prepareRemote(config: config, configDirectory: configDirectory, into: uri,
+                                 scratch: scratch, environment: environment, resolvedSource: sourceURL)
     }
+
+    /// Whether `location` names a remote blob store rather than a local directory.
+    static func isRemote(_ location: String) -> Bool { location.lowercased().hasPrefix("s3://") }
 
     private static func prepare(config: SweepConfig, configDirectory: URL, into out: URL,
                                 environment: [String: String], resolvedSource: URL? = nil) throws -> SweepData {
@@ -58,6 +87,32 @@ public struct SweepData: Sendable, Equatable {
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
         let manifest = try DatasetPreparer.prepare(source: source, recipe: recipe, out: out)
         return SweepData(uri: out.path, version: manifest.dataVersion)
+    }
+
+    /// Prepares the config's source in a scratch directory and uploads it as the directory `uri`.
+    private static func prepareRemote(config: SweepConfig, configDirectory: URL, into uri: String,
+                                      scratch: URL, environment: [String: String],
+                                      resolvedSource: URL? = nil) throws -> SweepData {
+        let local = scratch.appendingPathComponent("prepare-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: local) }
+        let prepared = try prepare(config: config, configDirectory: configDirectory, into: local,
+                                   environment: environment, resolvedSource: resolvedSource)
+        let (parent, key) = try openBlobParent(of: uri)
+        try parent.upload(directory: local, prefix: key)
+        return SweepData(uri: parent.uri(for: key), version: prepared.version)
+    }
+
+    /// Reads the data version of a remote prepared directory from its manifest.
+    private static func openRemote(_ uri: String, what: String, scratch: URL) throws -> SweepData {
+        let store = try openBlobStore(uri: uri)
+        let local = scratch.appendingPathComponent("manifest-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: local) }
+        guard try store.exists(PreparedData.manifestFileName) else {
+            throw RungError.badInput("\(what) is not a prepared-data location: \(store.uri(for: PreparedData.manifestFileName)) does not exist")
+        }
+        try store.get(PreparedData.manifestFileName, to: local)
+        let manifest = try DataManifest.load(from: local)
+        return SweepData(uri: store.rootURI, version: manifest.dataVersion)
     }
 
     private static func open(_ url: URL, what: String) throws -> SweepData {

@@ -11,7 +11,7 @@ struct StoreOptions: ParsableArguments {
                                valueName: "url"))
     var db: String?
 
-    @Option(help: ArgumentHelp("The artifacts location (registry files): a path or file:///abs/path. Default: env RUNG_ARTIFACTS, else .rung/artifacts.",
+    @Option(help: ArgumentHelp("The artifacts location (registry files): a path, file:///abs/path or s3://bucket/prefix. Default: env RUNG_ARTIFACTS, else .rung/artifacts.",
                                valueName: "uri"))
     var artifacts: String?
 

@@ -1,7 +1,9 @@
 import Foundation
 import RungCore
 import RungData
+import RungStorage
 import RungTraining
+import RungWorker
 
 /// Parses `--params` JSON into trainer parameters.
 enum ParameterJSON {
@@ -16,6 +18,22 @@ enum ParameterJSON {
 
 /// Local paths given on the command line: a plain path or a `file://` URI.
 enum LocalPath {
+    /// A prepared-splits directory on this machine: a local path as it is, an `s3://`
+    /// location fetched (checked against its manifest) into `~/.cache/rung/data/<version>/`.
+    static func preparedDirectory(_ text: String, what: String) throws -> URL {
+        guard text.lowercased().hasPrefix("s3://") else { return try url(text, what: what) }
+        let store = try openBlobStore(uri: text)
+        let cacheRoot = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/rung/data", isDirectory: true)
+        let manifestCopy = cacheRoot.appendingPathComponent("manifest-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: manifestCopy) }
+        guard try store.exists(PreparedData.manifestFileName) else {
+            throw RungError.badInput("\(what) \(text) holds no prepared splits: \(store.uri(for: PreparedData.manifestFileName)) does not exist")
+        }
+        try store.get(PreparedData.manifestFileName, to: manifestCopy)
+        let version = try DataManifest.load(from: manifestCopy).dataVersion
+        return try DataCache(root: cacheRoot).localDirectory(uri: text, dataVersion: version)
+    }
+
     static func url(_ text: String, what: String) throws -> URL {
         if text.hasPrefix("s3://") {
             throw RungError.usage("\(what) \(text): S3 locations are not supported by this command yet; use a local path")

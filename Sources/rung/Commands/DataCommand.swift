@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungData
+import RungStorage
 
 /// `rung data`: dataset preparation commands.
 struct DataCommand: ParsableCommand {
@@ -26,7 +27,7 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The dataset recipe YAML file (required), e.g. Config/datasets/diabetes.yaml.", valueName: "RECIPE"))
         var recipe: String
 
-        @Option(name: .long, help: ArgumentHelp("The output directory: a path or a file:// URI (required; s3:// is not supported yet). An existing prepared directory there is replaced.", valueName: "DIR"))
+        @Option(name: .long, help: ArgumentHelp("The output directory: a path, a file:// URI or s3://bucket/prefix (required). An existing prepared directory there is replaced; S3 output is prepared in a temporary directory and uploaded.", valueName: "DIR"))
         var out: String
 
         @Flag(name: .long, help: "Print the manifest as one JSON document instead of a summary (default: summary).")
@@ -39,16 +40,25 @@ struct DataCommand: ParsableCommand {
             guard let sourceText = source ?? parsed.source else {
                 throw RungError.usage("no --source given and \(recipeURL.lastPathComponent) names no `source`.")
             }
-            let outURL = try Self.outputDirectory(out)
+            let remote = out.lowercased().hasPrefix("s3://")
+            let outURL = remote ? FileManager.default.temporaryDirectory
+                .appendingPathComponent("rung-prepare-\(UUID().uuidString)", isDirectory: true) : try Self.outputDirectory(out)
+            defer { if remote { try? FileManager.default.removeItem(at: outURL) } }
             let sourceURL = try DatasetResolver.resolve(sourceText, environment: ProcessInfo.processInfo.environment)
             var timings: [PhaseTiming] = []
             let manifest = try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL, timings: &timings)
+            if remote {
+                let uploadStarted = Date()
+                let (parent, key) = try openBlobParent(of: out)
+                try parent.upload(directory: outURL, prefix: key)
+                timings.append(PhaseTiming(phase: "upload", wallSeconds: Date().timeIntervalSince(uploadStarted), cpuSeconds: 0))
+            }
             if json {
                 print(String(decoding: try manifest.jsonData(), as: UTF8.self))
                 return
             }
             let elapsed = Date().timeIntervalSince(started)
-            print("Prepared \(manifest.recipe) from \(manifest.source.name) (\(manifest.source.rows) rows, \(manifest.cleanedRows) after cleaning) into \(outURL.path)")
+            print("Prepared \(manifest.recipe) from \(manifest.source.name) (\(manifest.source.rows) rows, \(manifest.cleanedRows) after cleaning) into \(remote ? out : outURL.path)")
             print("")
             let header = ["split", "file", "rows", "positive rate"]
             var rows: [[String]] = []
@@ -74,9 +84,6 @@ struct DataCommand: ParsableCommand {
 
         /// The local directory named by `--out`.
         static func outputDirectory(_ text: String) throws -> URL {
-            if text.hasPrefix("s3://") {
-                throw RungError.usage("--out \(text): s3:// output is not supported yet; use a local directory or a file:// URI.")
-            }
             if text.hasPrefix("file://") {
                 guard let url = URL(string: text), url.isFileURL, !url.path.isEmpty else {
                     throw RungError.usage("--out \(text) is not a valid file:// URI.")
@@ -84,7 +91,7 @@ struct DataCommand: ParsableCommand {
                 return url
             }
             if text.contains("://") {
-                throw RungError.usage("--out \(text): only local paths and file:// URIs are supported.")
+                throw RungError.usage("--out \(text): use a local path, a file:// URI or s3://bucket/prefix.")
             }
             return URL(fileURLWithPath: text)
         }

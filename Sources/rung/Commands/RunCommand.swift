@@ -29,10 +29,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The store (default: $RUNG_DB or sqlite:.rung/rung.db).")
     var db: String?
 
-    @Option(help: "Artifacts location (default: $RUNG_ARTIFACTS or .rung/artifacts).")
+    @Option(help: "Artifacts location for prepared data, trial models and the registry: a path, file:///abs/path or s3://bucket/prefix (default: $RUNG_ARTIFACTS or .rung/artifacts).")
     var artifacts: String?
 
-    @Option(help: "Prepared splits to use instead of the config's data (a `rung data prepare` output directory).")
+    @Option(help: "Prepared splits to use instead of the config's data: a `rung data prepare` output directory or s3://bucket/prefix.")
     var data: String?
 
     @Flag(help: "Print one JSON document (the sweep's results) instead of progress and tables.")

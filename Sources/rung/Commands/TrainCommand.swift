@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The parameters as a JSON object, e.g. '{\"max_depth\": 6}'. Default: the family's defaults.")
     var params: String = "{}"
 
-    @Option(help: "The prepared splits directory (the output of `rung data prepare`).")
+    @Option(help: "The prepared splits (the output of `rung data prepare`): a directory, file:// URI or s3://bucket/prefix (fetched once into ~/.cache/rung/data).")
     var data: String
 
     @Option(help: "How many epochs to train.")
@@ -52,7 +52,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let parameters = try ParameterJSON.parse(params, what: "--params")
-        let prepared = try PreparedData.open(LocalPath.url(data, what: "--data"))
+        let prepared = try PreparedData.open(LocalPath.preparedDirectory(data, what: "--data"))
         let train = try prepared.load(.train)
         let validation = try prepared.load(.validation)
         let trainer = try Trainer(family: family, params: parameters, seed: seed, threads: threads,
