@@ -10,10 +10,7 @@ class ClusterTestCase: XCTestCase {
 
     /// The prepared splits of the real dataset (prepared once, with the built `rung`).
     static let prepared: Result<URL, ClientError> = {
-        let datasets = ProcessInfo.processInfo.environment["RUNG_DATASETS"]
-            ?? NamespaceCluster.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
-        guard let csv = datasets.split(separator: ":").map({ URL(fileURLWithPath: String($0)).appendingPathComponent("diabetes/diabetic_data.csv") })
-            .first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+        guard let csv = datasetCSV() else {
             return .failure(ClientError("diabetes/diabetic_data.csv not found under RUNG_DATASETS=\(datasets)"))
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("rung-cluster-data-\(getpid())")
@@ -34,18 +31,30 @@ class ClusterTestCase: XCTestCase {
         return .success(out)
     }()
 
+    /// The directories searched for the dataset: RUNG_DATASETS, else ../shared/data.
+    static var datasets: String {
+        ProcessInfo.processInfo.environment["RUNG_DATASETS"]
+            ?? NamespaceCluster.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
+    }
+
+    /// The real dataset's CSV file, if it is found.
+    static func datasetCSV() -> URL? {
+        datasets.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("diabetes/diabetic_data.csv") }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
     override class func tearDown() {
         if case .success(let url) = prepared { try? FileManager.default.removeItem(at: url) }
         super.tearDown()
     }
 
     /// The test sweep: xgboost × 6 and logistic_regression × 4, ASHA to 4 epochs.
-    func sweepYAML(name: String, xgboostRounds: Int = 10) throws -> String {
-        let data = try Self.prepared.get()
+    func sweepYAML(name: String, xgboostRounds: Int = 10, prepared: String? = nil) throws -> String {
+        let data = try prepared ?? Self.prepared.get().path
         return """
         name: \(name)
         seed: 11
-        data: {prepared: \(data.path)}
+        data: {prepared: \(data)}
         metric: {name: val_auc, mode: max}
         searcher: {type: random}
         scheduler: {type: asha, max_epochs: 4, grace_period: 1, reduction_factor: 2}
@@ -65,9 +74,9 @@ class ClusterTestCase: XCTestCase {
         """
     }
 
-    /// Opens the cluster's store read-only for one look.
-    func withStore<T>(_ cluster: NamespaceCluster, _ body: (SQLiteStore) throws -> T) throws -> T {
-        let store = try SQLiteStore(path: cluster.storePath, readOnly: true)
+    /// Opens the cluster's store (SQLite or PostgreSQL) read-only for one look.
+    func withStore<T>(_ cluster: NamespaceCluster, _ body: (any Store) throws -> T) throws -> T {
+        let store = try openStore(url: cluster.storeURL, readOnly: true)
         defer { store.close() }
         return try body(store)
     }

@@ -30,6 +30,14 @@ final class NamespaceCluster {
     /// The head's endpoint as workers and clients reach it.
     var headEndpoint: String { "tcp://\(subnet).1:\(port)" }
     var storePath: String { root.appendingPathComponent("rung.db").path }
+    /// The store the head writes: the SQLite file `storePath` unless a test sets another URL.
+    lazy var storeURL = "sqlite:" + storePath
+    /// The artifacts location the head uses: a local directory unless a test sets a URI.
+    lazy var artifactsURI = artifacts.path
+    /// Extra arguments for the head (e.g. `--keys DIR`); `--insecure` is passed while it is empty.
+    var headSecurity: [String] = []
+    /// Extra environment for every process (e.g. S3 credentials).
+    var extraEnvironment: [String: String] = [:]
     var artifacts: URL { root.appendingPathComponent("artifacts") }
 
     /// Creates the namespaces (`workers` worker hosts) or fails/skips the test when that is
@@ -73,6 +81,7 @@ final class NamespaceCluster {
         env["RUNG_NETNS_SUBNET"] = subnet
         env["NO_COLOR"] = "1"
         env["OMP_WAIT_POLICY"] = "passive"
+        env.merge(extraEnvironment) { $1 }
         return env
     }
 
@@ -147,16 +156,16 @@ final class NamespaceCluster {
     /// Starts the head on the head host.
     @discardableResult
     func startHead(label: String = "head") throws -> Process {
-        try start(label, on: "head", ["head", "--listen", "tcp://\(subnet).1:\(port)", "--insecure",
-                                      "--db", "sqlite:\(storePath)", "--artifacts", artifacts.path,
-                                      "--heartbeat-ms", "200", "--lost-after-ms", "1500"])
+        try start(label, on: "head", ["head", "--listen", "tcp://\(subnet).1:\(port)"]
+                  + (headSecurity.isEmpty ? ["--insecure"] : headSecurity)
+                  + ["--db", storeURL, "--artifacts", artifactsURI, "--heartbeat-ms", "200", "--lost-after-ms", "1500"])
     }
 
     /// Starts a one-slot worker named `name` on host `host`.
     @discardableResult
-    func startWorker(_ name: String, on host: String) throws -> Process {
+    func startWorker(_ name: String, on host: String, extra: [String] = []) throws -> Process {
         try start(name, on: host, ["worker", "--head", headEndpoint, "--slots", "1", "--name", name,
-                               "--cache", root.appendingPathComponent("cache-\(name)").path])
+                               "--cache", root.appendingPathComponent("cache-\(name)").path] + extra)
     }
 
     /// SIGKILLs a process started here.
