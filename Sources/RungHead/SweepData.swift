@@ -17,9 +17,23 @@ public struct SweepData: Sendable, Equatable {
     /// Resolves the data of `config`: `override` (a `--data` directory) first, then
     /// `data.prepared`, else prepares `data.source` with `data.recipe` (relative to the config
     /// file) into `<artifacts>/data/<recipe>-<source hash>/`, once per source version.
+    /// With `data.through_batch`, the future batches it selects are appended to train
+    /// (`CumulativeStore`); `override` is used as it is.
     public static func resolve(config: SweepConfig, configDirectory: URL, override: String?,
                                artifactsDirectory: URL, environment: [String: String]) throws -> SweepData {
         if let override { return try open(localURL(override), what: "--data \(override)") }
+        let base = try resolveBase(config: config, configDirectory: configDirectory, artifactsDirectory: artifactsDirectory,
+                                   environment: environment)
+        guard let through = config.data.throughBatch else { return base }
+        let store = CumulativeStore(artifactsDirectory: artifactsDirectory)
+        let prepared = try PreparedData.open(URL(fileURLWithPath: base.uri))
+        let data = try store.data(base: prepared, throughBatch: store.resolve(through, base: prepared))
+        return SweepData(uri: data.directory.path, version: data.dataVersion)
+    }
+
+    /// The data of `config` before any `data.through_batch` is applied.
+    public static func resolveBase(config: SweepConfig, configDirectory: URL, artifactsDirectory: URL,
+                                   environment: [String: String]) throws -> SweepData {
         if let prepared = config.data.prepared {
             if prepared.hasPrefix("s3://") {
                 throw RungError.usage("\(config.file): data.prepared \(prepared): S3 data is not supported yet; use a local path")
