@@ -29,11 +29,13 @@ final class NightlyTests: XCTestCase {
     }
 
     /// A nightly config with `trials` xgboost trials; `throughBatch` adds `data.through_batch`.
-    private func config(in dir: URL, trials: Int, throughBatch: String? = nil) throws -> URL {
+    /// Each night uses another seed, so its searcher's own first suggestion differs from the
+    /// previous night's.
+    private func config(in dir: URL, trials: Int, throughBatch: String? = nil, seed: Int) throws -> URL {
         let url = dir.appendingPathComponent("nightly.yaml")
         try """
         name: nightly-test
-        seed: 3
+        seed: \(seed)
         warm_start: production
         data: {source: rows.csv, recipe: recipe.yaml\(throughBatch.map { ", through_batch: \($0)" } ?? "")}
         metric: {name: val_auc, mode: max}
@@ -83,7 +85,7 @@ final class NightlyTests: XCTestCase {
     func testASecondRunStartsFromProductionAndIsNotPromotedWithoutImprovement() throws {
         let dir = try RungProcess.temporaryDirectory(self)
         try dataset(in: dir)
-        try run(try config(in: dir, trials: 3), in: dir)
+        try run(try config(in: dir, trials: 3, seed: 3), in: dir)
         var store = try openStore(dir)
         let first = try XCTUnwrap(try store.sweeps().last)
         XCTAssertEqual(first.status, .finished, first.message ?? "")
@@ -94,7 +96,7 @@ final class NightlyTests: XCTestCase {
         store.close()
 
         // Night two, same data, a budget of one trial: the production parameters themselves.
-        try run(try config(in: dir, trials: 1), in: dir)
+        try run(try config(in: dir, trials: 1, seed: 4), in: dir)
         store = try openStore(dir)
         defer { store.close() }
         let second = try XCTUnwrap(try store.sweeps().last)
@@ -114,7 +116,7 @@ final class NightlyTests: XCTestCase {
     func testEachNightAddsTheNextBatchAndChangesTheDataVersion() throws {
         let dir = try RungProcess.temporaryDirectory(self)
         try dataset(in: dir)
-        let config = try config(in: dir, trials: 2, throughBatch: "latest")
+        var config = try config(in: dir, trials: 2, throughBatch: "latest", seed: 3)
 
         let night1 = try advance(config, in: dir)
         XCTAssertEqual(night1["through_batch"] as? Int, 1)
@@ -127,6 +129,7 @@ final class NightlyTests: XCTestCase {
         let productionParams = try params(of: production, store, dir)
         store.close()
 
+        config = try self.config(in: dir, trials: 2, throughBatch: "latest", seed: 4)
         let night2 = try advance(config, in: dir)
         XCTAssertEqual(night2["through_batch"] as? Int, 2)
         XCTAssertEqual(night2["train_rows"] as? Int, 320)

@@ -204,3 +204,24 @@ final class WarmStartTests: XCTestCase {
         XCTAssertEqual(seen, Array(points.prefix(2)))
     }
 }
+
+/// The shipped nightly config.
+final class NightlyConfigTests: XCTestCase {
+    func testConfigNightlyYamlWarmStartsFollowsTheLatestBatchAndPromotesOnlyIfBetter() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let nightly = try SweepConfigParser.load(path: root.appendingPathComponent("Config/nightly.yaml").path)
+        let full = try SweepConfigParser.load(path: root.appendingPathComponent("Config/health-predict.yaml").path)
+        XCTAssertEqual(nightly.warmStart, .production)
+        XCTAssertTrue(nightly.families.allSatisfy { $0.warmStart == .production })
+        XCTAssertEqual(nightly.data.throughBatch, .latest)
+        XCTAssertEqual(nightly.data.recipe, full.data.recipe)
+        XCTAssertEqual(nightly.register, RegisterSettings(metric: "test_auc", minImprovement: 0.002))
+        XCTAssertEqual(nightly.families.map(\.name), full.families.map(\.name))
+        for (n, f) in zip(nightly.families, full.families) {
+            XCTAssertLessThan(n.trials, f.trials, "\(n.name): a night runs fewer trials than the full sweep")
+            XCTAssertEqual(n.space, f.space, "\(n.name): the same space, so production's parameters fit it")
+            XCTAssertEqual(n.epoch, f.epoch, n.name)
+        }
+        XCTAssertEqual(nightly.scheduler, full.scheduler)
+    }
+}

@@ -5,7 +5,9 @@ locals {
     release_url  = var.rung_release_url
   })
 
-  db_url = var.enable_postgres ? format("postgresql://rung:%s@%s/rung", random_password.db[0].result, aws_db_instance.store[0].endpoint) : "sqlite:/var/lib/rung/rung.db"
+  # With RDS the head adds the password from Secrets Manager at boot.
+  db_url        = var.enable_postgres ? "postgresql://rung@${aws_db_instance.store[0].endpoint}/rung" : "sqlite:/var/lib/rung/rung.db"
+  db_secret_arn = var.enable_postgres ? aws_db_instance.store[0].master_user_secret[0].secret_arn : ""
 }
 
 # The head: search, scheduling and the store. Its private address is baked into the workers'
@@ -31,9 +33,11 @@ resource "aws_instance" "head" {
 
   user_data_replace_on_change = true
   user_data = templatefile("${path.module}/templates/head.sh.tftpl", {
-    install   = local.install
-    head_port = var.head_port
-    nightly   = var.nightly
+    install       = local.install
+    head_port     = var.head_port
+    nightly       = var.nightly
+    region        = var.region
+    db_secret_arn = local.db_secret_arn
     env = templatefile("${path.module}/templates/rung.env.tftpl", {
       head_ip   = "0.0.0.0" # replaced by the instance's own address at boot
       head_port = var.head_port

@@ -57,6 +57,22 @@ resource "aws_iam_role_policy" "head" {
   policy = data.aws_iam_policy_document.head.json
 }
 
+# With RDS: the head reads the store's password from Secrets Manager.
+data "aws_iam_policy_document" "head_db_secret" {
+  count = var.enable_postgres ? 1 : 0
+  statement {
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_db_instance.store[0].master_user_secret[0].secret_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "head_db_secret" {
+  count  = var.enable_postgres ? 1 : 0
+  name   = "${var.name}-head-db-secret"
+  role   = aws_iam_role.head.id
+  policy = data.aws_iam_policy_document.head_db_secret[0].json
+}
+
 resource "aws_iam_role" "worker" {
   name               = "${var.name}-worker"
   assume_role_policy = data.aws_iam_policy_document.ec2_assume.json

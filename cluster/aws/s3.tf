@@ -1,15 +1,14 @@
-resource "random_id" "bucket" {
-  byte_length = 4
-}
+data "aws_caller_identity" "current" {}
 
 locals {
-  bucket_name = var.bucket_name != "" ? var.bucket_name : "${var.name}-artifacts-${random_id.bucket.hex}"
+  bucket_name = var.bucket_name != "" ? var.bucket_name : "${var.name}-artifacts-${data.aws_caller_identity.current.account_id}-${var.region}"
   prefix      = trim(var.artifacts_prefix, "/")
 }
 
 # Data, trial artifacts (models, checkpoints) and the registry: s3://<bucket>/<prefix>/{data,trials,registry}/.
 resource "aws_s3_bucket" "artifacts" {
-  bucket = local.bucket_name
+  bucket        = local.bucket_name
+  force_destroy = var.force_destroy_bucket
 }
 
 resource "aws_s3_bucket_ownership_controls" "artifacts" {

@@ -115,7 +115,7 @@ variable "rung_release_url" {
 }
 
 variable "bucket_name" {
-  description = "S3 bucket for data, trial artifacts and the registry; empty generates <name>-artifacts-<random>."
+  description = "S3 bucket for data, trial artifacts and the registry; empty uses <name>-artifacts-<account id>-<region>."
   type        = string
   default     = ""
 }
@@ -166,4 +166,10 @@ variable "postgres_storage_gb" {
   description = "RDS storage when enable_postgres is true."
   type        = number
   default     = 20
+}
+
+variable "force_destroy_bucket" {
+  description = "Let terraform destroy delete the bucket with everything in it (all versions). Keep false for real data."
+  type        = bool
+  default     = false
 }
