@@ -112,11 +112,12 @@ struct DataCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add the next future batch to the training data of a sweep config (nightly cumulative retraining).",
             discussion: """
-            Records, under <artifacts>/data/cumulative/<base data version>/latest.json, that future
-            batches 1…K are now part of the training data, and prepares that data (train = the
-            initial train rows + batches 1…K; validation and test unchanged) so the next sweep finds
-            it. A config with `data: {through_batch: latest}` trains on it. Run it before the nightly
-            sweep; once every batch is in, it says so and exits 0 without changing anything.
+            Records, under <artifacts>/data/cumulative/<base data version>/latest.json, that \
+            future batches 1…K are now part of the training data, and prepares that data \
+            (train = the initial train rows + batches 1…K; validation and test unchanged) so the \
+            next sweep finds it. A config with `data: {through_batch: latest}` trains on it. Run \
+            it before the nightly sweep; once every batch is in, it says so and exits 0 without \
+            changing anything. See docs/nightly.md.
 
             Example:
               rung data advance Config/nightly.yaml && rung run Config/nightly.yaml
@@ -126,7 +127,7 @@ struct DataCommand: ParsableCommand {
         @Argument(help: "The sweep config whose data advances (its `data:` section names the base data).")
         var config: String
 
-        @Option(help: ArgumentHelp("Add this many batches (default: 1).", valueName: "N"))
+        @Option(help: ArgumentHelp("Add this many batches.", valueName: "N"))
         var by = 1
 
         @Option(help: ArgumentHelp("Set the number of batches in train to K instead (0 goes back to the initial data).", valueName: "K"))
