@@ -151,6 +151,9 @@ final class CumulativeDataTests: XCTestCase {
 
     /// The real file: future batches are ⌊k·79,475/4⌋ apart (19,868, 19,869, 19,869, 19,869
     /// rows), so through batch 2 the train split has 13,907 + 19,868 + 19,869 = 53,644 rows.
+    /// The positive rate, encoded column count and standardisation constants were computed
+    /// with pandas 3.1 + scikit-learn 1.9 by bench/reference/diabetes_cumulative.py (the
+    /// preparation of diabetes_prepare.py, fitted on the initial train rows + batches 1–2).
     func testRealDiabetesDataThroughTwoBatches() throws {
         guard let source = TestSupport.realDiabetesCSV() else {
             return XCTFail("the real dataset is not available: set RUNG_DATASETS to a directory holding diabetes/diabetic_data.csv")
@@ -170,7 +173,18 @@ final class CumulativeDataTests: XCTestCase {
         XCTAssertEqual(m.split(.train)!.positiveRate, rate, accuracy: 1e-12)
         XCTAssertNotEqual(m.dataVersion, base.dataVersion)
         XCTAssertGreaterThanOrEqual(m.encodedFeatureCount, base.encodedFeatureCount, "more rows bring more diagnosis codes")
+        XCTAssertEqual(m.split(.train)!.positiveRate, 0.48523600029826264, accuracy: 1e-12)
+        XCTAssertEqual(m.encodedFeatureCount, 2_121)
         let data = try PreparedData.open(dir.appendingPathComponent("k2"))
-        XCTAssertEqual(data.preprocessor.featureCount, m.encodedFeatureCount)
+        XCTAssertEqual(data.preprocessor.featureCount, 2_121)
+        let means = [6.011781373499367, 4.497203787935277, 42.40397807769741, 1.3342964730445157, 15.453079561553949,
+                     0.2618745805681903, 0.1461486839161882, 0.5820222205652077, 7.031709044813959]
+        let stds = [1.6103469810487077, 3.040785383240276, 19.122007004314586, 1.6640526764232866, 8.118496090545955,
+                    0.9659128236070165, 0.6731837720762601, 1.20716134071886, 2.011121596512628]
+        XCTAssertEqual(data.preprocessor.numeric.count, 9)
+        for (k, f) in data.preprocessor.numeric.enumerated() {
+            XCTAssertEqual(f.mean, means[k], accuracy: 1e-9 * abs(means[k]), f.name)
+            XCTAssertEqual(f.std, stds[k], accuracy: 1e-9 * stds[k], f.name)
+        }
     }
 }
