@@ -44,6 +44,32 @@ public struct DataManifest: Codable, Sendable, Equatable {
         public var bytes: Int
     }
 
+    /// Where cumulative data came from: the base data and how many future batches were
+    /// appended to its train split (`rung data prepare --through-batch`, `data.through_batch`).
+    public struct Cumulative: Codable, Sendable, Equatable {
+        /// The data version of the prepared data the batches were taken from.
+        public var baseDataVersion: String
+        /// Future batches 1…`throughBatch` of the base data are appended to train.
+        public var throughBatch: Int
+        /// How many future batches the base data has.
+        public var baseFutureBatches: Int
+        /// The rows of the base data's train split (the first rows of this train split).
+        public var baseTrainRows: Int
+
+        /// Creates the record.
+        public init(baseDataVersion: String, throughBatch: Int, baseFutureBatches: Int, baseTrainRows: Int) {
+            self.baseDataVersion = baseDataVersion
+            self.throughBatch = throughBatch
+            self.baseFutureBatches = baseFutureBatches
+            self.baseTrainRows = baseTrainRows
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case baseDataVersion = "base_data_version", throughBatch = "through_batch"
+            case baseFutureBatches = "base_future_batches", baseTrainRows = "base_train_rows"
+        }
+    }
+
     /// The JSON layout version.
     public var formatVersion: Int
     /// The recipe's name.
@@ -66,11 +92,13 @@ public struct DataManifest: Codable, Sendable, Equatable {
     public var dataVersion: String
     /// The rung version that wrote it.
     public var rungVersion: String
+    /// Set for cumulative data (future batches appended to train); absent otherwise.
+    public var cumulative: Cumulative?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", recipe, source, cleanedRows = "cleaned_rows", target
         case idColumns = "id_columns", encodedFeatureCount = "encoded_feature_count", splits, files
-        case dataVersion = "data_version", rungVersion = "rung_version"
+        case dataVersion = "data_version", rungVersion = "rung_version", cumulative
     }
 
     /// The entry of one of the three initial splits.

@@ -56,10 +56,16 @@ public struct PreparedData: Sendable {
         }
     }
 
-    /// The cleaned rows of the file `name` (e.g. `train.csv` or `future/batch-001.csv`).
-    public func loadTable(file name: String) throws -> CleanTable {
+    /// The bytes of the file `name`, checked against the SHA-256 the manifest records.
+    func checkedBytes(of name: String) throws -> [UInt8] {
         let bytes = try FileIO.read(directory.appendingPathComponent(name))
         try Self.check(bytes, name: name, manifest: manifest, directory: directory)
+        return bytes
+    }
+
+    /// The cleaned rows of the file `name` (e.g. `train.csv` or `future/batch-001.csv`).
+    public func loadTable(file name: String) throws -> CleanTable {
+        let bytes = try checkedBytes(of: name)
         let raw = try RawTable.parse(bytes, sourceName: name)
         return try preprocessor.preparedCleaner(requireTarget: true, skipBadRows: false).clean(raw)
     }
@@ -74,12 +80,18 @@ public struct PreparedData: Sendable {
         try encode(loadTable(split))
     }
 
-    /// Future batch `index` (1-based), encoded, with its labels.
+    /// Future batch `index` (1-based, numbered as in the base data: in cumulative data the
+    /// batches already in train are not there), encoded, with its labels.
     public func loadFutureBatch(_ index: Int) throws -> EncodedSplit {
-        guard index >= 1, index <= manifest.futureBatches.count else {
-            throw RungError.usage("future batch \(index) does not exist; \(directory.path) has \(manifest.futureBatches.count).")
+        let name = Self.futureFileName(index)
+        guard manifest.futureBatches.contains(where: { $0.file == name }) else {
+            let held = manifest.futureBatches.map(\.file).joined(separator: ", ")
+            if let c = manifest.cumulative, index >= 1, index <= c.throughBatch {
+                throw RungError.usage("future batch \(index) is part of the training data in \(directory.path) (it holds batches 1–\(c.throughBatch) in train).")
+            }
+            throw RungError.usage("future batch \(index) does not exist; \(directory.path) has \(held.isEmpty ? "none" : held).")
         }
-        return try encode(loadTable(file: Self.futureFileName(index)))
+        return try encode(loadTable(file: name))
     }
 
     private func encode(_ table: CleanTable) throws -> EncodedSplit {

@@ -28,10 +28,10 @@ struct FamilyRuntime {
     /// Set when a free slot found nothing to do and nothing can change that without news.
     var exhausted = false
 
-    init(config: FamilyConfig, index: Int, sweep: SweepConfig) {
+    init(config: FamilyConfig, index: Int, sweep: SweepConfig, warmStarts: [[String: ParamValue]] = []) {
         self.config = config
         self.index = index
-        tuner = FamilyTuner(config: sweep, familyIndex: index)
+        tuner = FamilyTuner(config: sweep, familyIndex: index, warmStarts: warmStarts)
     }
 
     var maxEpochs: Int { tuner.scheduler.maxEpochs }

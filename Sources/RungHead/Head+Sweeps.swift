@@ -25,7 +25,7 @@ extension Head {
                 try store.createStudy(StudyRecord(sweepID: id, family: family.name, trialBudget: family.trials))
             }
         }
-        sweeps[id] = SweepRuntime(id: id, config: config, data: data)
+        sweeps[id] = SweepRuntime(id: id, config: config, data: data, warmStarts: warmStarts(for: config))
         sweepOrder.append(id)
         log("sweep \(id) \(config.name) submitted: \(config.families.map { "\($0.name) × \($0.trials)" }.joined(separator: ", ")) on data \(data.version)")
         return id
@@ -168,8 +168,13 @@ extension Head {
                 continue
             }
             let uri = record.message.flatMap { $0.hasPrefix("data ") ? String($0.dropFirst(5)) : nil } ?? ""
-            var sweep = SweepRuntime(id: record.id, config: config, data: SweepData(uri: uri, version: record.dataVersion ?? ""))
             let trials = try store.trials(sweepID: record.id).sorted { $0.id < $1.id }
+            // A family that had not started any trial looks its warm start up again.
+            let begun = Set(trials.map(\.family))
+            var fresh = config
+            fresh.families = config.families.map { var f = $0; if begun.contains(f.name) { f.warmStart = .none }; return f }
+            var sweep = SweepRuntime(id: record.id, config: config, data: SweepData(uri: uri, version: record.dataVersion ?? ""),
+                                     warmStarts: warmStarts(for: fresh))
             let epochs = try store.epochs(sweepID: record.id, family: nil).sorted {
                 ($0.recordedAt, $0.trialID, $0.epoch) < ($1.recordedAt, $1.trialID, $1.epoch)
             }

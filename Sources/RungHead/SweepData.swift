@@ -21,7 +21,9 @@ public struct SweepData: Sendable, Equatable {
     ///
     /// Locations may be local or remote (`s3://…`). Remote splits are prepared in `scratch`
     /// (a local directory) and uploaded; an existing remote directory is recognised by its
-    /// manifest, which is the only file read back.
+    /// manifest, which is the only file read back. With `data.through_batch`, the future
+    /// batches it selects are appended to train (`CumulativeStore`, local artifacts only);
+    /// `override` is used as it is.
     public static func resolve(config: SweepConfig, configDirectory: URL, override: String?,
                                artifacts: any BlobStore, scratch: URL,
                                environment: [String: String]) throws -> SweepData {
@@ -29,6 +31,21 @@ public struct SweepData: Sendable, Equatable {
             if isRemote(override) { return try openRemote(override, what: "--data \(override)", scratch: scratch) }
             return try open(localURL(override), what: "--data \(override)")
         }
+        let base = try resolveBase(config: config, configDirectory: configDirectory, artifacts: artifacts,
+                                   scratch: scratch, environment: environment)
+        guard let through = config.data.throughBatch else { return base }
+        guard let root = (artifacts as? FileBlobStore)?.root, !isRemote(base.uri) else {
+            throw RungError.usage("\(config.file): data.through_batch needs local artifacts and local prepared data for now (artifacts \(artifacts.rootURI), data \(base.uri))")
+        }
+        let store = CumulativeStore(artifactsDirectory: root)
+        let prepared = try PreparedData.open(URL(fileURLWithPath: base.uri))
+        let data = try store.data(base: prepared, throughBatch: store.resolve(through, base: prepared))
+        return SweepData(uri: data.directory.path, version: data.dataVersion)
+    }
+
+    /// The data of `config` before any `data.through_batch` is applied.
+    public static func resolveBase(config: SweepConfig, configDirectory: URL, artifacts: any BlobStore, scratch: URL,
+                                   environment: [String: String]) throws -> SweepData {
         if let prepared = config.data.prepared {
             if isRemote(prepared) {
                 let store = try openBlobStore(uri: prepared)

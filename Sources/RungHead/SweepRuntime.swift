@@ -11,11 +11,14 @@ struct SweepRuntime {
     var nextFamily = 0
     var cancelled = false
 
-    init(id: Int64, config: SweepConfig, data: SweepData) {
+    /// A sweep whose families first evaluate `warmStarts[familyIndex]` (see `FamilyTuner`).
+    init(id: Int64, config: SweepConfig, data: SweepData, warmStarts: [Int: [[String: ParamValue]]] = [:]) {
         self.id = id
         self.config = config
         self.data = data
-        families = config.families.enumerated().map { FamilyRuntime(config: $1, index: $0, sweep: config) }
+        families = config.families.enumerated().map {
+            FamilyRuntime(config: $1, index: $0, sweep: config, warmStarts: warmStarts[$0] ?? [])
+        }
     }
 
     var isDone: Bool { cancelled || families.allSatisfy(\.isDone) }

@@ -37,13 +37,17 @@ public struct FamilyConfig: Sendable, Equatable {
     public var epoch: [String: ParamValue]
     /// `space:` (or `params:`) — the searched parameters.
     public var space: SearchSpace
+    /// `warm_start:` — the family's own setting, else the sweep's top-level one.
+    public var warmStart: WarmStart
 
     /// Creates a family config.
-    public init(name: String, kind: Kind, trials: Int, epoch: [String: ParamValue] = [:], space: SearchSpace) {
+    public init(name: String, kind: Kind, trials: Int, epoch: [String: ParamValue] = [:], space: SearchSpace,
+                warmStart: WarmStart = .none) {
         self.name = name
         self.kind = kind
         self.trials = trials
         self.epoch = epoch
         self.space = space
+        self.warmStart = warmStart
     }
 }

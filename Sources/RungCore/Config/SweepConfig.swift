@@ -17,12 +17,15 @@ public struct SweepConfig: Sendable, Equatable {
     public var families: [FamilyConfig]
     /// When a sweep's best model becomes production (nil: no `register:` section).
     public var register: RegisterSettings?
+    /// `warm_start:` at the top level: the default of every family that sets none itself.
+    public var warmStart: WarmStart
     /// The file the config was read from (as given to the parser), for messages and relative paths.
     public var file: String
 
     /// Creates a config from its parts (the parser is `SweepConfig.parse(yaml:file:)`).
     public init(name: String, seed: UInt64, data: DataSettings, metric: MetricSettings, searcher: SearcherSettings,
-                scheduler: SchedulerSettings, families: [FamilyConfig], register: RegisterSettings?, file: String) {
+                scheduler: SchedulerSettings, families: [FamilyConfig], register: RegisterSettings?, file: String,
+                warmStart: WarmStart = .none) {
         self.name = name
         self.seed = seed
         self.data = data
@@ -32,6 +35,7 @@ public struct SweepConfig: Sendable, Equatable {
         self.families = families
         self.register = register
         self.file = file
+        self.warmStart = warmStart
     }
 
     /// The family called `name`, if the sweep has it.
@@ -52,12 +56,15 @@ public struct DataSettings: Sendable, Equatable {
     public var recipe: String?
     /// Where the prepared splits live (optional).
     public var prepared: String?
+    /// Which future batches are added to the training split (nil: none, the initial data only).
+    public var throughBatch: ThroughBatch?
 
     /// Creates data settings.
-    public init(source: String? = nil, recipe: String? = nil, prepared: String? = nil) {
+    public init(source: String? = nil, recipe: String? = nil, prepared: String? = nil, throughBatch: ThroughBatch? = nil) {
         self.source = source
         self.recipe = recipe
         self.prepared = prepared
+        self.throughBatch = throughBatch
     }
 }
 

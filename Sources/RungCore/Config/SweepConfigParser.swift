@@ -31,7 +31,8 @@ public enum SweepConfigParser {
             throw RungError.badInput("\(file): cannot parse YAML: \(error)")
         }
         let top = YAMLField(node: root, path: "", file: file)
-        let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register"])
+        let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register",
+                                                "warm_start"])
 
         let nameField = try top.required("name", in: entries)
         let name = try nameField.string()
@@ -49,10 +50,12 @@ public enum SweepConfigParser {
         let familiesField = try top.required("families", in: entries)
         let familyEntries = try familiesField.mapping()
         if familyEntries.isEmpty { throw familiesField.error("at least one family is needed") }
-        let families = try familyEntries.map { try parseFamily(name: $0.key, field: $0.field) }
+        let warmStart = try top.child("warm_start", in: entries).map(parseWarmStart) ?? WarmStart.none
+        let families = try familyEntries.map { try parseFamily(name: $0.key, field: $0.field, warmStart: warmStart) }
         let register = try top.child("register", in: entries).map(parseRegister)
         return SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
-                           scheduler: scheduler, families: families, register: register, file: file)
+                           scheduler: scheduler, families: families, register: register, file: file,
+                           warmStart: warmStart)
     }
 
     static func yamlErrorMessage(_ e: YamlError, file: String) -> String {
@@ -69,12 +72,31 @@ public enum SweepConfigParser {
     }
 
     static func parseData(_ field: YAMLField) throws -> DataSettings {
-        let e = try field.mapping(allowed: ["source", "recipe", "prepared"])
+        let e = try field.mapping(allowed: ["source", "recipe", "prepared", "through_batch"])
         let d = DataSettings(source: try field.child("source", in: e)?.string(),
                              recipe: try field.child("recipe", in: e)?.string(),
-                             prepared: try field.child("prepared", in: e)?.string())
+                             prepared: try field.child("prepared", in: e)?.string(),
+                             throughBatch: try field.child("through_batch", in: e).map(parseThroughBatch))
         if d.source == nil && d.prepared == nil { throw field.error("data needs a source or prepared location") }
         return d
+    }
+
+    /// `through_batch:` — a non-negative integer or `latest`.
+    static func parseThroughBatch(_ field: YAMLField) throws -> ThroughBatch {
+        if (try? field.string()) == "latest" { return .latest }
+        guard let k = try? field.int() else {
+            throw field.error("through_batch must be a non-negative integer or latest, found \(field.kindName)")
+        }
+        if k < 0 { throw field.error("through_batch must be a non-negative integer or latest, found \(k)") }
+        return .batch(k)
+    }
+
+    /// `warm_start:` — `none` or `production`.
+    static func parseWarmStart(_ field: YAMLField) throws -> WarmStart {
+        guard let text = try? field.string(), let w = WarmStart(rawValue: text) else {
+            throw field.error("warm_start must be none or production, found \(field.kindName)")
+        }
+        return w
     }
 
     static func parseMetric(_ field: YAMLField) throws -> MetricSettings {
@@ -190,8 +212,8 @@ public enum SweepConfigParser {
         return s
     }
 
-    static func parseFamily(name: String, field: YAMLField) throws -> FamilyConfig {
-        let e = try field.mapping(allowed: ["type", "trials", "epoch", "command", "space", "params"])
+    static func parseFamily(name: String, field: YAMLField, warmStart: WarmStart = .none) throws -> FamilyConfig {
+        let e = try field.mapping(allowed: ["type", "trials", "epoch", "command", "space", "params", "warm_start"])
         var kind: FamilyConfig.Kind
         let builtIn = FamilyConfig.Kind.builtIn.first { $0.0 == name }?.1
         let commandField = field.child("command", in: e)
@@ -239,7 +261,8 @@ public enum SweepConfigParser {
         } else {
             space = try SearchSpace([])
         }
-        return FamilyConfig(name: name, kind: kind, trials: trials, epoch: epoch, space: space)
+        let familyWarmStart = try field.child("warm_start", in: e).map(parseWarmStart) ?? warmStart
+        return FamilyConfig(name: name, kind: kind, trials: trials, epoch: epoch, space: space, warmStart: familyWarmStart)
     }
 
     /// Parses a `space:` mapping of parameter definitions.

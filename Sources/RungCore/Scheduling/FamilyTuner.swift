@@ -8,6 +8,10 @@
 /// come back as a `.resume` assignment). Call `trialFailed` if a trial crashes or is lost.
 /// The searcher is fed at the scheduler's milestones and at the trial's last result, so
 /// rung-aware fitting sees each trial's value at every rung it reached.
+///
+/// Warm starts (`warm_start: production`) are parameter sets evaluated before the searcher's
+/// own suggestions: trials 0, 1, … take them in order, count toward the budget, and are
+/// told to the searcher (`register`, then `observe`) like any other trial.
 public struct FamilyTuner: Sendable {
     /// What a free slot should run.
     public enum Assignment: Sendable, Equatable {
@@ -31,16 +35,24 @@ public struct FamilyTuner: Sendable {
     public private(set) var params: [TrialID: [String: ParamValue]] = [:]
     /// Paused trials and the epoch they reached.
     public private(set) var pausedAt: [TrialID: Int] = [:]
+    /// Parameter sets that trials 0, 1, … evaluate before the searcher suggests any
+    /// (at most `family.trials` of them are used).
+    public let warmStarts: [[String: ParamValue]]
 
-    /// The tuner of family `index` of `config` (searcher seeded by `config.searcherSeed(forFamilyAt:)`).
-    public init(config: SweepConfig, familyIndex index: Int) {
+    /// The tuner of family `index` of `config` (searcher seeded by `config.searcherSeed(forFamilyAt:)`);
+    /// its first trials evaluate `warmStarts`, which must be valid in the family's space.
+    public init(config: SweepConfig, familyIndex index: Int, warmStarts: [[String: ParamValue]] = []) {
         let family = config.families[index]
         self.family = family
         self.mode = config.metric.mode
         self.searcher = config.searcher.makeSearcher(space: family.space, mode: config.metric.mode,
                                                      seed: config.searcherSeed(forFamilyAt: index))
         self.scheduler = config.scheduler.makeScheduler(mode: config.metric.mode)
+        self.warmStarts = warmStarts
     }
+
+    /// Whether trial `trial` evaluates a warm-start parameter set rather than a suggestion.
+    public func isWarmStart(_ trial: TrialID) -> Bool { trial < warmStarts.count }
 
     /// Whether the trial budget (`trials:`) is spent.
     public var budgetSpent: Bool { started >= family.trials }
@@ -55,7 +67,13 @@ public struct FamilyTuner: Sendable {
         case .startNew:
             let t = started
             started += 1
-            let p = searcher.suggest(trialID: t)
+            let p: [String: ParamValue]
+            if t < warmStarts.count {
+                p = warmStarts[t]
+                searcher.register(trialID: t, params: p)
+            } else {
+                p = searcher.suggest(trialID: t)
+            }
             params[t] = p
             scheduler.addTrial(t)
             return .start(trial: t, params: p)

@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungData
+import RungHead
 import RungStorage
 
 /// `rung data`: dataset preparation commands.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Prepare datasets: clean, split and fit the preprocessor.",
-        subcommands: [Prepare.self]
+        abstract: "Prepare datasets: clean, split and fit the preprocessor; add future batches for nightly retraining.",
+        subcommands: [Prepare.self, Advance.self]
     )
 
     /// `rung data prepare`: source CSV + recipe → prepared-splits directory.
@@ -30,8 +31,17 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The output directory: a path, a file:// URI or s3://bucket/prefix (required). An existing prepared directory there is replaced; S3 output is prepared in a temporary directory and uploaded.", valueName: "DIR"))
         var out: String
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Append future batches 1…K to the training split (validation and test stay as they are; the preprocessor is fitted on the longer train split). Default: 0, the initial data only.",
+            valueName: "K"))
+        var throughBatch = 0
+
         @Flag(name: .long, help: "Print the manifest as one JSON document instead of a summary (default: summary).")
         var json = false
+
+        func validate() throws {
+            if throughBatch < 0 { throw ValidationError("--through-batch must be 0 or more, not \(throughBatch).") }
+        }
 
         func run() throws {
             let started = Date()
@@ -46,7 +56,9 @@ struct DataCommand: ParsableCommand {
             defer { if remote { try? FileManager.default.removeItem(at: outURL) } }
             let sourceURL = try DatasetResolver.resolve(sourceText, environment: ProcessInfo.processInfo.environment)
             var timings: [PhaseTiming] = []
-            let manifest = try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL, timings: &timings)
+            let manifest = throughBatch > 0
+                ? try CumulativeData.prepare(source: sourceURL, recipe: parsed, throughBatch: throughBatch, out: outURL)
+                : try DatasetPreparer.prepare(source: sourceURL, recipe: parsed, out: outURL, timings: &timings)
             if remote {
                 let uploadStarted = Date()
                 let (parent, key) = try openBlobParent(of: out)
@@ -74,9 +86,13 @@ struct DataCommand: ParsableCommand {
             print(line(header))
             for r in rows { print(line(r)) }
             print("")
+            if let c = manifest.cumulative {
+                print("train:            the initial \(c.baseTrainRows) rows + future batches 1–\(c.throughBatch) of \(c.baseFutureBatches) (base data version \(c.baseDataVersion))")
+            }
             print("encoded features: \(manifest.encodedFeatureCount)")
             print("data version:     \(manifest.dataVersion)")
             print(String(format: "elapsed:          %.2f s", elapsed))
+            if timings.isEmpty { return }
             print("phases (wall/cpu): " + timings.map {
                 "\($0.phase) " + String(format: "%.3f/%.3f s", $0.wallSeconds, $0.cpuSeconds)
             }.joined(separator: ", "))
@@ -94,6 +110,93 @@ struct DataCommand: ParsableCommand {
                 throw RungError.usage("--out \(text): use a local path, a file:// URI or s3://bucket/prefix.")
             }
             return URL(fileURLWithPath: text)
+        }
+    }
+
+    /// `rung data advance`: add the next future batch to a sweep's training data.
+    struct Advance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the next future batch to the training data of a sweep config (nightly cumulative retraining).",
+            discussion: """
+            Records, under <artifacts>/data/cumulative/<base data version>/latest.json, that \
+            future batches 1…K are now part of the training data, and prepares that data \
+            (train = the initial train rows + batches 1…K; validation and test unchanged) so the \
+            next sweep finds it. A config with `data: {through_batch: latest}` trains on it. Run \
+            it before the nightly sweep; once every batch is in, it says so and exits 0 without \
+            changing anything. See docs/nightly.md.
+
+            Example:
+              rung data advance Config/nightly.yaml && rung run Config/nightly.yaml
+            """
+        )
+
+        @Argument(help: "The sweep config whose data advances (its `data:` section names the base data).")
+        var config: String
+
+        @Option(help: ArgumentHelp("Add this many batches.", valueName: "N"))
+        var by = 1
+
+        @Option(help: ArgumentHelp("Set the number of batches in train to K instead (0 goes back to the initial data).", valueName: "K"))
+        var to: Int?
+
+        @Option(help: ArgumentHelp("The artifacts directory (default: $RUNG_ARTIFACTS or .rung/artifacts); use the head's.", valueName: "DIR"))
+        var artifacts: String?
+
+        @Flag(help: "Print one JSON document instead of a sentence.")
+        var json = false
+
+        func validate() throws {
+            if by < 1 { throw ValidationError("--by must be at least 1, not \(by).") }
+            if let to, to < 0 { throw ValidationError("--to must be 0 or more, not \(to).") }
+        }
+
+        func run() throws {
+            let env = ProcessInfo.processInfo.environment
+            let sweep = try SweepConfigParser.load(path: config)
+            let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"].flatMap { $0.isEmpty ? nil : $0 } ?? ".rung/artifacts"
+            guard let root = (try openBlobStore(uri: artifactsURI) as? FileBlobStore)?.root else {
+                throw RungError.usage("--artifacts \(artifactsURI): cumulative data needs a local artifacts directory")
+            }
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rung-advance-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let base = try SweepData.resolveBase(config: sweep, configDirectory: URL(fileURLWithPath: config).deletingLastPathComponent(),
+                                                 artifacts: FileBlobStore(root: root), scratch: scratch, environment: env)
+            guard !base.uri.hasPrefix("s3://") else {
+                throw RungError.usage("\(config): data.prepared \(base.uri): cumulative data needs local prepared data for now")
+            }
+            let prepared = try PreparedData.open(URL(fileURLWithPath: base.uri))
+            let store = CumulativeStore(artifactsDirectory: root)
+            let count = prepared.manifest.futureBatches.count
+            let state = try store.state(of: prepared)
+            let current = state?.throughBatch ?? 0
+            if let to, to > count {
+                throw RungError.usage("--to \(to): the data of \(config) has future batches 1–\(count)")
+            }
+            let target = to ?? min(current + by, count)
+            let changed = target != current || state == nil
+            if changed { try store.record(throughBatch: target, of: prepared) }
+            let data = try store.data(base: prepared, throughBatch: target)
+            let trainRows = data.manifest.split(.train)?.rows ?? 0
+            if sweep.data.throughBatch != .latest {
+                Output.note("rung: note: \(config) sets data.through_batch to \(sweep.data.throughBatch?.description ?? "nothing"), not latest, so its sweeps do not follow this state")
+            }
+            if json {
+                let fields: [(String, String)] = [
+                    ("base_data_version", JSONText.quote(prepared.dataVersion)), ("through_batch", String(target)),
+                    ("future_batches", String(count)), ("advanced", changed ? "true" : "false"),
+                    ("data_version", JSONText.quote(data.dataVersion)), ("directory", JSONText.quote(data.directory.path)),
+                    ("train_rows", String(trainRows)),
+                ]
+                print(JSONText.object(fields))
+                return
+            }
+            let what = target == 0 ? "no future batches" : "future batches 1–\(target) of \(count)"
+            if !changed && to == nil && current == count {
+                print("all \(count) future batches are already in the training data (data version \(data.dataVersion)); nothing to add")
+            } else {
+                print("training data: the initial data + \(what): \(trainRows) train rows, data version \(data.dataVersion)")
+                print("  \(data.directory.path)")
+            }
         }
     }
 }
