@@ -54,7 +54,9 @@ struct HTTPResponse: Sendable {
 
 /// A transfer that did not produce an HTTP response.
 enum HTTPTransferFailure: Error, Sendable {
-    /// The network failed (no connection, reset, timeout): worth retrying.
+    /// No connection could be made (refused, unresolvable host, connect timeout): worth retrying.
+    case unreachable(String)
+    /// The connection failed during the exchange (reset, cut short, stalled): worth retrying.
     case network(String)
     /// A local file could not be read or written: retrying does not help.
     case local(String)
@@ -176,7 +178,17 @@ final class CurlTransfer: @unchecked Sendable {
         }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw HTTPTransferFailure.network(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+            let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            var connected = 0
+            _ = rung_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &connected)
+            switch code {
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+                throw HTTPTransferFailure.unreachable(text)
+            case CURLE_OPERATION_TIMEDOUT where connected == 0:
+                throw HTTPTransferFailure.unreachable(text)
+            default:
+                throw HTTPTransferFailure.network(text)
+            }
         }
         var status = 0
         _ = rung_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -73,9 +73,12 @@ final class S3Client: Sendable {
                     throw RungError.unavailable("S3 at \(configuration.endpointDescription) kept failing \(operation.method) \(uri): HTTP \(response.status)\(code.map { " " + $0 } ?? "") after \(attempt) attempts in \(String(format: "%.1f", elapsed())) s")
                 }
                 return response
-            } catch HTTPTransferFailure.network(let detail) {
+            } catch HTTPTransferFailure.unreachable(let detail) {
                 if canRetry() { sleepBeforeRetry(attempt, policy); continue }
                 throw RungError.unavailable("cannot reach the S3 endpoint \(configuration.endpointDescription) for \(uri) after \(attempt) attempts in \(String(format: "%.1f", elapsed())) s: \(detail)")
+            } catch HTTPTransferFailure.network(let detail) {
+                if canRetry() { sleepBeforeRetry(attempt, policy); continue }
+                throw RungError.unavailable("the connection to the S3 endpoint \(configuration.endpointDescription) kept failing during \(operation.method) \(uri): \(detail) (after \(attempt) attempts in \(String(format: "%.1f", elapsed())) s)")
             } catch HTTPTransferFailure.local(let detail) {
                 throw RungError.unavailable("cannot transfer \(uri): \(detail)")
             }

@@ -77,7 +77,7 @@ public struct S3InstanceMetadataClient: Sendable {
         let response: HTTPResponse
         do {
             response = try transfer.perform(request)
-        } catch HTTPTransferFailure.network(let detail) {
+        } catch HTTPTransferFailure.network(let detail), HTTPTransferFailure.unreachable(let detail) {
             throw RungError.unavailable("cannot reach the instance metadata service at \(endpoint) for \(step): \(detail)")
         } catch HTTPTransferFailure.local(let detail) {
             throw RungError.unavailable("cannot ask the instance metadata service at \(endpoint) for \(step): \(detail)")
