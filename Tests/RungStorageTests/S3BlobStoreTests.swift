@@ -225,6 +225,25 @@ final class S3BlobStoreTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outDir.path), [], "the partial file is removed")
     }
 
+    func testUploadCorruptedInTransitIsDetectedByETag() throws {
+        // moto checks neither Content-MD5 nor the payload hash (real S3 checks both), but
+        // it answers with the MD5 of what it received as the ETag: put compares it with
+        // the MD5 of what it hashed. Here the body is changed after hashing.
+        let blobs = try store()
+        let hashed = Data("the bytes that were hashed".utf8)
+        var received = hashed
+        received[0] = UInt8(ascii: "T")
+        let hashedMD5 = Data(Insecure.MD5.hash(data: hashed))
+        let response = try blobs.client.send(S3Operation(method: "PUT", objectKey: blobs.objectKey("digest.txt"),
+                                                         headers: [("content-md5", hashedMD5.base64EncodedString())],
+                                                         body: .data(received), payloadHash: SigV4Signer.sha256Hex(received)), uri: "digest")
+        XCTAssertEqual(response.status, 200)
+        let error = captureError { try S3BlobStore.checkETag(response, expectedMD5: SigV4Signer.hex(hashedMD5), uri: "s3://x/digest.txt") } as? RungError
+        XCTAssertEqual(error?.kind, .unavailable)
+        XCTAssertTrue(error?.message.contains("corrupted in transit") ?? false, error?.message ?? "")
+        XCTAssertNoThrow(try S3BlobStore.checkETag(response, expectedMD5: SigV4Signer.hex(Insecure.MD5.hash(data: received)), uri: "s3://x/digest.txt"))
+    }
+
     func testOpenBlobStoreUsesEnvironment() throws {
         let server = try moto()
         let dir = try TemporaryDirectory()

@@ -14,7 +14,8 @@ public struct S3RetryPolicy: Sendable, Equatable {
     /// No retry starts after this many seconds since the first try.
     public var maxElapsed: Double
 
-    /// Creates a policy; the defaults give up within about 10 s on an unreachable endpoint.
+    /// Creates a policy. With the defaults a refused connection is given up on within about
+    /// 3 s, a connection that times out (5 s each) within about 30 s.
     public init(maxAttempts: Int = 5, baseDelay: Double = 0.2, maxDelay: Double = 5, maxElapsed: Double = 120) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
