@@ -29,6 +29,9 @@ final class S3MotoServer {
         guard let executable = Self.executable() else {
             throw RungError.unavailable("moto_server not found (set RUNG_MOTO_SERVER, run scripts/install-deps --test to create .venv, or put it on PATH); set RUNG_SKIP_S3_TESTS=1 to skip the S3 tests")
         }
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw RungError.unavailable("moto_server \(executable) (from RUNG_MOTO_SERVER) is not an executable file; set RUNG_SKIP_S3_TESTS=1 to skip the S3 tests")
+        }
         let port = try S3TestSupport.freePort()
         endpoint = "http://127.0.0.1:\(port)"
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("rung-moto-\(port).log")

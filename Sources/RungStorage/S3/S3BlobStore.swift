@@ -105,9 +105,17 @@ public struct S3BlobStore: BlobStore {
             ("content-type", "application/octet-stream"),
             ("x-amz-meta-sha256", digest.sha256Hex),
         ], body: .file(path: file.path, offset: 0, length: size), payloadHash: digest.sha256Hex)
-        let response = try client.send(operation, uri: uri)
-        guard (200..<300).contains(response.status) else { throw client.failure(response, method: "PUT", uri: uri) }
-        try Self.checkETag(response, expectedMD5: digest.md5Hex, uri: uri)
+        // A body damaged in transit (seen as an ETag that is not the MD5 sent) is sent once more.
+        for attempt in 1...2 {
+            let response = try client.send(operation, uri: uri)
+            guard (200..<300).contains(response.status) else { throw client.failure(response, method: "PUT", uri: uri) }
+            do {
+                try Self.checkETag(response, expectedMD5: digest.md5Hex, uri: uri)
+                break
+            } catch where attempt < 2 {
+                continue
+            }
+        }
         return S3DirectoryManifest.Entry(size: size, sha256: digest.sha256Hex)
     }
 

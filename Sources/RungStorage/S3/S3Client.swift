@@ -59,8 +59,8 @@ final class S3Client: Sendable {
                 let response = try transfer.perform(request, sink: sink)
                 if (200..<300).contains(response.status) || response.status == 304 {
                     // CompleteMultipartUpload may report an error inside a 200 response.
-                    if operation.method == "POST", response.body.starts(with: Data("<?xml".utf8)) || response.body.starts(with: Data("<Error".utf8)),
-                       let text = String(data: response.body, encoding: .utf8), text.contains("<Error>") {
+                    if operation.method == "POST", Self.rootElementIsError(response.body) {
+                        let text = String(decoding: response.body, as: UTF8.self)
                         if canRetry() { sleepBeforeRetry(attempt, policy); continue }
                         let code = S3XML.value("Code", in: text[...]) ?? "InternalError"
                         throw RungError.unavailable("S3 at \(configuration.endpointDescription) failed \(operation.method) \(uri) with \(code) after \(attempt) attempts")
@@ -110,6 +110,16 @@ final class S3Client: Sendable {
                            connectTimeout: configuration.connectTimeout, stallTimeout: configuration.stallTimeout)
     }
 
+    /// Whether an XML body's root element is `<Error>` (after any `<?xml …?>` declaration).
+    static func rootElementIsError(_ body: Data) -> Bool {
+        let head = String(decoding: body.prefix(512), as: UTF8.self)
+        var rest = head.drop { $0.isWhitespace }
+        if rest.hasPrefix("<?xml"), let end = rest.range(of: "?>") {
+            rest = rest[end.upperBound...].drop { $0.isWhitespace }
+        }
+        return rest.hasPrefix("<Error>")
+    }
+
     /// The `<Code>` of an S3 error response, if it has one.
     static func errorCode(_ response: HTTPResponse) -> String? {
         guard !response.body.isEmpty, let text = String(data: response.body, encoding: .utf8) else { return nil }
@@ -131,6 +141,14 @@ final class S3Client: Sendable {
             return .usage("S3 does not know the access key \(keyID) from \(source), used for \(uri): check the access key id (InvalidAccessKeyId)")
         case (_, "ExpiredToken"?), (_, "InvalidToken"?), (_, "TokenRefreshRequired"?):
             return .usage("S3 refused the session token from \(source) for \(uri) (\(code!)); get fresh credentials")
+        case (_, "PermanentRedirect"?), (_, "AuthorizationHeaderMalformed"?), (301, _):
+            let region = response.headers["x-amz-bucket-region"] ?? S3XML.value("Region", in: text[...])
+            return .usage("the bucket \(configuration.bucket) is not in region \(configuration.region)"
+                + (region.map { "; set AWS_REGION=\($0)" } ?? "; set AWS_REGION to its region") + " (\(code ?? "HTTP 301"), for \(uri))")
+        case (_, "RequestTimeTooSkewed"?):
+            return .usage("S3 refused \(method) \(uri) because this machine's clock differs from S3's by more than 15 minutes; fix the clock (RequestTimeTooSkewed)")
+        case (403, nil):
+            return .usage("S3 refused \(method) \(uri) (HTTP 403 without details): check the access key \(keyID) and the secret from \(source), and that the key may use the bucket")
         case (_, "NoSuchBucket"?):
             return .badInput("the bucket \(configuration.bucket) does not exist at \(configuration.endpointDescription) (NoSuchBucket), needed for \(uri)")
         case (403, _):

@@ -31,7 +31,7 @@ public struct S3RetryPolicy: Sendable, Equatable {
 
     /// S3 error codes that mean "slow down" or "try again" whatever the status.
     static let transientCodes: Set<String> = [
-        "SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed",
+        "SlowDown", "Throttling", "ThrottlingException", "RequestTimeout",
         "InternalError", "ServiceUnavailable", "RequestLimitExceeded", "TooManyRequestsException",
     ]
 
