@@ -19,7 +19,7 @@ final class S3RetryTests: XCTestCase {
     }
 
     /// Starts the fault server with `arguments`; returns a store pointing at it.
-    private func store(_ arguments: [String], attempts: Int = 4) throws -> S3BlobStore {
+    private func store(_ arguments: [String], attempts: Int = 4, configure: (inout S3Configuration) -> Void = { _ in }) throws -> S3BlobStore {
         guard let python = S3TestSupport.python() else { throw XCTSkip("no python3 to run the fault server fixture") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -35,8 +35,9 @@ final class S3RetryTests: XCTestCase {
             line.append(chunk)
         }
         let port = try XCTUnwrap(Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        let configuration = S3Configuration(bucket: "rung-tests", endpoint: "http://127.0.0.1:\(port)",
+        var configuration = S3Configuration(bucket: "rung-tests", endpoint: "http://127.0.0.1:\(port)",
                                             retry: S3RetryPolicy(maxAttempts: attempts, baseDelay: 0.02, maxDelay: 0.1))
+        configure(&configuration)
         return S3BlobStore(configuration: configuration,
                            credentials: S3StaticCredentialProvider(S3Credentials(accessKeyID: "AKID", secretAccessKey: "secret")))
     }
@@ -84,5 +85,22 @@ final class S3RetryTests: XCTestCase {
         XCTAssertEqual(error?.kind, .unavailable)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path("cache")), [])
+    }
+
+    func testFailedMultipartUploadIsAborted() throws {
+        let blobs = try store(["multipart"]) { $0.partConcurrency = 1 }
+        let dir = try TemporaryDirectory()
+        let source = dir.url.appendingPathComponent("big.bin")
+        try S3TestSupport.randomFile(at: source, size: 17 << 20, seed: 3)
+        let error = captureError { try blobs.put(source, key: "big.bin") } as? RungError
+        XCTAssertEqual(error?.kind, .badInput)
+        XCTAssertTrue(error?.message.contains("part 2 of 3") ?? false, error?.message ?? "")
+        XCTAssertTrue(error?.message.contains("InvalidPart") ?? false, error?.message ?? "")
+        let endpoint = try XCTUnwrap(blobs.configuration.endpoint)
+        let log = String(decoding: try CurlTransfer().perform(HTTPRequest(method: "GET", url: endpoint + "/__log")).body, as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        XCTAssertEqual(log.first, "POST /rung-tests/big.bin?uploads=")
+        XCTAssertEqual(log.last, "DELETE /rung-tests/big.bin?uploadId=fixture-upload", "the upload is aborted")
+        XCTAssertFalse(log.contains { $0.contains("partNumber=3") }, "no part is sent after a failure")
     }
 }

@@ -179,12 +179,12 @@ final class CurlTransfer: @unchecked Sendable {
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            var connected = 0
-            _ = rung_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &connected)
+            var connectMicroseconds: curl_off_t = 0
+            _ = rung_curl_getinfo_off(handle, CURLINFO_CONNECT_TIME_T, &connectMicroseconds)
             switch code {
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
                 throw HTTPTransferFailure.unreachable(text)
-            case CURLE_OPERATION_TIMEDOUT where connected == 0:
+            case CURLE_OPERATION_TIMEDOUT where connectMicroseconds == 0:
                 throw HTTPTransferFailure.unreachable(text)
             default:
                 throw HTTPTransferFailure.network(text)

@@ -13,7 +13,7 @@ returns a new access key id (ASIAFETCH1, ASIAFETCH2, ...).
 import json
 import sys
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOKEN = "fixture-token-123"
 ROLE = "rung-worker-role"
@@ -74,6 +74,6 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, "not found")
 
 
-server = HTTPServer(("127.0.0.1", 0), Handler)
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()
