@@ -97,6 +97,32 @@ final class S3BlobStoreTests: XCTestCase {
         XCTAssertEqual(try sha256(out), try sha256(source))
     }
 
+    func testOneStoreFromManyThreads() throws {
+        let blobs = try store()
+        let dir = try TemporaryDirectory()
+        let root = dir.url
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var messages: [String] = []
+            func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
+        }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 12) { index in
+            do {
+                let source = root.appendingPathComponent("in-\(index)")
+                try Data(repeating: UInt8(index), count: 1000 + index * 37).write(to: source)
+                try blobs.put(source, key: "threads/\(index).bin")
+                let out = root.appendingPathComponent("out-\(index)")
+                try blobs.get("threads/\(index).bin", to: out)
+                if try Data(contentsOf: out) != Data(contentsOf: source) { failures.add("\(index): different bytes") }
+            } catch {
+                failures.add("\(index): \(error)")
+            }
+        }
+        XCTAssertEqual(failures.messages, [])
+        XCTAssertEqual(try blobs.list(prefix: "threads/").count, 12)
+    }
+
     func testListFollowsContinuationTokens() throws {
         let blobs = try store { $0.listPageSize = 7 }
         let dir = try TemporaryDirectory()
@@ -181,6 +207,28 @@ final class S3BlobStoreTests: XCTestCase {
         XCTAssertEqual(refused?.kind, .usage)
         XCTAssertTrue(refused?.message.contains("InvalidAccessKeyId") ?? false, refused?.message ?? "")
         XCTAssertEqual(stranger.client.requestsSent, 1)
+    }
+
+    func testSessionTokenCredentials() throws {
+        let server = try moto()
+        let session = try server.assumeRole()
+        XCTAssertTrue(session.accessKeyID.hasPrefix("ASIA"), session.accessKeyID)
+        let blobs = S3BlobStore(configuration: server.configuration(bucket: Self.bucket, prefix: "session"),
+                                credentials: S3StaticCredentialProvider(session))
+        let dir = try TemporaryDirectory()
+        let source = dir.url.appendingPathComponent("x")
+        try Data("signed with a session token".utf8).write(to: source)
+        try blobs.put(source, key: "token.txt")
+        XCTAssertEqual(try blobs.list(prefix: ""), ["token.txt"])
+
+        var wrong = session
+        wrong.sessionToken = "not-the-token"
+        let refused = S3BlobStore(configuration: server.configuration(bucket: Self.bucket, prefix: "session"),
+                                  credentials: S3StaticCredentialProvider(wrong))
+        let error = captureError { try refused.list(prefix: "") } as? RungError
+        XCTAssertEqual(error?.kind, .usage)
+        XCTAssertTrue(error?.message.contains("session token") ?? false, error?.message ?? "")
+        XCTAssertEqual(refused.client.requestsSent, 1)
     }
 
     func testUnreachableEndpointGivesUpAfterBoundedRetries() throws {

@@ -59,25 +59,15 @@ final class S3MotoServer {
         // Before auth is on, moto accepts any signature: set up the user with a dummy key.
         let setup = S3Credentials(accessKeyID: "AKIASETUP", secretAccessKey: "setup")
         func iam(_ parameters: [(String, String)]) throws -> String {
-            let form = (parameters + [("Version", "2010-05-08")])
-                .map { "\(SigV4Signer.encode($0.0, keepSlash: false))=\(SigV4Signer.encode($0.1, keepSlash: false))" }
-                .joined(separator: "&")
-            let body = Data(form.utf8)
-            let date = Date()
-            let payloadHash = SigV4Signer.sha256Hex(body)
-            var headers = [("host", "127.0.0.1:\(port)"), ("x-amz-date", SigV4Signer.amzDate(date)),
-                           ("content-type", "application/x-www-form-urlencoded")]
-            let authorization = SigV4Signer(region: "us-east-1", service: "iam")
-                .authorization(method: "POST", path: "/", query: [], headers: headers, payloadHash: payloadHash, credentials: setup, date: date)
-            headers.append(("Authorization", authorization))
-            let response = try transfer.perform(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(port)/", headers: headers, body: .data(body)))
-            let text = String(decoding: response.body, as: UTF8.self)
-            guard response.status == 200 else { throw RungError.unavailable("moto IAM \(parameters.first?.1 ?? "") failed: HTTP \(response.status) \(text)") }
-            return text
+            try Self.query(port: port, service: "iam", version: "2010-05-08", parameters: parameters, credentials: setup)
         }
         do {
             _ = try iam([("Action", "CreateUser"), ("UserName", "rung-tests")])
             _ = try iam([("Action", "PutUserPolicy"), ("UserName", "rung-tests"), ("PolicyName", "all"),
+                         ("PolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)])
+            _ = try iam([("Action", "CreateRole"), ("RoleName", "rung-worker"),
+                         ("AssumeRolePolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#)])
+            _ = try iam([("Action", "PutRolePolicy"), ("RoleName", "rung-worker"), ("PolicyName", "all"),
                          ("PolicyDocument", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)])
             let key = try iam([("Action", "CreateAccessKey"), ("UserName", "rung-tests")])
             guard let id = S3XML.value("AccessKeyId", in: key[...]), let secret = S3XML.value("SecretAccessKey", in: key[...]) else {
@@ -93,6 +83,40 @@ final class S3MotoServer {
             process.waitUntilExit()
             throw error
         }
+    }
+
+    /// Sends a signed query-API request (IAM, STS) to moto and returns the XML answer.
+    static func query(port: Int, service: String, version: String, parameters: [(String, String)],
+                      credentials: S3Credentials) throws -> String {
+        let form = (parameters + [("Version", version)])
+            .map { "\(SigV4Signer.encode($0.0, keepSlash: false))=\(SigV4Signer.encode($0.1, keepSlash: false))" }
+            .joined(separator: "&")
+        let body = Data(form.utf8)
+        let date = Date()
+        let payloadHash = SigV4Signer.sha256Hex(body)
+        var headers = [("host", "127.0.0.1:\(port)"), ("x-amz-date", SigV4Signer.amzDate(date)),
+                       ("content-type", "application/x-www-form-urlencoded")]
+        let authorization = SigV4Signer(region: "us-east-1", service: service)
+            .authorization(method: "POST", path: "/", query: [], headers: headers, payloadHash: payloadHash, credentials: credentials, date: date)
+        headers.append(("Authorization", authorization))
+        let response = try CurlTransfer().perform(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(port)/", headers: headers, body: .data(body)))
+        let text = String(decoding: response.body, as: UTF8.self)
+        guard response.status == 200 else { throw RungError.unavailable("moto \(service) \(parameters.first?.1 ?? "") failed: HTTP \(response.status) \(text)") }
+        return text
+    }
+
+    /// Temporary credentials (with a session token) of the role `rung-worker`, from STS
+    /// AssumeRole signed with the IAM user's key.
+    func assumeRole() throws -> S3Credentials {
+        let port = Int(endpoint.split(separator: ":").last!)!
+        let xml = try Self.query(port: port, service: "sts", version: "2011-06-15", parameters: [
+            ("Action", "AssumeRole"), ("RoleArn", "arn:aws:iam::123456789012:role/rung-worker"), ("RoleSessionName", "rung-tests"),
+        ], credentials: credentials)
+        guard let key = S3XML.value("AccessKeyId", in: xml[...]), let secret = S3XML.value("SecretAccessKey", in: xml[...]),
+              let token = S3XML.value("SessionToken", in: xml[...]) else {
+            throw RungError.unavailable("moto's AssumeRole answer has no credentials: \(xml)")
+        }
+        return S3Credentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token, source: "the environment (AWS_SESSION_TOKEN)")
     }
 
     /// The credentials of the IAM user.
