@@ -179,6 +179,27 @@ final class S3BlobStoreTests: XCTestCase {
         XCTAssertEqual(try blobs.list(prefix: ""), [])
     }
 
+    func testRegistryOnS3() throws {
+        let blobs = try store()
+        let dir = try TemporaryDirectory()
+        let database = try SQLiteStore(path: dir.path("rung.db"))
+        let registry = Registry(store: database, blobs: blobs, cacheDirectory: dir.url.appendingPathComponent("cache"))
+        let source = dir.url.appendingPathComponent("trial", isDirectory: true)
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        let model = Data(#"{"learner":{"tag":"s3"},"version":[1,7,4]}"#.utf8)
+        try model.write(to: source.appendingPathComponent("model.json"))
+        try Data(#"{"numeric":[]}"#.utf8).write(to: source.appendingPathComponent("preprocessor.json"))
+        let metadata = ModelMetadata(family: "xgboost", params: ["max_depth": .int(6)], seed: 42, metrics: ["test_auc": 0.8],
+                                     dataVersion: "sha256:abc", sweepID: 1, trialID: 1)
+        let version = try registry.register(family: "xgboost", sourceDirectory: source, metadata: metadata, policy: PromotionPolicy())
+        XCTAssertTrue(version.uri.hasPrefix("s3://\(Self.bucket)/"), version.uri)
+        XCTAssertNotNil(try blobs.directoryManifest(prefix: "registry/xgboost/v1"))
+        let local = try registry.resolve("xgboost@production")
+        XCTAssertEqual(try Data(contentsOf: local.appendingPathComponent("model.json")), model)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: local.appendingPathComponent("metadata.json").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: local.appendingPathComponent(S3DirectoryManifest.fileName).path))
+    }
+
     func testWrongSecretFailsOnceWithClearError() throws {
         let server = try moto()
         var credentials = server.credentials
