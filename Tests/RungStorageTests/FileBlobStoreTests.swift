@@ -88,9 +88,8 @@ final class FileBlobStoreTests: XCTestCase {
         XCTAssertEqual(file.uri(for: "registry/x/v1"), "file://" + dir.path("art/registry/x/v1"))
         XCTAssertTrue(file.rootURI.hasPrefix("file://" + dir.path("art")))
 
-        let s3 = captureError { try openBlobStore(uri: "s3://bucket/prefix") } as? RungError
-        XCTAssertEqual(s3?.kind, .usage)
-        XCTAssertTrue(s3?.message.contains("S3 is not built yet") ?? false)
+        let s3 = try XCTUnwrap(try openBlobStore(uri: "s3://bucket/prefix", environment: [:]) as? S3BlobStore)
+        XCTAssertEqual(s3.uri(for: "registry/x/v1"), "s3://bucket/prefix/registry/x/v1")
         for bad in ["http://example.com/x", "file://otherhost/x", ""] {
             XCTAssertEqual((captureError { try openBlobStore(uri: bad) } as? RungError)?.kind, .usage, bad)
         }
