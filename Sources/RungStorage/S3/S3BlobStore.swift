@@ -34,7 +34,7 @@ public struct S3BlobStore: BlobStore {
     /// `environment` and the credential chain over the same environment.
     public init(uri: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.init(configuration: try S3Configuration(uri: uri, environment: environment),
-                  credentials: S3CredentialChain(environment: environment))
+                  credentials: S3CredentialChain.shared(environment: environment))
     }
 
     public var rootURI: String {

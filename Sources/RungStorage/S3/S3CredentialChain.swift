@@ -27,6 +27,33 @@ public final class S3CredentialChain: S3CredentialProvider, @unchecked Sendable 
         self.refreshMargin = refreshMargin
     }
 
+    /// The process's one chain for `environment`: every S3 store opened with the same
+    /// credential settings shares it, so a worker that opens a store per trial asks the
+    /// instance metadata service once per expiry, not once per trial.
+    public static func shared(environment: [String: String]) -> S3CredentialChain {
+        let names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SHARED_CREDENTIALS_FILE",
+                     "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "HOME", "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_DISABLED"]
+        let key = names.map { "\($0)=\(environment[$0] ?? "\u{0}")" }.joined(separator: "\n")
+        return sharedChains.chain(for: key) { S3CredentialChain(environment: environment) }
+    }
+
+    private static let sharedChains = SharedChains()
+
+    /// The chains `shared(environment:)` hands out, by credential settings; guarded by a lock.
+    private final class SharedChains: @unchecked Sendable {
+        private let lock = NSLock()
+        private var chains: [String: S3CredentialChain] = [:]
+
+        func chain(for key: String, make: () -> S3CredentialChain) -> S3CredentialChain {
+            lock.lock()
+            defer { lock.unlock() }
+            if let existing = chains[key] { return existing }
+            let made = make()
+            chains[key] = made
+            return made
+        }
+    }
+
     public func credentials() throws -> S3Credentials {
         lock.lock()
         defer { lock.unlock() }
