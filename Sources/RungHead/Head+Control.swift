@@ -59,10 +59,14 @@ extension Head {
         }
         let workersJSON: [[String: Any]] = workers.names.map { name in
             let w = workers[name]!
-            return ["name": name, "host": w.host, "slots": w.slots, "busy": w.running.count, "draining": w.draining,
-                    "last_heard_ms": Int(Date().timeIntervalSince(w.lastHeard) * 1000)]
+            var entry: [String: Any] = ["name": name, "host": w.host, "slots": w.slots, "busy": w.running.count,
+                                        "draining": w.draining, "last_heard_ms": Int(Date().timeIntervalSince(w.lastHeard) * 1000)]
+            if let key = w.key { entry["key"] = key }
+            return entry
         }
-        return ["ok": true, "sweeps": sweepsJSON, "workers": workersJSON, "dropped_frames": droppedFrames]
+        var snapshot: [String: Any] = ["ok": true, "sweeps": sweepsJSON, "workers": workersJSON, "dropped_frames": droppedFrames]
+        if let zap { snapshot["refused_handshakes"] = zap.refused }
+        return snapshot
     }
 
     static func reply(_ object: [String: Any]) -> String {
