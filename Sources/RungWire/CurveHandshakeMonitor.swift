@@ -113,7 +113,7 @@ public final class CurveHandshakeMonitor {
                 : "cannot talk to head at \(endpoint): it does not use CURVE keys; leave out --keys/RUNG_KEYS, or start the head with --keys"
         }
         if let waited, everConnected, !authenticated, keys != nil {
-            let seconds = waited.rounded() == waited ? String(Int(waited)) : String(format: "%.1f", waited)
+            let seconds = String(format: waited >= 3 ? "%.0f" : "%.1f", waited)
             return "cannot authenticate to head at \(endpoint): no answer within \(seconds) s — is this \(peer)'s public key in the head's authorized directory, and is \(keys!.directory.appendingPathComponent("head.pub").path) the head's current key?"
         }
         return nil
