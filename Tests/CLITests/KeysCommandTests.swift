@@ -142,6 +142,65 @@ final class KeysCommandTests: XCTestCase {
         XCTAssertTrue(refusals.first?.contains(keys.head.appendingPathComponent("authorized").path) ?? false, log)
     }
 
+    func testARefusedWorkerGetsInOnceItsKeyIsAuthorizedAndASweepFinishesOverCurve() throws {
+        let dir = try RungProcess.temporaryDirectory(self)
+        let keys = try makeKeys(in: dir)
+        let data = try preparedData(in: dir)
+        let config = dir.appendingPathComponent("sweep.yaml")
+        try """
+        name: curve-e2e
+        data: {prepared: \(data.path)}
+        metric: {name: val_auc, mode: max}
+        scheduler: {type: fifo, max_epochs: 2}
+        families:
+          xgboost:
+            trials: 2
+            epoch: {rounds: 2}
+            space: {max_depth: {type: int, low: 2, high: 4}}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 20_000..<45_000))"
+        let head = Process()
+        head.executableURL = RungProcess.executable
+        head.arguments = ["head", "--listen", endpoint, "--keys", keys.head.path, "--db", "sqlite:\(dir.path)/rung.db",
+                          "--artifacts", dir.appendingPathComponent("artifacts").path]
+        head.standardOutput = FileHandle.nullDevice
+        head.standardError = FileHandle.nullDevice
+        try head.run()
+        defer { if head.isRunning { head.terminate() }; head.waitUntilExit() }
+
+        let workerLog = dir.appendingPathComponent("worker.log")
+        XCTAssertTrue(FileManager.default.createFile(atPath: workerLog.path, contents: nil))
+        let worker = Process()
+        worker.executableURL = RungProcess.executable
+        worker.arguments = ["worker", "--head", endpoint, "--keys", keys.mallory.path, "--slots", "1", "--name", "w-mallory",
+                            "--cache", dir.appendingPathComponent("cache").path]
+        worker.standardOutput = FileHandle.nullDevice
+        worker.standardError = try FileHandle(forWritingTo: workerLog)
+        try worker.run()
+        defer { if worker.isRunning { worker.terminate() }; worker.waitUntilExit() }
+        func workerText() -> String { (try? String(contentsOf: workerLog, encoding: .utf8)) ?? "" }
+        let deadline = Date().addingTimeInterval(20)
+        while !workerText().contains("cannot authenticate") && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        XCTAssertTrue(workerText().contains("cannot authenticate to head"), workerText())
+
+        // Let the key in while everything runs: the worker retries and joins without a restart.
+        let authorize = try RungProcess.run(["keys", "authorize", keys.head.path, keys.mallory.appendingPathComponent("mallory.pub").path])
+        XCTAssertEqual(authorize.status, 0, authorize.stderr)
+        // A watchdog so a worker that never joins fails the test instead of hanging it.
+        let watchdog = DispatchWorkItem { [head] in if head.isRunning { head.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        defer { watchdog.cancel() }
+        let submit = try RungProcess.run(["sweep", "submit", config.path, "--head", endpoint, "--keys", keys.alice.path, "--wait"])
+        XCTAssertEqual(submit.status, 0, submit.stderr + submit.stdout)
+        XCTAssertTrue(submit.stdout.contains("finished"), submit.stdout)
+        XCTAssertTrue(workerText().contains("joined head at \(endpoint) as w-mallory"), workerText())
+        XCTAssertTrue(workerText().contains("finished after epoch 2"), workerText())
+        worker.interrupt()
+        worker.waitUntilExit()
+        head.interrupt()
+        head.waitUntilExit()
+    }
+
     func testKeyDirectoryMistakesAreClearErrors() throws {
         let dir = try RungProcess.temporaryDirectory(self)
         let keys = try makeKeys(in: dir)
