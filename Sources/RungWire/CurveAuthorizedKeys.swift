@@ -72,6 +72,10 @@ public struct CurveAuthorizedKeys {
                 lines.append("ignored \(url.path): \(error)")
             }
         }
+        var info = stat()
+        if exists, stat(directory.path, &info) == 0, info.st_mode & 0o022 != 0 {
+            lines.append("\(directory.path) is writable by other users (mode \(String(info.st_mode & 0o777, radix: 8))): whoever can write there can let keys in; run `chmod go-w \(directory.path)`")
+        }
         let before = Set(namesByKey.values), after = Set(fresh.values)
         namesByKey = fresh
         if !exists {

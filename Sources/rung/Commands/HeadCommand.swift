@@ -11,14 +11,14 @@ struct HeadCommand: ParsableCommand {
         commandName: "head",
         abstract: "Run the head: schedule submitted sweeps on the workers that connect to it.",
         discussion: """
-        Workers connect with `rung worker --head ENDPOINT`; sweeps arrive with
-        `rung sweep submit CONFIG --head ENDPOINT`. On start the head resumes every unfinished
-        sweep in its store; workers that come back re-attach the trials they are running.
+        Workers connect with `rung worker --head ENDPOINT`; sweeps arrive with \
+        `rung sweep submit CONFIG --head ENDPOINT`. On start the head resumes every unfinished \
+        sweep in its store; workers that come back re-attach the trials they are running. \
         Stop it with Ctrl-C (or SIGTERM): the store keeps everything, a restart carries on.
 
-        With --keys DIR every connection is CURVE-encrypted and only the public keys in
-        DIR/authorized get in (the folder is re-read when it changes, so keys can be added and
-        removed while the head runs); refused keys are logged once a minute each. Without keys
+        With --keys DIR every connection is CURVE-encrypted and only the public keys in \
+        DIR/authorized get in (the folder is re-read when it changes, so keys can be added and \
+        removed while the head runs); refused keys are logged once a minute each. Without keys \
         the head listens only on loopback unless --insecure is given.
         """
     )

@@ -10,17 +10,20 @@ struct KeysCommand: ParsableCommand {
         abstract: "Make and authorize CURVE keys: encrypted, authenticated links between head, workers and clients.",
         discussion: """
         Layout (docs/protocol.md, Security):
-          head's DIR:            head.key (secret, 0600), head.pub, authorized/NAME.pub (one per worker or client let in)
-          worker's/client's DIR: NAME.key (secret, 0600), NAME.pub, head.pub (copied from the head)
+          head's DIR:     head.key (secret), head.pub, authorized/NAME.pub
+          a peer's DIR:   NAME.key (secret), NAME.pub, head.pub (a copy)
 
         Set up:
-          rung keys generate /etc/rung/keys --role head                 # on the head
-          rung keys generate ~/.config/rung/keys --name worker-1        # on each worker (and client)
-          copy worker-1.pub to the head, then: rung keys authorize /etc/rung/keys worker-1.pub
-          copy the head's head.pub into ~/.config/rung/keys on each worker and client
+          rung keys generate /etc/rung/keys --role head       # on the head
+          rung keys generate ~/.rung-keys --name worker-1     # on a worker
+          # copy worker-1.pub to the head, then there:
+          rung keys authorize /etc/rung/keys worker-1.pub
+          # copy head.pub into ~/.rung-keys on every worker and client
           rung head --keys /etc/rung/keys --listen tcp://0.0.0.0:7770
-          rung worker --keys ~/.config/rung/keys --head tcp://HEAD:7770
-        The head re-reads authorized/ when it changes: add or delete a .pub to let a key in or out.
+          rung worker --keys ~/.rung-keys --head tcp://HEAD:7770
+
+        The head re-reads authorized/ when it changes: add or delete a .pub \
+        file to let a key in or out, without a restart.
         """,
         subcommands: [KeysGenerateCommand.self, KeysAuthorizeCommand.self, KeysShowCommand.self]
     )
