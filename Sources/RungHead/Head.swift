@@ -171,7 +171,7 @@ public final class Head {
             return
         }
         if case .control(let json) = message {
-            outbox.append((identity, .controlReply(json: handleControl(json))))
+            outbox.append((identity, .controlReply(json: handleControl(json, key: key))))
             return
         }
         guard let name = workers.name(forIdentity: identity) else {

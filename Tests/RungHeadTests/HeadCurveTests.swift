@@ -57,7 +57,7 @@ final class HeadCurveTests: XCTestCase {
                             store: try SQLiteStore(path: fixture.storePath))
         var lines: [String] = []
         head.log = { lines.append($0) }
-        _ = try head.submit(configYAML: fixture.config(trials: 4), configPath: "test.yaml")
+        let sweep = try head.submit(configYAML: fixture.config(trials: 4), configPath: "test.yaml")
 
         let context = try ZMQContext()
         let good = try CurvePeer(context: context, endpoint: head.endpoint, name: "w-good", keys: keys.good)
@@ -69,6 +69,14 @@ final class HeadCurveTests: XCTestCase {
             try stranger.step()
         }
         XCTAssertGreaterThan(good.assignments, 0, "the authorized worker gets trials")
+        // A control request over the same authenticated link is attributed to its key.
+        try good.socket.send([WireFormat.encode(.control(json: #"{"op":"cancel","sweep":\#(sweep)}"#))])
+        let until = Date().addingTimeInterval(5)
+        while Date() < until && !good.received.contains(where: { if case .controlReply = $0 { return true } else { return false } }) {
+            try head.runOnce(timeoutMillis: 5)
+            try good.step()
+        }
+        XCTAssertTrue(lines.contains("sweep \(sweep) was cancelled with key good"), "\(lines)")
         XCTAssertTrue(stranger.received.isEmpty, "the unknown key hears nothing: \(stranger.received)")
         XCTAssertGreaterThanOrEqual(head.refusedHandshakes, 1)
         XCTAssertEqual(head.workerCount, 1)
