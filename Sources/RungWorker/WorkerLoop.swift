@@ -409,6 +409,8 @@ final class WorkerLoop {
             log("trial \(a.trialID) is already running here; duplicate assign ignored")
             return
         }
+        // A stop requested while this poll was waiting counts before the assignment it raced with.
+        if stopRequest.requests > handledStops { beginDrain(because: "asked to stop") }
         if draining {
             refuse(a, "worker \(options.name) is draining and takes no new trials")
             return
