@@ -223,6 +223,45 @@ final class CurveTests: XCTestCase {
         XCTAssertTrue(monitor.authenticated, "after reconnecting, the same socket gets in")
     }
 
+    func testZAPRepliesFollowRFC27AndARefusedKeyIsLoggedOncePerInterval() throws {
+        let fixture = try CurveServerFixture(self)
+        let known = try fixture.clientKeys("frank", authorize: true)
+        let stranger = try CurveKeyPair.generate().publicKey
+        func request(_ id: String, _ key: CurveKey, mechanism: String = "CURVE") -> [[UInt8]] {
+            [Array("1.0".utf8), Array(id.utf8), Array("rung".utf8), Array("10.0.0.7".utf8), [], Array(mechanism.utf8), key.bytes]
+        }
+        let start = Date()
+        try fixture.zap.serve(now: start)  // reads authorized/
+        let ok = fixture.zap.answer(request("1", known.keyPair.publicKey), now: start)
+        XCTAssertEqual(ok.map { String(decoding: $0, as: UTF8.self) }, ["1.0", "1", "200", "OK", "frank", ""])
+        fixture.zap.refusalLogInterval = 60
+        let no = fixture.zap.answer(request("2", stranger), now: start)
+        XCTAssertEqual(String(decoding: no[2], as: UTF8.self), "400")
+        XCTAssertEqual(no[4], [], "a refused key gets no user id")
+        _ = fixture.zap.answer(request("3", stranger), now: start.addingTimeInterval(30))
+        _ = fixture.zap.answer(request("4", stranger), now: start.addingTimeInterval(61))
+        let lines = fixture.logLines.filter { $0.contains("unknown key \(stranger.abbreviated)") }
+        XCTAssertEqual(lines.count, 2, "logged at 0 s and again after a minute, not at 30 s: \(fixture.logLines)")
+        XCTAssertTrue(lines[0].hasPrefix("refused a connection from 10.0.0.7 with unknown key"), lines[0])
+        XCTAssertEqual(fixture.zap.refused, 3, "every refusal counts, logged or not")
+        let malformed = fixture.zap.answer([Array("0.9".utf8), Array("5".utf8)], now: start)
+        XCTAssertEqual(String(decoding: malformed[2], as: UTF8.self), "500")
+        let plain = fixture.zap.answer(request("6", stranger, mechanism: "NULL"), now: start)
+        XCTAssertEqual(String(decoding: plain[2], as: UTF8.self), "400")
+    }
+
+    func testBrokenFilesInAuthorizedAreSkippedWithALogLine() throws {
+        let fixture = try CurveServerFixture(self)
+        let good = try fixture.clientKeys("gina", authorize: true)
+        let authorized = fixture.serverKeys.authorizedDirectory
+        try "not a key\n".write(to: authorized.appendingPathComponent("broken.pub"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(at: good.directory.appendingPathComponent("gina.key"), to: authorized.appendingPathComponent("gina.key"))
+        try fixture.zap.serve()
+        XCTAssertEqual(fixture.zap.authorizedNames, ["gina"])
+        XCTAssertTrue(fixture.logLines.contains { $0.hasPrefix("ignored \(authorized.path)/broken.pub") }, "\(fixture.logLines)")
+        XCTAssertTrue(fixture.logLines.contains { $0.contains("gina.key") && $0.contains("secret key does not belong") }, "\(fixture.logLines)")
+    }
+
     func testTheHeadsOwnKeyIsAlwaysLetIn() throws {
         let fixture = try CurveServerFixture(self)
         let keys = try CurveClientKeys.load(directory: fixture.directory)
