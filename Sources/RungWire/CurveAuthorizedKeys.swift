@@ -11,6 +11,8 @@ public struct CurveAuthorizedKeys {
     public let directory: URL
     private let headKey: CurveKey
     private var namesByKey: [CurveKey: String] = [:]
+    /// The values of `namesByKey`, for the per-message check of `contains(name:)`.
+    private var nameSet: Set<String> = []
     private var signature: [String]?
 
     /// Keys from `directory`, not read until the first `refresh()`.
@@ -27,7 +29,7 @@ public struct CurveAuthorizedKeys {
 
     /// Whether a connection made as `name` would still be let in.
     public func contains(name: String) -> Bool {
-        name == CurveServerKeys.headName || namesByKey.values.contains(name)
+        name == CurveServerKeys.headName || nameSet.contains(name)
     }
 
     /// The names of the authorized keys (the head's own key not included), sorted.
@@ -57,6 +59,10 @@ public struct CurveAuthorizedKeys {
             }
             guard file.hasSuffix(".\(CurveKeyFile.publicExtension)") else { continue }
             let name = String(file.dropLast(CurveKeyFile.publicExtension.count + 1))
+            if name == CurveServerKeys.headName {
+                lines.append("ignored \(url.path): the name \(name) is kept for the head's own key; rename the file")
+                continue
+            }
             do {
                 let key = try CurveKeyFile.readPublic(url)
                 if let other = fresh[key] {
@@ -78,6 +84,7 @@ public struct CurveAuthorizedKeys {
         }
         let before = Set(namesByKey.values), after = Set(fresh.values)
         namesByKey = fresh
+        nameSet = after
         if !exists {
             lines.insert("no folder \(directory.path) yet: every worker and client will be refused until their .pub files are put there (`rung keys authorize`)", at: 0)
         } else if first {
