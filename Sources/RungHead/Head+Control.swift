@@ -5,7 +5,9 @@ import RungStorage
 /// Control requests from CLI clients (`rung sweep submit`, `cancel`, `rung top`), as JSON
 /// objects in `control` frames; every request gets exactly one `control_reply`.
 extension Head {
-    func handleControl(_ json: String) -> String {
+    /// Answers one control request; `key` is the name of the client's CURVE key, logged
+    /// with requests that change something.
+    func handleControl(_ json: String, key: String? = nil) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
               let op = object["op"] as? String else {
             return Self.reply(["error": "a control request must be a JSON object with an \"op\""])
@@ -18,12 +20,14 @@ extension Head {
                 }
                 let path = object["path"] as? String ?? "submitted config"
                 let id = try submit(configYAML: yaml, configPath: path, dataOverride: object["data"] as? String)
+                if let key { log("sweep \(id) was submitted with key \(key)") }
                 return Self.reply(["ok": true, "sweep": id])
             case "cancel":
                 guard let id = (object["sweep"] as? NSNumber)?.int64Value else {
                     return Self.reply(["error": "cancel needs \"sweep\" (a sweep id)"])
                 }
                 guard try cancel(sweepID: id) else { return Self.reply(["error": "sweep \(id) is not running"]) }
+                if let key { log("sweep \(id) was cancelled with key \(key)") }
                 return Self.reply(["ok": true, "sweep": id])
             case "status":
                 return Self.reply(status())
@@ -36,7 +40,9 @@ extension Head {
                                    "message": record.message ?? ""])
             case "drain":
                 guard let name = object["worker"] as? String else { return Self.reply(["error": "drain needs \"worker\""]) }
-                return drain(worker: name) ? Self.reply(["ok": true]) : Self.reply(["error": "no worker named \(name)"])
+                guard drain(worker: name) else { return Self.reply(["error": "no worker named \(name)"]) }
+                if let key { log("worker \(name) asked to drain with key \(key)") }
+                return Self.reply(["ok": true])
             default:
                 return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, sweep, drain"])
             }
@@ -59,10 +65,14 @@ extension Head {
         }
         let workersJSON: [[String: Any]] = workers.names.map { name in
             let w = workers[name]!
-            return ["name": name, "host": w.host, "slots": w.slots, "busy": w.running.count, "draining": w.draining,
-                    "last_heard_ms": Int(Date().timeIntervalSince(w.lastHeard) * 1000)]
+            var entry: [String: Any] = ["name": name, "host": w.host, "slots": w.slots, "busy": w.running.count,
+                                        "draining": w.draining, "last_heard_ms": Int(Date().timeIntervalSince(w.lastHeard) * 1000)]
+            if let key = w.key { entry["key"] = key }
+            return entry
         }
-        return ["ok": true, "sweeps": sweepsJSON, "workers": workersJSON, "dropped_frames": droppedFrames]
+        var snapshot: [String: Any] = ["ok": true, "sweeps": sweepsJSON, "workers": workersJSON, "dropped_frames": droppedFrames]
+        if let zap { snapshot["refused_handshakes"] = zap.refused }
+        return snapshot
     }
 
     static func reply(_ object: [String: Any]) -> String {

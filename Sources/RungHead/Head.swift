@@ -22,6 +22,10 @@ public final class Head {
     let scratch: URL
     let context: ZMQContext
     let router: ZMQSocket
+    /// The ZAP handler deciding which CURVE keys get in; nil without keys.
+    let zap: ZAPHandler?
+    /// When a message from a key removed from `authorized/` was last logged, by key name.
+    var revokedLogged: [String: Date] = [:]
     /// The endpoint actually bound (with the real port when listening on `:*`).
     public let endpoint: String
 
@@ -74,8 +78,12 @@ public final class Head {
         scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("rung-head-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
         registry = Registry(store: store, blobs: blobs)
-        context = try ZMQContext()
+        let context = try ZMQContext()
+        self.context = context
+        // The ZAP handler is bound before the ROUTER so that no handshake happens without it.
+        zap = try options.keys.map { try ZAPHandler(context: context, keys: $0) }
         router = try ZMQSocket(context: context, type: .router)
+        if let keys = options.keys { try router.makeCurveServer(secretKey: keys.keyPair.secretKey) }
         try router.setMaxMessageSize(Int64(WireFormat.maxFrameBytes))
         try router.setOption(ZMQ_ROUTER_MANDATORY, Int32(1))
         try router.setOption(ZMQ_SNDHWM, Int32(100_000))
@@ -84,12 +92,17 @@ public final class Head {
         endpoint = try router.lastEndpoint()
         try recover()
         holdRestartsUntil = Date().addingTimeInterval(Double(options.lostAfterMillis) / 1000 + 2)
+        zap?.log = { [unowned self] in self.log($0) }
     }
 
     deinit {
         router.close()
+        zap?.socket.close()
         try? FileManager.default.removeItem(at: scratch)
     }
+
+    /// CURVE handshakes refused so far (0 without keys).
+    public var refusedHandshakes: Int { zap?.refused ?? 0 }
 
     // MARK: - The loop
 
@@ -101,13 +114,14 @@ public final class Head {
     /// One pass: wait up to `timeoutMillis` for messages, handle every waiting message,
     /// check heartbeats, fill free slots, write the store, then send.
     public func runOnce(timeoutMillis: Int) throws {
-        _ = try ZMQPoller([router]).poll(timeoutMilliseconds: timeoutMillis)
+        _ = try ZMQPoller([router] + (zap.map { [$0.socket] } ?? [])).poll(timeoutMilliseconds: timeoutMillis)
+        try zap?.serve()
         var changed = false
         try store.transaction {
             var handled = 0
-            while handled < 10_000, let frames = try router.receive(dontWait: true) {
+            while handled < 10_000, let received = try router.receive(dontWait: true, metadata: zap == nil ? [] : ["User-Id"]) {
                 handled += 1
-                try handle(frames)
+                try handle(received.frames, key: received.metadata["User-Id"])
             }
             changed = handled > 0
             try checkHeartbeats(now: Date())
@@ -135,7 +149,18 @@ public final class Head {
         outbox.removeAll(keepingCapacity: true)
     }
 
-    private func handle(_ frames: [[UInt8]]) throws {
+    /// Handles one message; `key` is the ZAP user id (the name of the peer's key) with CURVE.
+    private func handle(_ frames: [[UInt8]], key: String?) throws {
+        if let zap, let key, !zap.isAuthorized(name: key) {
+            // The key was removed from authorized/ while its peer stayed connected: ignore it,
+            // so a worker is declared lost after the usual silence and a client gets no answer.
+            let now = Date()
+            if now.timeIntervalSince(revokedLogged[key] ?? .distantPast) >= 60 {
+                revokedLogged[key] = now
+                log("ignoring messages from key \(key): it is no longer in the authorized directory")
+            }
+            return
+        }
         guard frames.count == 2 else {
             drop("a message of \(frames.count) frames (expected 2)", from: frames.first)
             return
@@ -149,11 +174,11 @@ public final class Head {
             return
         }
         if case .hello(let hello) = message {
-            try handleHello(hello, identity: identity)
+            try handleHello(hello, identity: identity, key: key)
             return
         }
         if case .control(let json) = message {
-            outbox.append((identity, .controlReply(json: handleControl(json))))
+            outbox.append((identity, .controlReply(json: handleControl(json, key: key))))
             return
         }
         guard let name = workers.name(forIdentity: identity) else {
@@ -214,12 +239,12 @@ public final class Head {
 
     // MARK: - Workers
 
-    private func handleHello(_ hello: WorkerHello, identity: [UInt8]) throws {
+    private func handleHello(_ hello: WorkerHello, identity: [UInt8], key: String?) throws {
         let now = Date()
         let name = hello.name.isEmpty ? String(decoding: identity, as: UTF8.self) : hello.name
         let previous = workers.remove(name)
         var entry = WorkerEntry(identity: identity, name: name, host: hello.host, slots: Int(hello.slots),
-                                families: Set(hello.families), lastHeard: now)
+                                families: Set(hello.families), lastHeard: now, key: key)
         let stillRunning = Set(hello.running.map { Int64(bitPattern: $0) })
         // Trials the head thought this worker had but it no longer runs: requeue.
         for id in previous?.running ?? [] where !stillRunning.contains(id) {
@@ -240,6 +265,7 @@ public final class Head {
                                                   lostAfterMillis: options.lostAfterMillis,
                                                   artifactsURI: artifactsURI))))
         log("worker \(name) joined from \(hello.host) with \(hello.slots) slot\(hello.slots == 1 ? "" : "s")"
+            + (key.map { " (key \($0))" } ?? "")
             + (stillRunning.isEmpty ? "" : ", still running \(stillRunning.count) trial(s)"))
     }
 

@@ -1,3 +1,5 @@
+import RungWire
+
 /// How a head listens, when it declares workers lost, and where artifacts go.
 public struct HeadOptions: Sendable {
     /// The ROUTER endpoint workers and CLI clients connect to.
@@ -10,9 +12,14 @@ public struct HeadOptions: Sendable {
     public var retryLimit: Int = 2
     /// The artifacts location (a path, `file://` or `s3://` URI) for prepared data, trial models and the registry.
     public var artifacts: String = ".rung/artifacts"
+    /// CURVE keys: when set, the ROUTER is a CURVE server and only the public keys in
+    /// `keys.authorizedDirectory` (and the head's own) get in; nil listens in plain text.
+    public var keys: CurveServerKeys?
 
+    /// Options with the documented defaults.
     public init(listen: String = "tcp://127.0.0.1:7770", heartbeatMillis: UInt32 = 1000, lostAfterMillis: UInt32 = 5000,
-                retryLimit: Int = 2, artifacts: String = ".rung/artifacts") {
+                retryLimit: Int = 2, artifacts: String = ".rung/artifacts", keys: CurveServerKeys? = nil) {
+        self.keys = keys
         self.listen = listen
         self.heartbeatMillis = heartbeatMillis
         self.lostAfterMillis = lostAfterMillis

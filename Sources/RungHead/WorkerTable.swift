@@ -11,6 +11,8 @@ struct WorkerEntry {
     /// Trials (global ids) the head has given this worker and not yet seen end.
     var running: Set<Int64> = []
     var lastHeard: Date
+    /// The name of the CURVE key the worker connected with (its ZAP user id); nil without keys.
+    var key: String? = nil
     var draining = false
 
     var freeSlots: Int { draining ? 0 : max(0, slots - running.count) }

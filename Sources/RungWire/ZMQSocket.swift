@@ -5,6 +5,7 @@ import RungCore
 /// The socket types rung uses.
 public enum ZMQSocketType: Int32, Sendable {
     case pair = 0
+    case rep = 4
     case dealer = 5
     case router = 6
 }
@@ -98,6 +99,13 @@ public final class ZMQSocket {
         }
     }
 
+    /// Drops the connection to `endpoint` made by `connect` (a later `connect` starts afresh).
+    public func disconnect(_ endpoint: String) throws {
+        guard zmq_disconnect(try live(), endpoint) == 0 else {
+            throw RungError.internalFailure("cannot disconnect from \(endpoint): \(ZMQContext.lastError())")
+        }
+    }
+
     /// The endpoint actually bound (resolves `tcp://127.0.0.1:*` to the chosen port).
     public func lastEndpoint() throws -> String {
         var buffer = [CChar](repeating: 0, count: 256)
@@ -129,6 +137,14 @@ public final class ZMQSocket {
     /// Receives one multipart message, or nil when `dontWait` is set (or a receive
     /// timeout is configured) and nothing is ready.
     public func receive(dontWait: Bool = false) throws -> [[UInt8]]? {
+        try receive(dontWait: dontWait, metadata: [])?.frames
+    }
+
+    /// Receives one multipart message with the connection properties named in `metadata`
+    /// (e.g. "User-Id" set by the ZAP handler, "Peer-Address"), read from its last frame;
+    /// a property the connection does not have is absent from the dictionary.
+    public func receive(dontWait: Bool = false, metadata: [String]) throws
+        -> (frames: [[UInt8]], metadata: [String: String])? {
         let h = try live()
         var frames: [[UInt8]] = []
         var msg = zmq_msg_t()
@@ -149,7 +165,51 @@ public final class ZMQSocket {
                 let base = zmq_msg_data(&msg)!.assumingMemoryBound(to: UInt8.self)
                 frames.append(Array(UnsafeBufferPointer(start: base, count: size)))
             }
-            if zmq_msg_more(&msg) == 0 { return frames }
+            if zmq_msg_more(&msg) == 0 {
+                var properties: [String: String] = [:]
+                for key in metadata {
+                    if let value = zmq_msg_gets(&msg, key) { properties[key] = String(cString: value) }
+                }
+                return (frames, properties)
+            }
         }
+    }
+
+    // MARK: - CURVE
+
+    /// Makes this socket a CURVE server with `secretKey` (set before `bind`): every peer
+    /// must know the matching public key, and the context's ZAP handler, if one is bound,
+    /// decides which client keys get in.
+    public func makeCurveServer(secretKey: CurveKey, zapDomain: String = "rung") throws {
+        try setOption(ZMQ_CURVE_SERVER, Int32(1))
+        try setOption(ZMQ_CURVE_SECRETKEY, bytes: secretKey.bytes)
+        try setOption(ZMQ_ZAP_DOMAIN, bytes: Array(zapDomain.utf8))
+    }
+
+    /// Makes this socket a CURVE client of the server whose public key is `serverKey`,
+    /// identifying itself with `keyPair` (set before `connect`). A handshake that has not
+    /// completed after `handshakeMillis` is abandoned and retried.
+    public func makeCurveClient(keyPair: CurveKeyPair, serverKey: CurveKey, handshakeMillis: Int32 = 5000) throws {
+        try setOption(ZMQ_CURVE_SERVERKEY, bytes: serverKey.bytes)
+        try setOption(ZMQ_CURVE_PUBLICKEY, bytes: keyPair.publicKey.bytes)
+        try setOption(ZMQ_CURVE_SECRETKEY, bytes: keyPair.secretKey.bytes)
+        try setOption(ZMQ_HANDSHAKE_IVL, handshakeMillis)
+    }
+
+    /// Starts publishing this socket's connection events (`zmq_socket_monitor`) on a fresh
+    /// inproc endpoint and returns a PAIR socket, owned by the same thread, that receives them.
+    func startMonitor(events: Int32) throws -> ZMQSocket {
+        let endpoint = "inproc://rung-monitor-\(UUID().uuidString)"
+        guard zmq_socket_monitor(try live(), endpoint, events) == 0 else {
+            throw RungError.internalFailure("zmq_socket_monitor failed: \(ZMQContext.lastError())")
+        }
+        let pair = try ZMQSocket(context: context, type: .pair)
+        try pair.connect(endpoint)
+        return pair
+    }
+
+    /// Stops the events started by `startMonitor`.
+    func stopMonitor() {
+        if let h = handle { zmq_socket_monitor(h, nil, 0) }
     }
 }

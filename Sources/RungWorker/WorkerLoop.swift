@@ -29,6 +29,12 @@ final class WorkerLoop {
     private let stopRequest: StopRequest
     private let context: ZMQContext
     private let dealer: ZMQSocket
+    /// Connection and handshake events of `dealer`, to explain a head that stays silent.
+    private let handshakes: CurveHandshakeMonitor
+    /// When to reconnect after a refused handshake (libzmq does not retry those itself).
+    private var reconnectAt: UInt64?
+    /// When an authentication problem was last logged (at most one line a minute).
+    private var lastAuthLog: UInt64?
     private var slots: [Slot] = []
     private let slotThreads = DispatchGroup()
 
@@ -59,6 +65,11 @@ final class WorkerLoop {
         try dealer.setOption(SocketOption.reconnectIntervalMax, Int32(1000))
         try dealer.setOption(SocketOption.immediate, Int32(1))
         try dealer.setMaxMessageSize(Int64(WireFormat.maxFrameBytes))
+        if let keys = options.keys {
+            try dealer.makeCurveClient(keyPair: keys.keyPair, serverKey: keys.serverKey,
+                                       handshakeMillis: Int32(options.authenticationTimeoutSeconds * 1000))
+        }
+        handshakes = try CurveHandshakeMonitor(watching: dealer)
         try dealer.connect(options.headEndpoint)
     }
 
@@ -112,9 +123,9 @@ final class WorkerLoop {
                 }
             }
             tick(now)
-            let ready = try ZMQPoller([dealer] + slots.map(\.socket)).poll(timeoutMilliseconds: 50)
+            let ready = try ZMQPoller([dealer] + slots.map(\.socket) + [handshakes.socket]).poll(timeoutMilliseconds: 50)
             for index in ready {
-                if index == 0 { try readHead() } else { try readSlot(index - 1) }
+                if index == 0 { try readHead() } else if index <= slots.count { try readSlot(index - 1) } else { try readHandshakes() }
             }
         }
     }
@@ -156,6 +167,7 @@ final class WorkerLoop {
             _ = slotThreads.wait(timeout: .now() + 2)
         }
         for slot in slots { slot.socket.close() }
+        handshakes.socket.close()
         dealer.close()
     }
 
@@ -239,7 +251,41 @@ final class WorkerLoop {
 
     // MARK: - The head
 
+    /// Handshake events: a refusal or a CURVE mismatch is logged (at most once a minute) and
+    /// the connection is retried after the hello interval, since libzmq gives up on it.
+    private func readHandshakes() throws {
+        for event in try handshakes.drain() {
+            switch event {
+            case .refused, .protocolFailure:
+                if let problem = handshakes.problem(endpoint: options.headEndpoint, peer: "worker", keys: options.keys, waited: nil) {
+                    logAuthProblem(problem)
+                }
+                reconnectAt = Self.now() + UInt64(max(options.helloIntervalMillis, 1000))
+            default:
+                break
+            }
+        }
+    }
+
+    private func logAuthProblem(_ problem: String) {
+        let now = Self.now()
+        if let last = lastAuthLog, now < last + 60_000 { return }
+        lastAuthLog = now
+        log(problem + "; still trying")
+    }
+
     private func tick(_ now: UInt64) {
+        if let at = reconnectAt, now >= at {
+            reconnectAt = nil
+            try? dealer.disconnect(options.headEndpoint)
+            do { try dealer.connect(options.headEndpoint) } catch { log("cannot reconnect to the head: \(error)") }
+        }
+        if !connected, options.keys != nil,
+           now >= waitingSince + UInt64(options.authenticationTimeoutSeconds * 1000),
+           let problem = handshakes.problem(endpoint: options.headEndpoint, peer: "worker", keys: options.keys,
+                                            waited: options.authenticationTimeoutSeconds) {
+            logAuthProblem(problem)
+        }
         if connected {
             if now >= lastHeard + lostAfterMillis {
                 connected = false
@@ -255,7 +301,7 @@ final class WorkerLoop {
             }
         }
         if !connected {
-            if !loggedWaiting && now >= waitingSince + UInt64(options.helloIntervalMillis) {
+            if !loggedWaiting && lastAuthLog == nil && now >= waitingSince + UInt64(options.helloIntervalMillis) {
                 loggedWaiting = true
                 log("waiting for head at \(options.headEndpoint)")
             }
@@ -339,6 +385,7 @@ final class WorkerLoop {
         guard !connected else { return }
         connected = true
         loggedWaiting = false
+        lastAuthLog = nil
         lastHeartbeat = 0
         if first {
             log("joined head at \(options.headEndpoint) as \(options.name) with \(options.slots) slot(s) "
@@ -362,6 +409,8 @@ final class WorkerLoop {
             log("trial \(a.trialID) is already running here; duplicate assign ignored")
             return
         }
+        // A stop requested while this poll was waiting counts before the assignment it raced with.
+        if stopRequest.requests > handledStops { beginDrain(because: "asked to stop") }
         if draining {
             refuse(a, "worker \(options.name) is draining and takes no new trials")
             return

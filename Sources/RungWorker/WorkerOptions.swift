@@ -1,5 +1,6 @@
 import Foundation
 import RungCore
+import RungWire
 
 /// How a worker connects to the head and how much work it takes on.
 public struct WorkerOptions: Sendable {
@@ -27,10 +28,16 @@ public struct WorkerOptions: Sendable {
     public var outboxLimit: Int
     /// Seconds a stopped `command` trial gets between SIGTERM and SIGKILL.
     public var commandStopGraceSeconds: Double
+    /// CURVE keys (`--keys DIR`): this worker's key pair and the head's public key; nil
+    /// connects in plain text.
+    public var keys: CurveClientKeys?
+    /// Seconds a connection may stay unauthenticated before the worker says it cannot
+    /// authenticate (a wrong key shows up as silence).
+    public var authenticationTimeoutSeconds: Double
 
     /// Options with the documented defaults; only the head's endpoint is required.
     public init(headEndpoint: String = WorkerOptions.defaultHeadEndpoint, name: String? = nil, slots: Int? = nil,
-                cacheDirectory: URL? = nil, threadsPerTrial: Int = 1) {
+                cacheDirectory: URL? = nil, threadsPerTrial: Int = 1, keys: CurveClientKeys? = nil) {
         let host = ProcessInfo.processInfo.hostName
         self.headEndpoint = headEndpoint
         self.host = host
@@ -41,6 +48,8 @@ public struct WorkerOptions: Sendable {
         self.helloIntervalMillis = 2000
         self.outboxLimit = 10_000
         self.commandStopGraceSeconds = 5
+        self.keys = keys
+        self.authenticationTimeoutSeconds = 10
     }
 
     /// `~/.cache/rung/worker`.
@@ -62,6 +71,9 @@ public struct WorkerOptions: Sendable {
         }
         guard threadsPerTrial >= 1 else {
             throw RungError.usage("--threads-per-trial must be at least 1, not \(threadsPerTrial)")
+        }
+        guard authenticationTimeoutSeconds > 0 else {
+            throw RungError.usage("the authentication timeout must be positive, not \(authenticationTimeoutSeconds)")
         }
         guard helloIntervalMillis >= 1, outboxLimit >= 1 else {
             throw RungError.usage("the hello interval and the outbox limit must be positive")

@@ -25,6 +25,7 @@ struct Rung: ParsableCommand {
             SweepCommand.self,
             LeaderboardCommand.self,
             WorkersCommand.self,
+            KeysCommand.self,
             RegistryCommand.self,
             SimulateCommand.self,
             AskTellCommand.self,

@@ -3,6 +3,7 @@ import Foundation
 import RungCore
 import RungHead
 import RungStorage
+import RungWire
 
 /// `rung head`: the long-running head of a cluster.
 struct HeadCommand: ParsableCommand {
@@ -10,10 +11,15 @@ struct HeadCommand: ParsableCommand {
         commandName: "head",
         abstract: "Run the head: schedule submitted sweeps on the workers that connect to it.",
         discussion: """
-        Workers connect with `rung worker --head ENDPOINT`; sweeps arrive with
-        `rung sweep submit CONFIG --head ENDPOINT`. On start the head resumes every unfinished
-        sweep in its store; workers that come back re-attach the trials they are running.
+        Workers connect with `rung worker --head ENDPOINT`; sweeps arrive with \
+        `rung sweep submit CONFIG --head ENDPOINT`. On start the head resumes every unfinished \
+        sweep in its store; workers that come back re-attach the trials they are running. \
         Stop it with Ctrl-C (or SIGTERM): the store keeps everything, a restart carries on.
+
+        With --keys DIR every connection is CURVE-encrypted and only the public keys in \
+        DIR/authorized get in (the folder is re-read when it changes, so keys can be added and \
+        removed while the head runs); refused keys are logged once a minute each. Without keys \
+        the head listens only on loopback unless --insecure is given.
         """
     )
 
@@ -35,7 +41,7 @@ struct HeadCommand: ParsableCommand {
     @Option(help: "How many times a trial is retried after a lost worker or a failure.")
     var retries: Int = 2
 
-    @Option(help: "A directory of CURVE keys (not supported yet).")
+    @Option(help: ArgumentHelp("A CURVE key directory: head.key/head.pub and authorized/*.pub, the workers and clients let in (see `rung keys`). Default: $RUNG_KEYS.", valueName: "DIR"))
     var keys: String?
 
     @Flag(help: "Listen on a non-loopback address without CURVE keys (anyone who can reach the port can join).")
@@ -44,20 +50,26 @@ struct HeadCommand: ParsableCommand {
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         let endpoint = listen ?? env["RUNG_HEAD"] ?? "tcp://127.0.0.1:7770"
-        if keys != nil { throw RungError.usage("--keys: CURVE authentication is not built yet; run on loopback or a private network with --insecure") }
-        if !Self.isLoopback(endpoint) && !insecure {
-            throw RungError.usage("refusing to listen on \(endpoint) without CURVE keys: anyone who reaches it could join; pass --insecure on a trusted network")
+        let keyDirectory = keys ?? env["RUNG_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
+        if keyDirectory != nil && insecure {
+            throw RungError.usage("--insecure allows a listener without keys; with --keys it means nothing: leave one of them out")
         }
+        if keyDirectory == nil && !Self.isLoopback(endpoint) && !insecure {
+            throw RungError.usage("refusing to listen on \(endpoint) without CURVE keys: anyone who reaches it could join as a worker, read trial data or submit sweeps that run commands; pass --keys DIR (see `rung keys generate`), or --insecure on a trusted network")
+        }
+        let curve = try keyDirectory.map { try CurveServerKeys.load(directory: URL(fileURLWithPath: $0, isDirectory: true)) }
         let store = try openStore(url: db ?? env["RUNG_DB"] ?? StoreURL.defaultURL)
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
         let head = try Head(options: HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
                                                  retryLimit: retries,
-                                                 artifacts: artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"),
+                                                 artifacts: artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts",
+                                                 keys: curve),
                             store: store)
         let clock = DateFormatter()
         clock.dateFormat = "HH:mm:ss"
         head.log = { Output.note("\(clock.string(from: Date())) \($0)") }
-        head.log("listening on \(head.endpoint), store \(store.location)")
+        head.log("listening on \(head.endpoint), store \(store.location)"
+                 + (curve.map { ", CURVE keys \($0.directory.path) (head key \($0.keyPair.publicKey.abbreviated))" } ?? ", no CURVE keys (plain text)"))
         let stop = StopSignal()
         try head.run { _ in stop.received > 0 }
         head.log("stopping; unfinished sweeps resume when the head starts again")

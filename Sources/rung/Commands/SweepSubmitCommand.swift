@@ -20,6 +20,9 @@ struct SweepSubmitCommand: ParsableCommand {
     @Option(help: "The head's endpoint (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
     var head: String?
 
+    @Option(help: ArgumentHelp("A CURVE key directory (this client's NAME.key and the head's head.pub) for a head started with --keys. Default: $RUNG_KEYS.", valueName: "DIR"))
+    var keys: String?
+
     @Option(help: "Prepared splits (a directory on the head's machine) instead of the config's data.")
     var data: String?
 
@@ -35,7 +38,7 @@ struct SweepSubmitCommand: ParsableCommand {
         do { yaml = try String(contentsOf: url, encoding: .utf8) } catch {
             throw RungError.badInput("cannot read the sweep config \(config): \(error.localizedDescription)")
         }
-        let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: 120_000)
+        let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: 120_000, keys: keys)
         var request: [String: Any] = ["op": "submit", "config": yaml, "path": url.path]
         if let data { request["data"] = data }
         let reply = try client.request(request)
@@ -83,8 +86,11 @@ struct SweepCancelCommand: ParsableCommand {
     @Option(help: "The head's endpoint (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
     var head: String?
 
+    @Option(help: ArgumentHelp("A CURVE key directory (this client's NAME.key and the head's head.pub) for a head started with --keys. Default: $RUNG_KEYS.", valueName: "DIR"))
+    var keys: String?
+
     func run() throws {
-        let client = try HeadClient(endpoint: HeadClient.endpoint(head))
+        let client = try HeadClient(endpoint: HeadClient.endpoint(head), keys: keys)
         _ = try client.request(["op": "cancel", "sweep": sweep])
         Output.line("sweep \(sweep) cancelled")
     }

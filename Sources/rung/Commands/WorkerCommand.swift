@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
+import RungWire
 import RungWorker
 
 /// `rung worker`: join a head and train the trials it assigns.
@@ -19,8 +20,12 @@ struct WorkerCommand: ParsableCommand {
         SIGINT/SIGTERM: finish the running trials, take no new ones, then leave; a second \
         signal cancels them and leaves at once. One log line per event goes to stderr.
 
+        With --keys DIR (or $RUNG_KEYS) the connection is CURVE-encrypted and authenticated: \
+        DIR holds this worker's NAME.key and the head's head.pub, and NAME.pub must be in the \
+        head's authorized/ folder. A refused key is logged with what to do, and retried.
+
         Example:
-          rung worker --head tcp://10.0.0.5:7770 --slots 2
+          rung worker --head tcp://10.0.0.5:7770 --slots 2 --keys ~/.config/rung/keys
         """
     )
 
@@ -39,13 +44,10 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "XGBoost threads per trial. Default: 1.")
     var threadsPerTrial: Int = 1
 
-    @Option(help: ArgumentHelp("A directory of CURVE keys (not supported yet).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("A CURVE key directory: this worker's NAME.key and the head's head.pub (see `rung keys generate`). Default: $RUNG_KEYS.", valueName: "DIR"))
     var keys: String?
 
     func validate() throws {
-        if keys != nil {
-            throw ValidationError("--keys is not supported yet: encrypted connections (CURVE) arrive with issue 5; leave it out to connect without encryption.")
-        }
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, not \(slots).") }
         guard threadsPerTrial >= 1 else { throw ValidationError("--threads-per-trial must be at least 1, not \(threadsPerTrial).") }
         if let name, name.isEmpty { throw ValidationError("--name must not be empty.") }
@@ -54,9 +56,11 @@ struct WorkerCommand: ParsableCommand {
     func run() throws {
         let endpoint = head ?? ProcessInfo.processInfo.environment["RUNG_HEAD"].flatMap { $0.isEmpty ? nil : $0 }
             ?? WorkerOptions.defaultHeadEndpoint
+        let keyDirectory = keys ?? ProcessInfo.processInfo.environment["RUNG_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
+        let curve = try keyDirectory.map { try CurveClientKeys.load(directory: URL(fileURLWithPath: $0, isDirectory: true)) }
         let options = WorkerOptions(headEndpoint: endpoint, name: name, slots: slots,
                                     cacheDirectory: cache.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL },
-                                    threadsPerTrial: threadsPerTrial)
+                                    threadsPerTrial: threadsPerTrial, keys: curve)
         let worker = try Worker(options: options)
         try worker.run(handlingSignals: true)
     }
