@@ -57,7 +57,7 @@ struct ProgressSnapshot: Equatable {
         var parts = ["\(ended)/\(total) trials done", "\(running) running"]
         if let failed, failed > 0 { parts.append("\(failed) failed") }
         if let workers { parts.append("\(workers) worker\(workers == 1 ? "" : "s")") }
-        if let eta { parts.append("eta \(SweepProgress.duration(eta))") }
+        if let eta { parts.append(eta < 1 ? "eta <1s" : "eta \(SweepProgress.duration(eta))") }
         var line = parts.joined(separator: ", ")
         if !best.isEmpty {
             line += " | best" + (metric.map { " \($0)" } ?? "") + ": "
@@ -87,6 +87,8 @@ final class SweepProgress {
     private var completions: [Date] = []
     /// The sweep's parsed config, read once (`rung run` draws on the head's loop).
     private var cachedConfig: SweepConfig?
+    /// When `update` last read the store.
+    private var lastRead = Date.distantPast
 
     /// Progress written to `output`; with `json` nothing is written at all.
     init(json: Bool, output: FileHandle = .standardOutput, started: Date = Date()) {
@@ -137,7 +139,6 @@ final class SweepProgress {
         else { return }
         show(snapshot, now: now)
     }
-    private var lastRead = Date.distantPast
 
     /// Removes the live line (before a summary is printed).
     func finishLine() { clearLine() }

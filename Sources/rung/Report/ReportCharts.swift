@@ -154,11 +154,11 @@ struct ReportCharts {
         case let .loguniform(low, high)?:
             categorical = false
             x = .log(low: low, high: high)
-            scaleNote = ", log scale"
+            scaleNote = " (log scale)"
         case let .int(low, high, log)? where log:
             categorical = false
             x = .log(low: Double(low), high: Double(high))
-            scaleNote = ", log scale"
+            scaleNote = " (log scale)"
         case let .uniform(low, high)?, let .quniform(low, high, _)?:
             categorical = false
             x = .linear(fitting: [low, high] + numeric, padding: 0.03)
@@ -177,7 +177,7 @@ struct ReportCharts {
         }
         if case let .log(low, high) = x, low <= 0 || high <= low { x = .linear(fitting: numeric) }
         let missing = trials.count - scored.count
-        var chart = SVGChart(width: width, height: height, title: "\(family): \(parameter)\(scaleNote)",
+        var chart = SVGChart(width: width, height: height, title: "\(parameter)\(scaleNote)",
                              xLabel: parameter + (missing > 0 ? " (\(missing) trial\(missing == 1 ? "" : "s") not shown: no value)" : ""),
                              yLabel: data.metric.name, x: x, y: .linear(fitting: scored.map(\.value), padding: 0.12))
         chart.emptyMessage = withParam.isEmpty ? "no trial has this parameter yet" : "no trial has a value for \(data.metric.name) yet"

@@ -16,12 +16,16 @@ struct ReportData {
         /// The metric at its last reported epoch (NaN when undefined or never reported): what
         /// the leaderboard ranks by.
         var value: Double
-        /// Its place on the leaderboard (overall and within its family).
+        /// Its place on the leaderboard, overall.
         var rank: Int
+        /// Its place on the leaderboard within its family.
         var familyRank: Int
 
+        /// The trial's id.
         var id: Int64 { record.id }
+        /// The trial's family.
         var family: String { record.family }
+        /// Whether it has a (non-NaN) value for the metric.
         var hasValue: Bool { !value.isNaN }
     }
 

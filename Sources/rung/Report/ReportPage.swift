@@ -9,7 +9,7 @@ struct ReportPage {
     /// Where the data came from, for the footer (passwords masked).
     let storeLocation: String
     /// At most this many leaderboard rows are shown.
-    var leaderboardRows = 100
+    var leaderboardRows = 200
 
     /// The whole page.
     func render() -> String {
@@ -31,12 +31,12 @@ struct ReportPage {
 
         """
         html += header()
-        html += "<section id=\"leaderboard\"><h2>Leaderboard</h2>\n" + leaderboard() + "</section>\n"
         html += "<section id=\"best-so-far\"><h2>Best so far</h2>\n<p class=\"note\">Each family's best \(e(data.metric.name)) among the trials that have ended, against the time since the sweep was submitted. Dots mark improvements.</p>\n"
         html += "<figure>" + charts.bestSoFar().render() + "</figure></section>\n"
         for family in data.families {
             html += familySection(family, charts: charts)
         }
+        html += "<section id=\"leaderboard\"><h2>Leaderboard</h2>\n" + leaderboard() + "</section>\n"
         html += """
         <footer>Made by rung \(e(RungVersion.string)) on \(e(HTMLText.date(data.generatedAt))) from store \(e(storeLocation)). \
         This page is self-contained: it loads nothing from anywhere. Hover over a line or dot to see its trial.</footer>

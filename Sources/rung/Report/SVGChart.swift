@@ -15,6 +15,7 @@ struct SVGChart {
 
     /// Stroke and fill of one drawn element.
     struct Style {
+        /// A CSS colour.
         var colour: String
         var width: Double = 1.5
         var opacity: Double = 1
@@ -22,11 +23,15 @@ struct SVGChart {
         var cssClass: String
     }
 
+    /// The chart's size in CSS pixels.
     var width: Double
     var height: Double
+    /// The title above the plot.
     var title: String
+    /// The axis labels.
     var xLabel: String
     var yLabel: String
+    /// The axes' scales.
     var x: PlotScale
     var y: PlotScale
     /// Shown in the middle of the plot area when nothing was drawn.
@@ -130,7 +135,9 @@ struct SVGChart {
         let c = HTMLText.coordinate
         var out = "<svg class=\"chart\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
         out += "<title>\(HTMLText.escape(title))</title>"
-        out += "<text class=\"chart-title\" x=\"\(c(left))\" y=\"20\">\(HTMLText.escape(title))</text>"
+        let titleRoom = max(8, Int((width - left - right) / 7.6))
+        let shownTitle = title.count > titleRoom ? String(title.prefix(titleRoom - 1)) + "…" : title
+        out += "<text class=\"chart-title\" x=\"\(c(left))\" y=\"20\">\(HTMLText.escape(shownTitle))</text>"
         // Legend.
         for (row, entries) in legendRows.enumerated() {
             let ly = 36 + 18 * Double(row)
@@ -148,7 +155,7 @@ struct SVGChart {
         let x0 = left, x1 = left + plotWidth, y0 = top, y1 = top + plotHeight
         out += "<rect class=\"plot-area\" x=\"\(c(x0))\" y=\"\(c(y0))\" width=\"\(c(plotWidth))\" height=\"\(c(plotHeight))\"/>"
         out += "<g class=\"grid\">"
-        let yTicks = y.ticks(target: 5)
+        let yTicks = y.ticks(target: max(4, Int(plotHeight / 40)))
         for tick in yTicks {
             guard let ty = py(tick.value) else { continue }
             out += "<line x1=\"\(c(x0))\" y1=\"\(c(ty))\" x2=\"\(c(x1))\" y2=\"\(c(ty))\"/>"
