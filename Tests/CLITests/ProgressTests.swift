@@ -89,9 +89,9 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(document["status"] as? String, "finished")
     }
 
-    /// `sweep submit --wait`: exit 4 when the sweep is cancelled, 0 when it finishes, with
-    /// the progress on stderr and the outcome on stdout.
-    func testSubmitWaitExitsFourWhenCancelledAndZeroWhenFinished() throws {
+    /// `sweep submit --wait`: exit 130 when interrupted (the sweep goes on), 4 when the sweep
+    /// is cancelled, 0 when it finishes, with the progress on stderr and the outcome on stdout.
+    func testSubmitWaitExitStatusesInterruptedCancelledFinished() throws {
         let fixture = try ReportFixture(self)
         let data = try fixture.preparedData()
         let config = try fixture.config("sweep.yaml", commandSweep(fixture, data: data, families: [("cmd", try trainer(fixture), 3)]))
@@ -99,19 +99,29 @@ final class ProgressTests: XCTestCase {
         let head = try background(["head", "--listen", endpoint, "--db", fixture.db, "--artifacts", fixture.artifacts])
         defer { stop(head.process) }
 
-        // No worker: the sweep cannot progress until it is cancelled from another process.
+        // No worker: the sweep cannot progress. Ctrl-C stops the waiting, not the sweep.
+        let interrupted = try background(["sweep", "submit", config.path, "--head", endpoint, "--wait"])
+        defer { stop(interrupted.process) }
+        XCTAssertTrue(waitForSweep(1, fixture: fixture), "sweep 1 was submitted")
+        Thread.sleep(forTimeInterval: 1)
+        interrupted.process.interrupt()
+        let stopped = interrupted.finish(timeout: 30)
+        XCTAssertEqual(stopped.status, 130, "interrupted: \(stopped.stderr)")
+        XCTAssertTrue(stopped.stderr.contains("stopped waiting; sweep 1 goes on"), stopped.stderr)
+        let show = try RungProcess.run(["sweep", "show", "1", "--db", fixture.db, "--json"])
+        XCTAssertEqual((try jsonObject(show.stdout)["sweep"] as? [String: Any])?["status"] as? String, "running",
+                       "the sweep goes on after the waiting stopped")
+
+        // Cancelled from another process while a second waiter waits: exit 4.
         let waiter = try background(["sweep", "submit", config.path, "--head", endpoint, "--wait"])
         defer { stop(waiter.process) }
-        let deadline = Date().addingTimeInterval(60)
-        var cancelled = false
-        while !cancelled && Date() < deadline && waiter.process.isRunning {
-            cancelled = try RungProcess.run(["sweep", "cancel", "1", "--head", endpoint]).status == 0
-            if !cancelled { Thread.sleep(forTimeInterval: 0.3) }
-        }
-        XCTAssertTrue(cancelled, "sweep 1 was submitted and could be cancelled")
+        XCTAssertTrue(waitForSweep(2, fixture: fixture), "sweep 2 was submitted")
+        let cancel = try RungProcess.run(["sweep", "cancel", "2", "--head", endpoint])
+        XCTAssertEqual(cancel.status, 0, cancel.stderr)
         let waited = waiter.finish(timeout: 30)
         XCTAssertEqual(waited.status, 4, "a cancelled sweep: \(waited.stdout)\n\(waited.stderr)")
-        XCTAssertEqual(waited.stdout, "sweep 1 cancelled: cancelled\n")
+        XCTAssertEqual(waited.stdout, "sweep 2 cancelled: cancelled\n")
+        XCTAssertEqual(try RungProcess.run(["sweep", "cancel", "1", "--head", endpoint]).status, 0)
 
         // With a worker the next sweep finishes: exit 0, progress lines on stderr.
         let worker = try background(["worker", "--head", endpoint, "--slots", "2", "--cache", fixture.directory.appendingPathComponent("cache").path])
@@ -121,11 +131,11 @@ final class ProgressTests: XCTestCase {
         let document = try jsonObject(finished.stdout)
         XCTAssertEqual(document["status"] as? String, "finished")
         XCTAssertEqual(document["exit_status"] as? Int, 0)
-        XCTAssertEqual(document["sweep"] as? Int, 2)
+        XCTAssertEqual(document["sweep"] as? Int, 3)
         let plain = try RungProcess.run(["sweep", "submit", config.path, "--head", endpoint, "--wait"])
         XCTAssertEqual(plain.status, 0, plain.stderr)
-        XCTAssertTrue(plain.stdout.hasPrefix("sweep 3 finished"), plain.stdout)
-        XCTAssertNotNil(plain.stderr.range(of: #"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ sweep 3: \d/3 trials done"#, options: .regularExpression),
+        XCTAssertTrue(plain.stdout.hasPrefix("sweep 4 finished"), plain.stdout)
+        XCTAssertNotNil(plain.stderr.range(of: #"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ sweep 4: \d/3 trials done"#, options: .regularExpression),
                         "timestamped progress on stderr: \(plain.stderr)")
     }
 
@@ -171,6 +181,20 @@ final class ProgressTests: XCTestCase {
             }
         }
         return Background(process: process, out: outData, err: errData, group: group)
+    }
+
+    /// Whether sweep `id` shows up in the store (read-only, next to the running head) within 60 s.
+    private func waitForSweep(_ id: Int, fixture: ReportFixture) -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let r = try? RungProcess.run(["sweep", "ls", "--db", fixture.db, "--json"]),
+               let sweeps = (try? jsonObject(r.stdout))?["sweeps"] as? [[String: Any]],
+               sweeps.contains(where: { $0["id"] as? Int == id }) {
+                return true
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return false
     }
 
     private func stop(_ process: Process) {
