@@ -153,6 +153,7 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertFalse(page.contains("</title><script>"))
         XCTAssertTrue(page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;"), "the name is shown, escaped")
         XCTAssertTrue(page.contains("w&quot;1"), "attribute-breaking quotes are escaped")
+        XCTAssertTrue(page.contains("<pre>name: hostile\n"), "the submitted config is in the page")
         XCTAssertTrue(page.contains("no trial has ended with a value for val_auc yet"), "the best-so-far chart says why it is empty")
         XCTAssertEqual(ReportFixture.occurrences(of: "<path class=\"curve running", in: page), 2)
 

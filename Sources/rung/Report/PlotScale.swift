@@ -113,7 +113,9 @@ enum PlotScale: Equatable {
         guard low.isFinite, high.isFinite, high > low, target > 0 else { return low.isFinite ? [low] : [] }
         let raw = max((high - low) / Double(target), minimumStep)
         let power = Foundation.pow(10, Foundation.floor(Foundation.log10(raw)))
-        let step = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * power }.first { $0 >= raw } ?? 10 * power
+        // Whole-number axes never step by 2.5 (raw ≥ 1 there, so every other step is whole).
+        let multipliers = minimumStep >= 1 ? [1.0, 2.0, 5.0, 10.0] : [1.0, 2.0, 2.5, 5.0, 10.0]
+        let step = multipliers.map { $0 * power }.first { $0 >= raw } ?? 10 * power
         var ticks: [Double] = []
         var v = Foundation.ceil(low / step - 1e-9) * step
         while v <= high + step * 1e-9 && ticks.count < 50 {

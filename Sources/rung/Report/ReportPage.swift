@@ -90,6 +90,7 @@ struct ReportPage {
             bests.append("<li><b>\(e(family))</b>: trial \(best.id) (#\(best.record.number), \(e(best.record.status.rawValue))) \(e(data.metric.name)) <b>\(e(HTMLText.metric(best.value)))</b> — <code>\(e(Self.params(best.params)))</code></li>")
         }
         if !bests.isEmpty { html += "<ul class=\"bests\">\n" + bests.joined(separator: "\n") + "\n</ul>\n" }
+        html += "<details class=\"config\"><summary>The sweep's config, as submitted</summary><pre>\(e(sweep.configYAML))</pre></details>\n"
         return html + "</header>\n"
     }
 
@@ -178,6 +179,8 @@ struct ReportPage {
     .facts div{display:flex;gap:10px;min-width:0}.facts dt{color:var(--dim);min-width:92px}.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
     .bests{margin:12px 0 0;padding-left:20px}.bests li{margin:2px 0}
     .note{color:var(--dim);margin:4px 0 10px}
+    details.config{margin:10px 0 0}details.config summary{cursor:pointer;color:var(--dim)}
+    details.config pre{font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:10px 12px;overflow-x:auto;white-space:pre-wrap}
     .badge{display:inline-block;padding:0 7px;border-radius:9px;font-size:12px;line-height:18px;background:#e5e7eb;color:#374151}
     .badge.finished{background:#dcfce7;color:#166534}.badge.running{background:#ccfbf1;color:#115e59}
     .badge.failed{background:#fee2e2;color:#991b1b}.badge.cancelled,.badge.stopped{background:#f3f4f6;color:#4b5563}

@@ -160,7 +160,7 @@ struct SVGChart {
             guard let ty = py(tick.value) else { continue }
             out += "<line x1=\"\(c(x0))\" y1=\"\(c(ty))\" x2=\"\(c(x1))\" y2=\"\(c(ty))\"/>"
         }
-        let xTicks = x.ticks(target: max(2, Int(plotWidth / 90)))
+        let xTicks = x.ticks(target: max(3, Int(plotWidth / 70)))
         if case .categories = x {} else {
             for tick in xTicks {
                 guard let tx = px(tick.value) else { continue }
