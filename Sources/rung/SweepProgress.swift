@@ -150,16 +150,22 @@ final class SweepProgress {
         }
     }
 
-    /// Seconds until `remaining` more trials end at the recent completion rate: the last
-    /// (up to) ten completions over the time since the one before them (or since the
-    /// start), so a stall lengthens the estimate. Nil before the first completion.
+    /// Seconds until `remaining` more trials end at the recent completion rate: the
+    /// completions after the one ten back, over the time since it (or since the start),
+    /// so a stall lengthens the estimate. Completions seen in the same look share a time,
+    /// so the cut falls between two looks. Nil before the first completion.
     func eta(remaining: Int, now: Date) -> TimeInterval? {
         guard remaining > 0, !completions.isEmpty else { return nil }
-        let window = min(10, completions.count)
-        let since = completions.count > window ? completions[completions.count - window - 1] : started
+        let cut = completions.count - min(10, completions.count) - 1
+        var since = cut >= 0 ? completions[cut] : started
+        var recent = completions.filter { $0 > since }.count
+        if recent == 0 {
+            since = started
+            recent = completions.count
+        }
         let span = now.timeIntervalSince(since)
         guard span > 0 else { return nil }
-        return Double(remaining) * span / Double(window)
+        return Double(remaining) * span / Double(recent)
     }
 
     private func config(sweepID: Int64, store: any Store) throws -> SweepConfig? {
