@@ -3,62 +3,169 @@ import RungCore
 import RungHead
 import RungStorage
 
-/// The live progress of `rung run`: one rewritten line on a terminal, a plain line every
-/// ten seconds otherwise; head events are printed above it.
-final class SweepProgress {
-    private let json: Bool
-    private let isTTY = isatty(STDOUT_FILENO) == 1
-    private var lastDraw = Date.distantPast
-    private var lastPlain = Date.distantPast
-    private var lineShown = false
-    /// The sweep's parsed config, read once (the progress line is drawn on the head's loop).
-    private var cachedConfig: SweepConfig?
-
-    init(json: Bool) { self.json = json }
-
-    func log(_ line: String) {
-        guard !json else { return }
-        if isTTY && lineShown { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)); lineShown = false }
-        Output.line(line)
+/// One look at a running sweep: how many trials ended out of how many, how many run, and
+/// each family's best so far. `rung run` builds it from the store, `rung sweep submit
+/// --wait` from the head's replies.
+struct ProgressSnapshot: Equatable {
+    /// One family's best value so far (nil: no trial has a value yet).
+    struct FamilyBest: Equatable {
+        var family: String
+        var value: Double?
     }
 
-    func update(head: Head, sweepID: Int64, store: any Store, started: Date) {
-        guard !json, Date().timeIntervalSince(lastDraw) >= 0.5 else { return }
-        lastDraw = Date()
-        guard let text = try? line(head: head, sweepID: sweepID, store: store, started: started) else { return }
-        if isTTY {
-            let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 120
-            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + String(text.prefix(max(40, width - 1)))).utf8))
-            lineShown = true
-        } else if Date().timeIntervalSince(lastPlain) >= 10 {
-            lastPlain = Date()
-            Output.line(text)
-        }
-    }
+    var sweepID: Int64
+    /// The trial budget of all families.
+    var total: Int
+    /// Trials that will not train again (finished, stopped, failed, cancelled).
+    var ended: Int
+    /// Trials training now.
+    var running: Int
+    /// Trials that failed (nil when the source cannot tell).
+    var failed: Int?
+    /// Connected workers (nil when unknown).
+    var workers: Int?
+    /// The sweep metric's name (nil when unknown).
+    var metric: String?
+    /// The best value so far per family, in config order (empty when unknown).
+    var best: [FamilyBest]
 
-    func finishLine() {
-        if isTTY && lineShown { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)); lineShown = false }
-    }
-
-    private func line(head: Head, sweepID: Int64, store: any Store, started: Date) throws -> String {
-        guard let config = try config(sweepID: sweepID, store: store) else { return "" }
+    /// Reads a sweep's progress from the store; `config` is the sweep's parsed config.
+    /// The best so far is the leaderboard's: the best value at a trial's last reported epoch.
+    static func load(sweepID: Int64, config: SweepConfig, store: any Store, workers: Int?) throws -> ProgressSnapshot {
         let trials = try store.trials(sweepID: sweepID)
         let epochs = try store.epochs(sweepID: sweepID, family: nil)
-        let familyOf = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0.family) })
-        var best: [String: Double] = [:]
-        for e in epochs {
-            guard let f = familyOf[e.trialID], let v = e.metrics[config.metric.name], !v.isNaN else { continue }
-            if best[f].map({ config.metric.mode.isBetter(v, than: $0) }) ?? true { best[f] = v }
+        var last: [Int64: (epoch: Int, value: Double)] = [:]
+        for e in epochs where (last[e.trialID]?.epoch ?? Int.min) < e.epoch {
+            last[e.trialID] = (e.epoch, e.metrics[config.metric.name] ?? .nan)
         }
-        let total = config.families.reduce(0) { $0 + $1.trials }
-        let ended = trials.filter { $0.status.isTerminal }.count
-        let running = trials.filter { $0.status == .running }.count
-        let elapsed = Date().timeIntervalSince(started)
-        let eta = ended > 0 && ended < total ? " eta \(Self.duration(elapsed / Double(ended) * Double(total - ended)))" : ""
-        let families = config.families.map { f in
-            "\(f.name) \(best[f.name].map { String(format: "%.4f", $0) } ?? "—")"
-        }.joined(separator: "  ")
-        return "[\(Self.duration(elapsed))] trials \(ended)/\(total) done, \(running) running, \(head.workerCount) workers\(eta) | best \(config.metric.name): \(families)"
+        var best: [String: Double] = [:]
+        for t in trials {
+            guard let v = last[t.id]?.value, !v.isNaN else { continue }
+            if best[t.family].map({ config.metric.mode.isBetter(v, than: $0) }) ?? true { best[t.family] = v }
+        }
+        let budget = config.families.reduce(0) { $0 + $1.trials }
+        return ProgressSnapshot(
+            sweepID: sweepID, total: max(budget, trials.count), ended: trials.filter { $0.status.isTerminal }.count,
+            running: trials.filter { $0.status == .running }.count, failed: trials.filter { $0.status == .failed }.count,
+            workers: workers, metric: config.metric.name,
+            best: config.families.map { FamilyBest(family: $0.name, value: best[$0.name]) })
+    }
+
+    /// The progress as one line, e.g. "12/40 trials done, 2 running, 2 workers, eta 4m 10s |
+    /// best val_auc: xgboost 0.7012  random_forest —".
+    func text(eta: TimeInterval?) -> String {
+        var parts = ["\(ended)/\(total) trials done", "\(running) running"]
+        if let failed, failed > 0 { parts.append("\(failed) failed") }
+        if let workers { parts.append("\(workers) worker\(workers == 1 ? "" : "s")") }
+        if let eta { parts.append(eta < 1 ? "eta <1s" : "eta \(SweepProgress.duration(eta))") }
+        var line = parts.joined(separator: ", ")
+        if !best.isEmpty {
+            line += " | best" + (metric.map { " \($0)" } ?? "") + ": "
+                + best.map { "\($0.family) \($0.value.map { String(format: "%.4f", $0) } ?? "—")" }.joined(separator: "  ")
+        }
+        return line
+    }
+}
+
+/// The live progress of `rung run` and `rung sweep submit --wait`. On a terminal it is one
+/// line rewritten in place (at most twice a second) with the elapsed time, trials done,
+/// running, the best so far per family and an ETA; events are printed above it. Elsewhere
+/// (a pipe, a log file, cron, systemd) it prints a plain UTC-timestamped line when the
+/// progress changed, at most every 10 s, and at least every minute while nothing changes.
+final class SweepProgress {
+    private let output: FileHandle
+    private let quiet: Bool
+    /// Whether the output is a terminal (one live line) or not (plain lines).
+    let isTerminal: Bool
+    /// When the sweep started to train (the elapsed time and the first ETA count from here).
+    var started: Date
+    private var lineShown = false
+    private var lastDraw = Date.distantPast
+    private var lastPlain: Date?
+    private var lastPlainSnapshot: ProgressSnapshot?
+    /// When each ended trial was first seen ended, oldest first (for the ETA).
+    private var completions: [Date] = []
+    /// The sweep's parsed config, read once (`rung run` draws on the head's loop).
+    private var cachedConfig: SweepConfig?
+    /// When `update` last read the store.
+    private var lastRead = Date.distantPast
+
+    /// Progress written to `output`; with `json` nothing is written at all.
+    init(json: Bool, output: FileHandle = .standardOutput, started: Date = Date()) {
+        self.output = output
+        quiet = json
+        isTerminal = isatty(output.fileDescriptor) == 1
+        self.started = started
+    }
+
+    /// Prints an event line, above the live line on a terminal.
+    func log(_ line: String) {
+        guard !quiet else { return }
+        clearLine()
+        output.write(Data((line + "\n").utf8))
+    }
+
+    /// Shows `snapshot`: redraws the live line, or prints a plain line when it is time.
+    func show(_ snapshot: ProgressSnapshot, now: Date = Date()) {
+        guard !quiet else { return }
+        while completions.count < snapshot.ended { completions.append(now) }
+        let eta = self.eta(remaining: snapshot.total - snapshot.ended, now: now)
+        if isTerminal {
+            guard now.timeIntervalSince(lastDraw) >= 0.5 else { return }
+            lastDraw = now
+            let text = "[\(Self.duration(now.timeIntervalSince(started)))] sweep \(snapshot.sweepID): " + snapshot.text(eta: eta)
+            let width = Self.terminalWidth(output.fileDescriptor)
+            output.write(Data(("\r\u{1B}[K" + String(text.prefix(max(20, width - 1)))).utf8))
+            lineShown = true
+        } else {
+            let since = lastPlain.map { now.timeIntervalSince($0) } ?? .infinity
+            let changed = lastPlainSnapshot.map { $0.ended != snapshot.ended || $0.best != snapshot.best || $0.running != snapshot.running } ?? true
+            guard (changed && since >= 10) || since >= 60 else { return }
+            lastPlain = now
+            lastPlainSnapshot = snapshot
+            output.write(Data((Self.timestamp(now) + " sweep \(snapshot.sweepID): " + snapshot.text(eta: eta) + "\n").utf8))
+        }
+    }
+
+    /// `rung run`: reads the progress from the store and shows it (at most once a second,
+    /// since it queries the store on the head's loop).
+    func update(head: Head, sweepID: Int64, store: any Store) {
+        guard !quiet else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastRead) >= (isTerminal ? 1 : 2) else { return }
+        lastRead = now
+        guard let config = try? config(sweepID: sweepID, store: store),
+              let snapshot = try? ProgressSnapshot.load(sweepID: sweepID, config: config, store: store, workers: head.workerCount)
+        else { return }
+        show(snapshot, now: now)
+    }
+
+    /// Removes the live line (before a summary is printed).
+    func finishLine() { clearLine() }
+
+    private func clearLine() {
+        if isTerminal && lineShown {
+            output.write(Data("\r\u{1B}[K".utf8))
+            lineShown = false
+        }
+    }
+
+    /// Seconds until `remaining` more trials end at the recent completion rate: the
+    /// completions after the one ten back, over the time since it (or since the start),
+    /// so a stall lengthens the estimate. Completions seen in the same look share a time,
+    /// so the cut falls between two looks. Nil before the first completion.
+    func eta(remaining: Int, now: Date) -> TimeInterval? {
+        guard remaining > 0, !completions.isEmpty else { return nil }
+        let cut = completions.count - min(10, completions.count) - 1
+        var since = cut >= 0 ? completions[cut] : started
+        var recent = completions.filter { $0 > since }.count
+        if recent == 0 {
+            since = started
+            recent = completions.count
+        }
+        let span = now.timeIntervalSince(since)
+        guard span > 0 else { return nil }
+        return Double(remaining) * span / Double(recent)
     }
 
     private func config(sweepID: Int64, store: any Store) throws -> SweepConfig? {
@@ -68,8 +175,24 @@ final class SweepProgress {
         return cachedConfig
     }
 
+    /// The terminal's width in columns (TIOCGWINSZ, else $COLUMNS, else 100).
+    static func terminalWidth(_ fd: Int32) -> Int {
+        var size = winsize()
+        if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100
+    }
+
+    /// A UTC timestamp for plain progress lines, e.g. "2026-11-22T05:40:12Z".
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// A short duration: "42s", "3m05s", "2h07m".
     static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
+        guard seconds.isFinite else { return "—" }
+        let s = Int(max(0, seconds).rounded())
         return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
             : s >= 60 ? String(format: "%dm%02ds", s / 60, s % 60) : "\(s)s"
     }

@@ -15,6 +15,15 @@ struct RunCommand: ParsableCommand {
         `rung leaderboard` and `rung registry ls` show the results. The best model of every
         family is registered under <artifacts>/registry/<family>/v<N>/.
 
+        On a terminal one live line shows the trials done, running, the best so far per family
+        and an ETA; otherwise (a pipe, cron, systemd) a timestamped line is printed when the
+        progress changes, at most every 10 s.
+
+        Exit status: 0 the sweep finished; 3 it finished but some trials failed; 4 it was
+        cancelled; 5 the head gave up on it; 130 interrupted (the sweep is kept and resumes
+        with `rung head`); 64 usage, 65 bad config or data, 69 store or files unreachable,
+        70 internal failure (see docs/cli.md).
+
         Example:
           rung run Config/health-predict.yaml --workers 2
         """
@@ -67,8 +76,9 @@ struct RunCommand: ParsableCommand {
         defer { pool.terminate() }
         let stop = StopSignal()
         let started = Date()
-        head.onProgress = { h in progress.update(head: h, sweepID: sweepID, store: store, started: started) }
+        progress.started = started
         try head.run { h in
+            progress.update(head: h, sweepID: sweepID, store: store)
             if stop.received > 0 { return true }
             if pool.allExited && h.isRunning(sweepID: sweepID) {
                 return true
@@ -78,7 +88,7 @@ struct RunCommand: ParsableCommand {
         progress.finishLine()
         if stop.received > 0 {
             Output.note("rung: interrupted; the sweep is kept in \(store.location) and resumes with `rung head`")
-            throw ExitCode(130)
+            throw ExitCode(SweepExit.interrupted.rawValue)
         }
         if pool.allExited && head.isRunning(sweepID: sweepID) {
             throw RungError.internalFailure("every local worker exited before the sweep finished (see their messages above)")
@@ -87,12 +97,15 @@ struct RunCommand: ParsableCommand {
         head.drainAll()
         let deadline = Date().addingTimeInterval(10)
         try head.run { _ in pool.allExited || Date() > deadline }
-        try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started)).print(json: json)
+        let summary = try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started))
+        try summary.print(json: json)
         if !json {
             Output.line("")
             let leaderboard = try LeaderboardCommand.parse([String(sweepID), "--top", "10", "--db", storeURL])
             try leaderboard.run()
         }
+        try SweepExit.forSweep(status: summary.status, failedTrials: summary.families.reduce(0) { $0 + $1.failed })
+            .exitIfNotSuccess()
     }
 }
 

@@ -9,8 +9,15 @@ struct SweepSubmitCommand: ParsableCommand {
         abstract: "Submit a sweep config to a running head and print the sweep id.",
         discussion: """
         The config's relative paths (the dataset recipe) are resolved on the head's machine,
-        relative to the config's absolute path there. With --wait, waits for the sweep to end.
-        Exit status with --wait: 0 finished, 1 cancelled or failed, 69 head unreachable.
+        relative to the config's absolute path there.
+
+        With --wait, waits for the sweep to end, showing its progress on stderr (one live line
+        on a terminal, polled every second; a timestamped line when it changes otherwise) and
+        then its outcome on stdout. Exit status with --wait: 0 finished; 3 finished but some
+        trials failed; 4 cancelled; 5 the head gave up on the sweep; 69 the head cannot be
+        reached (or stopped answering for a minute); 130 stopped waiting on SIGINT/SIGTERM
+        (the sweep goes on). Without --wait: 0 submitted. Always: 64 usage, 65 bad config.
+        See docs/cli.md.
         """
     )
 
@@ -26,7 +33,7 @@ struct SweepSubmitCommand: ParsableCommand {
     @Option(help: "Prepared splits (a directory on the head's machine) instead of the config's data.")
     var data: String?
 
-    @Flag(help: "Wait until the sweep has finished, printing its status every 10 s.")
+    @Flag(help: "Wait until the sweep has ended, showing its progress; the exit status tells how it ended.")
     var wait = false
 
     @Flag(help: "Print one JSON document.")
@@ -49,27 +56,9 @@ struct SweepSubmitCommand: ParsableCommand {
             if json { try Output.json(["sweep": id]) } else { Output.line("\(id)") }
             return
         }
-        if !json { Output.note("sweep \(id) submitted to \(client.endpoint); waiting for it to finish") }
-        var lastNote = Date()
-        while true {
-            let state = try client.request(["op": "sweep", "sweep": id])
-            let status = state["status"] as? String ?? "?"
-            if ["finished", "cancelled", "failed"].contains(status) {
-                let message = state["message"] as? String ?? ""
-                if json {
-                    try Output.json(["sweep": "\(id)", "status": status, "message": message])
-                } else {
-                    Output.line("sweep \(id) \(status)" + (message.isEmpty ? "" : ": \(message)"))
-                }
-                if status != "finished" { throw ExitCode(1) }
-                return
-            }
-            if !json && Date().timeIntervalSince(lastNote) >= 10 {
-                lastNote = Date()
-                Output.note("sweep \(id) \(status)…")
-            }
-            Thread.sleep(forTimeInterval: 1)
-        }
+        if !json { Output.note("sweep \(id) submitted to \(client.endpoint); waiting for it to end (Ctrl-C stops waiting, not the sweep)") }
+        let outcome = try SweepWaiter(endpoint: client.endpoint, sweepID: id, json: json).wait()
+        try outcome.exitIfNotSuccess()
     }
 }
 
