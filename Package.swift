@@ -51,6 +51,8 @@ let package = Package(
 
         // bench/head-load: simulated workers against one head.
         .executableTarget(name: "rung-loadgen", dependencies: ["RungWire", "CZeroMQ"]),
+        // bench/store: a sweep's store writes replayed against SQLite or PostgreSQL.
+        .executableTarget(name: "rung-storebench", dependencies: ["RungCore", "RungStorage"]),
 
         .testTarget(name: "RungCoreTests", dependencies: ["RungCore"]),
         .testTarget(name: "RungDataTests", dependencies: [
