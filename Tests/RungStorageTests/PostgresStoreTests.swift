@@ -233,6 +233,28 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertTrue(log.all.contains { $0.contains("reconnecting") }, "\(log.all)")
     }
 
+    func testAReaderGivesUpAfterItsBoundedRetriesAndRecoversLater() throws {
+        let url = try server.createDatabase()
+        let head = try open(url)
+        let sweep = try StoreContract.makeSweep(head)
+        head.close()
+        let log = LogLines()
+        let reader = try PostgresStore(url: url, readOnly: true,
+                                       options: .init(readRetrySeconds: 1.5, maxBackoffSeconds: 0.3, log: log.logger))
+        try server.stop()
+        defer { try? server.start() }
+        let started = Date()
+        let error = captureError { try reader.sweep(id: sweep.id) } as? RungError
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertEqual(error?.kind, .unavailable)
+        XCTAssertTrue(error?.message.contains("cannot reach the PostgreSQL server 127.0.0.1:\(server.port)") ?? false,
+                      error?.message ?? "")
+        XCTAssertFalse(error?.message.contains(PostgresTestServer.password) ?? true)
+        XCTAssertLessThan(elapsed, 5, "a reader's retries are bounded")
+        try server.start()
+        XCTAssertEqual(try reader.sweep(id: sweep.id), sweep, "the reader reconnects once the server is back")
+    }
+
     func testADropBeforeTheCommitIsReplayed() throws {
         let url = try server.createDatabase()
         let log = LogLines()
