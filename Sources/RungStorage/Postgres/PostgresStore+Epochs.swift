@@ -31,7 +31,7 @@ extension PostgresStore {
                     ON CONFLICT (trial_id, epoch) DO NOTHING
                     """, values,
                     purpose: chunk.count == 1 ? "record epoch \(first.epoch) of trial \(first.trialID)"
-                        : "record epochs \(first.epoch) of trial \(first.trialID) to \(last.epoch) of trial \(last.trialID)")
+                        : "record \(chunk.count) epoch results (trial \(first.trialID) epoch \(first.epoch) to trial \(last.trialID) epoch \(last.epoch))")
                 start += chunk.count
             }
             return inserted
