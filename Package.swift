@@ -56,6 +56,8 @@ let package = Package(
         .executableTarget(name: "rung-loadgen", dependencies: ["RungWire", "CZeroMQ"]),
         // bench/s3: uploads and downloads one file through S3BlobStore, printing MB/s.
         .executableTarget(name: "rung-s3bench", dependencies: ["RungStorage", "RungCore"]),
+        // bench/store: a sweep's store writes replayed against SQLite or PostgreSQL.
+        .executableTarget(name: "rung-storebench", dependencies: ["RungCore", "RungStorage"]),
 
         .testTarget(name: "RungCoreTests", dependencies: ["RungCore"]),
         .testTarget(name: "RungDataTests", dependencies: [

@@ -6,7 +6,7 @@ public func openStore(url: String, readOnly: Bool = false) throws -> any Store {
     switch try StoreURL(parsing: url) {
     case .sqlite(let path):
         return try SQLiteStore(path: path, readOnly: readOnly)
-    case .postgresql(let uri):
-        throw RungError.usage("PostgreSQL store is not built yet (store URL \(StoreURL.masked(uri))); use sqlite:PATH")
+    case .postgresql:
+        return try PostgresStore(url: url, readOnly: readOnly)
     }
 }

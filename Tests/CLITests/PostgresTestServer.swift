@@ -1,0 +1,1 @@
+../RungStorageTests/PostgresTestServer.swift
