@@ -1,5 +1,6 @@
 import Foundation
 import RungCore
+import CZeroMQ
 import RungWire
 
 /// A CLI client of a running head: one DEALER socket, one JSON control request at a time.
@@ -29,6 +30,9 @@ final class HeadClient {
         if let k = self.keys {
             try socket.makeCurveClient(keyPair: k.keyPair, serverKey: k.serverKey, handshakeMillis: authenticationMillis)
         }
+        // A DEALER blocks a send while it has no connection (e.g. after a refused handshake,
+        // which libzmq does not retry): bound that wait like the reply's.
+        try socket.setOption(ZMQ_SNDTIMEO, timeoutMillis)
         handshakes = try CurveHandshakeMonitor(watching: socket)
         try socket.connect(endpoint)
     }
@@ -52,7 +56,13 @@ final class HeadClient {
         guard frame.count <= WireFormat.maxFrameBytes else {
             throw RungError.badInput("the request is larger than the \(WireFormat.maxFrameBytes)-byte frame limit")
         }
-        try socket.send([frame])
+        guard try socket.send([frame]) else {
+            let waited = Double(timeoutMillis) / 1000
+            if let problem = handshakes.problem(endpoint: endpoint, peer: "client", keys: keys, waited: waited) {
+                throw RungError.unavailable(problem)
+            }
+            throw RungError.unavailable("cannot reach the head at \(endpoint): the request could not be sent within \(Int(waited.rounded())) s (is `rung head` running there?)")
+        }
         let reply = try awaitReply()
         guard reply.count == 1, case .controlReply(let json)? = try? WireFormat.decode(reply[0]),
               let answer = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {

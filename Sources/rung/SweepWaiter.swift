@@ -11,6 +11,8 @@ import RungCore
 struct SweepWaiter {
     /// The head's endpoint.
     var endpoint: String
+    /// The CURVE key directory the client authenticates with (nil: `$RUNG_KEYS` or none).
+    var keys: String?
     /// The sweep to wait for.
     var sweepID: Int64
     /// Print one JSON document at the end and no progress.
@@ -23,7 +25,7 @@ struct SweepWaiter {
         let progress = SweepProgress(json: json, output: .standardError)
         let stop = StopSignal()
         let interval: TimeInterval = progress.isTerminal ? 1 : 5
-        var client = try HeadClient(endpoint: endpoint, timeoutMillis: 10_000)
+        var client = try HeadClient(endpoint: endpoint, timeoutMillis: 10_000, keys: keys)
         var silentSince: Date?
         while true {
             if stop.received > 0 {
@@ -44,7 +46,7 @@ struct SweepWaiter {
                     throw RungError.unavailable("lost the head at \(endpoint): no answer for \(Int(patience)) s while waiting for sweep \(sweepID) (the sweep may still be running; `rung sweep show \(sweepID)` tells)")
                 }
                 // A fresh socket, so that a late reply to the lost request cannot be taken for the next one.
-                client = try HeadClient(endpoint: endpoint, timeoutMillis: 10_000)
+                client = try HeadClient(endpoint: endpoint, timeoutMillis: 10_000, keys: keys)
                 continue
             }
             let status = state["status"] as? String ?? "?"

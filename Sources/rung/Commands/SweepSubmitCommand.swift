@@ -57,7 +57,7 @@ struct SweepSubmitCommand: ParsableCommand {
             return
         }
         if !json { Output.note("sweep \(id) submitted to \(client.endpoint); waiting for it to end (Ctrl-C stops waiting, not the sweep)") }
-        let outcome = try SweepWaiter(endpoint: client.endpoint, sweepID: id, json: json).wait()
+        let outcome = try SweepWaiter(endpoint: client.endpoint, keys: keys, sweepID: id, json: json).wait()
         try outcome.exitIfNotSuccess()
     }
 }
