@@ -27,6 +27,14 @@ extension Head {
                 return Self.reply(["ok": true, "sweep": id])
             case "status":
                 return Self.reply(status())
+            case "top":
+                let sortName = object["sort"] as? String ?? "metric"
+                guard let sort = TopSort(rawValue: sortName) else {
+                    return Self.reply(["error": "top: unknown sort \(sortName); known: metric, id, duration, status"])
+                }
+                return Self.reply(topSnapshot(sweep: (object["sweep"] as? NSNumber)?.int64Value,
+                                              family: object["family"] as? String, sort: sort,
+                                              limit: (object["limit"] as? NSNumber)?.intValue ?? Self.topTrialLimit))
             case "sweep":
                 guard let id = (object["sweep"] as? NSNumber)?.int64Value else {
                     return Self.reply(["error": "sweep needs \"sweep\" (a sweep id)"])
@@ -38,7 +46,7 @@ extension Head {
                 guard let name = object["worker"] as? String else { return Self.reply(["error": "drain needs \"worker\""]) }
                 return drain(worker: name) ? Self.reply(["ok": true]) : Self.reply(["error": "no worker named \(name)"])
             default:
-                return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, sweep, drain"])
+                return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, top, sweep, drain"])
             }
         } catch let error as RungError {
             return Self.reply(["error": error.message, "kind": error.kind.rawValue])

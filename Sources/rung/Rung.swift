@@ -24,6 +24,7 @@ struct Rung: ParsableCommand {
             WorkerCommand.self,
             SweepCommand.self,
             LeaderboardCommand.self,
+            TopCommand.self,
             WorkersCommand.self,
             RegistryCommand.self,
             SimulateCommand.self,
