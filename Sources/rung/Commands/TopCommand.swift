@@ -40,6 +40,9 @@ struct TopCommand: ParsableCommand {
     @Flag(help: "Print plain summary blocks even on a terminal.")
     var plain = false
 
+    @Flag(help: "Print the head's snapshot as one JSON document and exit (the shape is in docs/top.md).")
+    var json = false
+
     @Option(help: "Trials in each plain summary block.")
     var trials: Int = 10
 
@@ -52,6 +55,14 @@ struct TopCommand: ParsableCommand {
     func run() throws {
         let endpoint = HeadClient.endpoint(head)
         let state = TopViewState(sweep: sweep, family: family, sort: TopSort(rawValue: sort) ?? .metric)
+        if json {
+            let client = try HeadClient(endpoint: endpoint, timeoutMillis: 5000)
+            let reply = try TopRequest.fetchRaw(client, state: state)
+            var data = try JSONSerialization.data(withJSONObject: reply, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            data.append(0x0A)
+            FileHandle.standardOutput.write(data)
+            return
+        }
         if once || plain || !RawTerminal.isInteractive {
             try runPlain(endpoint: endpoint, state: state)
         } else {
@@ -111,6 +122,10 @@ struct TopCommand: ParsableCommand {
                 dirty = true
             }
             switch fetcher.take() {
+            case .snapshot(let s)? where s.sort != state.sort.rawValue || s.family != state.family
+                || (state.sweep != nil && s.sweep != state.sweep && s.sweeps.contains { $0.id == state.sweep }):
+                // An answer to a request made before the last key press; the next one is on its way.
+                problem = nil
             case .snapshot(let s)?:
                 snapshot = s
                 problem = nil

@@ -97,14 +97,19 @@ final class SnapshotFetcher: @unchecked Sendable {
 enum TopRequest {
     /// Asks `client` for one snapshot of what `state` shows.
     static func fetch(_ client: HeadClient, state: TopViewState) throws -> TopSnapshot {
-        var request: [String: Any] = ["op": "top", "sort": state.sort.rawValue, "limit": 200]
-        if let sweep = state.sweep { request["sweep"] = sweep }
-        if let family = state.family { request["family"] = family }
-        let reply = try client.request(request)
+        let reply = try fetchRaw(client, state: state)
         do {
             return try TopSnapshot.decode(reply)
         } catch {
             throw RungError.unavailable("the head at \(client.endpoint) sent a top snapshot this rung cannot read (\(error)); are the head and this rung the same version?")
         }
+    }
+
+    /// The reply object as the head sent it.
+    static func fetchRaw(_ client: HeadClient, state: TopViewState) throws -> [String: Any] {
+        var request: [String: Any] = ["op": "top", "sort": state.sort.rawValue, "limit": 200]
+        if let sweep = state.sweep { request["sweep"] = sweep }
+        if let family = state.family { request["family"] = family }
+        return try client.request(request)
     }
 }

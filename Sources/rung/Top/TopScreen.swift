@@ -62,13 +62,17 @@ struct TopScreen {
 
     private func titleText(width: Int) -> String {
         let clock = Self.clock(now)
-        var left = " rung top · \(endpoint)"
-        if let workers = snapshot?.workers {
-            let slots = workers.reduce(0) { $0 + $1.slots }, busy = workers.reduce(0) { $0 + $1.busy }
-            left += " · \(workers.count) worker\(workers.count == 1 ? "" : "s"), \(busy)/\(slots) slots busy"
+        let base = " rung top · \(endpoint)"
+        var workers = ""
+        if let list = snapshot?.workers {
+            let slots = list.reduce(0) { $0 + $1.slots }, busy = list.reduce(0) { $0 + $1.busy }
+            workers = " · \(list.count) worker\(list.count == 1 ? "" : "s"), \(busy)/\(slots) slots busy"
         }
-        let gap = width - left.count - clock.count - 1
-        return gap >= 1 ? left + String(repeating: " ", count: gap) + clock + " " : left
+        // Drop the worker summary before the clock, and the clock before the endpoint.
+        for left in [base + workers, base] where left.count + 1 + clock.count + 1 <= width {
+            return left + String(repeating: " ", count: width - left.count - clock.count - 1) + clock + " "
+        }
+        return base
     }
 
     private func footerText(width: Int, rows visible: Int) -> String {
