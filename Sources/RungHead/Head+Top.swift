@@ -144,7 +144,7 @@ extension Head {
         return names.prefix(3).map { name in
             let value: String
             switch params[name]! {
-            case .double(let d): value = String(format: "%.4g", d)
+            case .double(let d): value = String(format: "%.3g", d)
             default: value = params[name]!.description
             }
             return [name, value]

@@ -117,7 +117,9 @@ final class HeadMonitor {
         let metric = boards[record.sweepID]!.metricName
         if trial.value == nil, let final = record.finalMetrics?[metric] { trial.value = final }
         boards[record.sweepID]!.trials[record.id] = trial
-        if let value = trial.value { improve(sweep: record.sweepID, family: record.family, trial: record.id, value: value, at: clock()) }
+        if let value = trial.value {
+            improve(sweep: record.sweepID, family: record.family, trial: record.id, value: value, at: record.finishedAt ?? clock())
+        }
         setRunning(record.id, on: record.status == .running ? record.worker : nil)
     }
 
@@ -145,8 +147,16 @@ final class HeadMonitor {
         for id in boards[record.id]?.trials.keys.map({ $0 }) ?? [] { sweepOfTrial[id] = nil }
         boards[record.id] = nil
         sweepSaved(record)
-        for t in trials { trialSaved(t) }
+        // Trials first with no results, then every epoch result in the order it arrived (so
+        // the best-so-far history has its real times), then the trials as they are now.
+        for t in trials {
+            var bare = t
+            bare.lastEpoch = 0
+            bare.finalMetrics = nil
+            trialSaved(bare)
+        }
         epochsRecorded(epochs.sorted { ($0.recordedAt, $0.trialID, $0.epoch) < ($1.recordedAt, $1.trialID, $1.epoch) })
+        for t in trials { trialSaved(t) }
         boards[record.id]?.complete = true
     }
 

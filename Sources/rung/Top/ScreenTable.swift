@@ -18,6 +18,9 @@ struct ScreenTable {
         var keepEnd = false
         /// An SGR code per cell (nil: plain).
         var colours: [String?] = []
+        /// Cells drawn for the width the column gets, when that differs from `cells`
+        /// (sparklines resampled, names abbreviated); `cells` still decide the natural width.
+        var cellsForWidth: ((Int) -> [String])? = nil
     }
 
     var columns: [Column]
@@ -26,6 +29,8 @@ struct ScreenTable {
     func render(width: Int, colour: Bool, headerCode: String? = "1") -> [String] {
         let widths = layout(width: width)
         let shown = columns.indices.filter { widths[$0] > 0 }
+        var columns = columns
+        for c in shown { if let redraw = columns[c].cellsForWidth { columns[c].cells = redraw(widths[c]) } }
         let rowCount = columns.map(\.cells.count).max() ?? 0
         func line(_ cell: (Int) -> (String, String?)) -> String {
             var parts: [String] = []

@@ -128,8 +128,9 @@ struct TopScreen {
                   colours: f.map { $0.failed > 0 ? TerminalStyle.colour(forStatus: "failed") : nil }),
             .init(header: "BUDGET", cells: f.map { "\($0.budget)" }, right: true, minWidth: 6, priority: 6),
             .init(header: "BEST", cells: f.map { Output.metric($0.best) }, right: true, minWidth: 6, priority: 9),
-            .init(header: "BEST OVER TIME", cells: trend, minWidth: 6, maxWidth: 40, priority: 5, fill: true, keepEnd: true,
-                  colours: f.map { _ in "32" }),
+            .init(header: "BEST OVER TIME", cells: trend, minWidth: 6, maxWidth: 40, priority: 5, fill: true,
+                  colours: f.map { _ in "32" },
+                  cellsForWidth: { w in f.map { Sparkline.render($0.history, width: w, higherIsBetter: higher) } }),
         ]).render(width: width, colour: colour)
     }
 
@@ -150,10 +151,14 @@ struct TopScreen {
                   right: true, minWidth: 5, priority: 6),
             .init(header: sweep.metric.uppercased(), cells: t.map { Output.metric($0.metric) }, right: true, minWidth: 6, maxWidth: 12, priority: 9,
                   colours: t.map { $0.id == sweep.bestTrial ? "1" : nil }),
-            .init(header: "WORKER", cells: t.map { $0.worker ?? "—" }, minWidth: 6, maxWidth: 14, priority: 5),
+            .init(header: "WORKER", cells: t.map { $0.worker ?? "—" }, minWidth: 6, maxWidth: 10, priority: 5),
             .init(header: "TIME", cells: t.map { $0.seconds.map(Humanize.duration) ?? "—" }, right: true, minWidth: 6, maxWidth: 7, priority: 4),
-            .init(header: "PARAMS", cells: t.map { $0.params.map { $0.joined(separator: "=") }.joined(separator: " ") },
-                  minWidth: 12, maxWidth: 200, priority: 2, fill: true),
+            .init(header: "PARAMS", cells: t.map { Self.params($0.params, short: false) },
+                  minWidth: 12, maxWidth: 200, priority: 2, fill: true,
+                  cellsForWidth: { w in t.map { trial in
+                      let full = Self.params(trial.params, short: false)
+                      return full.count <= w ? full : Self.params(trial.params, short: true)
+                  } }),
         ]).render(width: width, colour: colour)
         if fill, let rows {
             if t.isEmpty { lines.append(state.family.map { "no trials of \($0) yet" } ?? "no trials yet") }
@@ -200,6 +205,17 @@ struct TopScreen {
     }
 
     // MARK: - Helpers
+
+    /// `name=value` pairs; `short` abbreviates names of several words to their initials
+    /// (max_depth → md, learning_rate → lr) so more values fit a narrow column.
+    static func params(_ pairs: [[String]], short: Bool) -> String {
+        pairs.compactMap { pair -> String? in
+            guard pair.count == 2 else { return nil }
+            let words = pair[0].split(separator: "_")
+            let name = short && words.count > 1 ? String(words.compactMap(\.first)) : pair[0]
+            return "\(name)=\(pair[1])"
+        }.joined(separator: " ")
+    }
 
     private func bar(_ text: String, width: Int) -> String {
         let fitted = ScreenTable.fit(text, width)
