@@ -32,14 +32,7 @@ final class TopCluster {
             (Self.first.name, family("alpha", twoParams) + family("beta", "      width: {type: int, low: 8, high: 512, log: true}\n")),
             (Self.second.name, family("gamma", twoParams)),
         ]
-        let head = Process()
-        head.executableURL = RungProcess.executable
-        head.arguments = ["head", "--listen", endpoint, "--db", "sqlite:\(directory.path)/rung.db",
-                          "--artifacts", directory.appendingPathComponent("artifacts").path]
-        head.standardOutput = FileHandle.nullDevice
-        head.standardError = FileHandle.nullDevice
-        try head.run()
-        processes.append(head)
+        try startHead()
         let worker = Process()
         worker.executableURL = RungProcess.executable
         worker.arguments = ["worker", "--head", endpoint, "--slots", "3", "--name", "w-top",
@@ -62,6 +55,26 @@ final class TopCluster {
             let submit = try RungProcess.run(["sweep", "submit", url.path, "--head", endpoint])
             XCTAssertEqual(submit.status, 0, submit.stderr)
         }
+    }
+
+    private func startHead() throws {
+        let head = Process()
+        head.executableURL = RungProcess.executable
+        head.arguments = ["head", "--listen", endpoint, "--db", "sqlite:\(directory.path)/rung.db",
+                          "--artifacts", directory.appendingPathComponent("artifacts").path]
+        head.standardOutput = FileHandle.nullDevice
+        head.standardError = FileHandle.nullDevice
+        try head.run()
+        processes.insert(head, at: 0)
+    }
+
+    /// Stops the head (SIGINT) and starts it again on the same store and endpoint.
+    func restartHead() throws {
+        guard let head = processes.first(where: { $0.arguments?.first == "head" }) else { return }
+        head.interrupt()
+        head.waitUntilExit()
+        processes.removeAll { $0 === head }
+        try startHead()
     }
 
     /// Stops the worker (two signals: cancel its trials and leave) and the head.

@@ -177,6 +177,43 @@ final class TopCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(text.components(separatedBy: "rung top · ").count - 1, 3, text)
     }
 
+    /// After a head restart the snapshot is rebuilt from the store: the counts, the best
+    /// values and the best-so-far history from before the restart are all still there.
+    func testTheSnapshotSurvivesAHeadRestart() throws {
+        let cluster = try TopCluster(self)
+        func snapshot() throws -> [String: Any] {
+            let r = try RungProcess.run(["top", "--head", cluster.endpoint, "--json", "--sweep", "1"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try jsonObject(r.stdout)
+        }
+        func alpha(_ document: [String: Any]) -> [String: Any] {
+            let sweeps = document["sweeps"] as? [[String: Any]] ?? []
+            let families = sweeps.first { $0["id"] as? Int == 1 }?["families"] as? [[String: Any]] ?? []
+            return families.first { $0["name"] as? String == "alpha" } ?? [:]
+        }
+        var before: [String: Any] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            Thread.sleep(forTimeInterval: 0.5)
+            before = alpha(try snapshot())
+        } while (before["finished"] as? Int ?? 0) < 3 && Date() < deadline
+        let finished = try XCTUnwrap(before["finished"] as? Int)
+        XCTAssertGreaterThanOrEqual(finished, 3, "\(before)")
+        let best = try XCTUnwrap(before["best"] as? Double)
+
+        try cluster.restartHead()
+        let after = alpha(try snapshot())
+        XCTAssertGreaterThanOrEqual(after["finished"] as? Int ?? -1, finished, "\(after)")
+        XCTAssertGreaterThanOrEqual(after["best"] as? Double ?? -1, best, "\(after)")
+        let history = try XCTUnwrap(after["history"] as? [Any])
+        XCTAssertEqual(history.count, 32)
+        let firstValue = history.firstIndex { $0 is Double }
+        XCTAssertNotNil(firstValue, "\(history)")
+        XCTAssertLessThan(firstValue ?? 99, 31, "values reported before the restart keep their times: \(history)")
+        let trials = try XCTUnwrap(try snapshot()["trials"] as? [[String: Any]])
+        XCTAssertTrue(trials.contains { $0["status"] as? String == "finished" && $0["metric"] is Double }, "\(trials)")
+    }
+
     func testPlainModeAgainstAnUnreachableHeadIsExit69() throws {
         let endpoint = "tcp://127.0.0.1:\(try TopCluster.freePort())"
         let r = try RungProcess.run(["top", "--head", endpoint, "--once"])
