@@ -31,20 +31,30 @@ extension Head {
                 return Self.reply(["ok": true, "sweep": id])
             case "status":
                 return Self.reply(status())
+            case "top":
+                let sortName = object["sort"] as? String ?? "metric"
+                guard let sort = TopSort(rawValue: sortName) else {
+                    return Self.reply(["error": "top: unknown sort \(sortName); known: metric, id, duration, status"])
+                }
+                return Self.reply(topSnapshot(sweep: (object["sweep"] as? NSNumber)?.int64Value,
+                                              family: object["family"] as? String, sort: sort,
+                                              limit: (object["limit"] as? NSNumber)?.intValue ?? Self.topTrialLimit))
             case "sweep":
                 guard let id = (object["sweep"] as? NSNumber)?.int64Value else {
                     return Self.reply(["error": "sweep needs \"sweep\" (a sweep id)"])
                 }
                 guard let record = try store.sweep(id: id) else { return Self.reply(["error": "there is no sweep \(id)"]) }
-                return Self.reply(["ok": true, "sweep": id, "name": record.name, "status": record.status.rawValue,
-                                   "message": record.message ?? ""])
+                var reply: [String: Any] = ["ok": true, "sweep": id, "name": record.name, "status": record.status.rawValue,
+                                            "message": record.message ?? ""]
+                reply.merge(sweepProgress(id)) { old, _ in old }
+                return Self.reply(reply)
             case "drain":
                 guard let name = object["worker"] as? String else { return Self.reply(["error": "drain needs \"worker\""]) }
                 guard drain(worker: name) else { return Self.reply(["error": "no worker named \(name)"]) }
                 if let key { log("worker \(name) asked to drain with key \(key)") }
                 return Self.reply(["ok": true])
             default:
-                return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, sweep, drain"])
+                return Self.reply(["error": "unknown op \(op); known: submit, cancel, status, top, sweep, drain"])
             }
         } catch let error as RungError {
             return Self.reply(["error": error.message, "kind": error.kind.rawValue])

@@ -29,6 +29,8 @@ public final class Head {
     /// The endpoint actually bound (with the real port when listening on `:*`).
     public let endpoint: String
 
+    /// What `rung top` shows, fed by every write to `store` (see `MonitoredStore`).
+    let monitor = HeadMonitor()
     var workers = WorkerTable()
     var sweeps: [Int64: SweepRuntime] = [:]
     /// Sweeps in submission order; slots are shared round-robin over them.
@@ -67,7 +69,7 @@ public final class Head {
     /// Opens the store's writer side and binds the ROUTER socket.
     public init(options: HeadOptions, store: any Store) throws {
         self.options = options
-        self.store = store
+        self.store = MonitoredStore(store, monitor: monitor)
         blobs = try openBlobStore(uri: options.artifacts)
         if let local = (blobs as? FileBlobStore)?.root {
             try FileManager.default.createDirectory(at: local, withIntermediateDirectories: true)

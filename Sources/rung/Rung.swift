@@ -24,6 +24,7 @@ struct Rung: ParsableCommand {
             WorkerCommand.self,
             SweepCommand.self,
             LeaderboardCommand.self,
+            TopCommand.self,
             ReportCommand.self,
             WorkersCommand.self,
             KeysCommand.self,

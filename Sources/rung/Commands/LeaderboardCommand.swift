@@ -12,6 +12,10 @@ struct LeaderboardCommand: ParsableCommand {
         Trials without a value for the metric rank last; ties go to more epochs, then the lower \
         trial id. Without --family the rank is overall; with it, the rank within the family. \
         The store is opened read-only, so this works while a head runs.
+
+        The table fits the terminal (or $COLUMNS when stdout is not a terminal; --wide: never \
+        cut). Status words are coloured on a terminal unless NO_COLOR is set; pipes, files, \
+        --csv and --json never carry escape codes.
         """
     )
 
@@ -31,6 +35,9 @@ struct LeaderboardCommand: ParsableCommand {
 
     @Flag(help: "Print CSV (with a header row) instead of a table.")
     var csv = false
+
+    @Flag(help: "Never cut the table to the terminal's width (by default a wide table cuts the parameters, then leaves out the worker and duration columns).")
+    var wide = false
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1, not \(top).") }
@@ -90,7 +97,8 @@ struct LeaderboardCommand: ParsableCommand {
             return
         }
         let scope = family.map { " · family \($0)" } ?? ""
-        Output.line("sweep \(record.id) \(record.name) (\(record.status.rawValue)) · \(snapshot.metric.name), \(snapshot.metric.mode.rawValue)\(scope) · top \(shown.count) of \(total)")
+        let width = wide ? nil : TerminalStyle.width
+        Output.line(fitted("sweep \(record.id) \(record.name) (\(record.status.rawValue)) · \(snapshot.metric.name), \(snapshot.metric.mode.rawValue)\(scope) · top \(shown.count) of \(total)", width))
         guard !shown.isEmpty else {
             Output.line("no trials yet")
             return
@@ -104,7 +112,12 @@ struct LeaderboardCommand: ParsableCommand {
         }
         Output.line(TerminalTable.render(
             ["RANK", "TRIAL", "FAMILY", "STATUS", "EPOCHS", snapshot.metric.name.uppercased(), "PARAMS", "WORKER", "DURATION"],
-            rows, colour: [3: TerminalStyle.colour(forStatus:)]))
+            rows, colour: [3: TerminalStyle.colour(forStatus:)], width: width, shrink: 6, drop: [7, 8]))
+    }
+
+    private func fitted(_ line: String, _ width: Int?) -> String {
+        guard let width, line.count > width else { return line }
+        return String(line.prefix(max(0, width - 1))) + "…"
     }
 
     private func noSweeps(_ location: String) {
@@ -214,55 +227,6 @@ struct LeaderboardRowJSON: Encodable {
         try c.encode(params, forKey: .params)
         try c.encode(worker, forKey: .worker)
         try c.encode(durationSeconds, forKey: .durationSeconds)
-    }
-}
-
-/// ANSI colours for status words, used only when stdout is a terminal and `NO_COLOR` is unset.
-enum TerminalStyle {
-    /// Whether to colour: stdout is a TTY and `NO_COLOR` is not set.
-    static let enabled: Bool = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-
-    /// The SGR code for a status word of a sweep, trial, worker or model version.
-    static func colour(forStatus status: String) -> String? {
-        switch status {
-        case "finished", "production", "active": return "32"          // green
-        case "running": return "36"                                     // cyan
-        case "queued", "paused", "staging", "draining": return "33"     // yellow
-        case "failed", "lost": return "31"                              // red
-        case "stopped", "cancelled", "archived", "left", "none": return "2"  // dim
-        default: return nil
-        }
-    }
-
-    /// `text` wrapped in the SGR `code` when colouring is enabled.
-    static func paint(_ text: String, _ code: String?) -> String {
-        guard enabled, let code else { return text }
-        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
-    }
-}
-
-/// Aligned text tables whose cells may be coloured without upsetting the alignment.
-enum TerminalTable {
-    /// Pads every column to its widest cell, separates columns by two spaces, then colours
-    /// the cells of the columns in `colour`. A column whose cells are all numbers (or "—")
-    /// is right-aligned, header included; other columns are left-aligned.
-    static func render(_ header: [String], _ rows: [[String]], colour: [Int: (String) -> String?] = [:]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
-        let numeric = header.indices.map { c in
-            let cells = rows.compactMap { c < $0.count ? $0[c] : nil }.filter { $0 != "—" }
-            return !cells.isEmpty && cells.allSatisfy { Double($0) != nil }
-        }
-        return all.enumerated().map { index, row in
-            let line = row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: max(0, widths[c] - cell.count))
-                let painted = index > 0 ? TerminalStyle.paint(cell, colour[c]?(cell) ?? nil) : cell
-                return numeric[c] ? pad + painted : painted + pad
-            }.joined(separator: "  ")
-            var trimmed = line
-            while trimmed.hasSuffix(" ") { trimmed.removeLast() }
-            return trimmed
-        }.joined(separator: "\n")
     }
 }
 

@@ -1,0 +1,118 @@
+import Foundation
+import RungCore
+
+/// Asks the head for `top` snapshots on its own thread (the ZeroMQ socket lives and dies
+/// there), so the screen keeps answering keys while a request waits on a slow or absent
+/// head. The latest answer is picked up with `take()`; `poke()` asks again at once.
+final class SnapshotFetcher: @unchecked Sendable {
+    /// What the last request brought.
+    enum Result: Sendable {
+        case snapshot(TopSnapshot)
+        case failed(RungError)
+    }
+
+    private let endpoint: String
+    private let interval: Double
+    private let timeoutMillis: Int32
+    /// The CURVE key directory the client authenticates with (nil: `$RUNG_KEYS` or none).
+    private let keys: String?
+    private let condition = NSCondition()
+    private var request: TopViewState
+    private var latest: Result?
+    private var poked = false
+    private var stopped = false
+    private var thread: Thread?
+
+    init(endpoint: String, interval: Double, timeoutMillis: Int32, keys: String?, state: TopViewState) {
+        self.keys = keys
+        self.endpoint = endpoint
+        self.interval = interval
+        self.timeoutMillis = timeoutMillis
+        request = state
+    }
+
+    /// Starts asking.
+    func start() {
+        let thread = Thread { [self] in loop() }
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops asking (the thread ends after its current request).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Asks again now with the person's new choices.
+    func poke(_ state: TopViewState) {
+        condition.lock()
+        request = state
+        poked = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The newest result since the last call, if any.
+    func take() -> Result? {
+        condition.lock()
+        defer { condition.unlock() }
+        let result = latest
+        latest = nil
+        return result
+    }
+
+    private func loop() {
+        var client: HeadClient?
+        while true {
+            condition.lock()
+            if stopped { condition.unlock(); return }
+            let state = request
+            poked = false
+            condition.unlock()
+
+            let result: Result
+            do {
+                if client == nil { client = try HeadClient(endpoint: endpoint, timeoutMillis: timeoutMillis, keys: keys) }
+                result = .snapshot(try TopRequest.fetch(client!, state: state))
+            } catch let error as RungError {
+                // A fresh socket after a failure: a late reply must not answer the next request.
+                if error.kind == .unavailable { client = nil }
+                result = .failed(error)
+            } catch {
+                client = nil
+                result = .failed(RungError.unavailable("\(error)"))
+            }
+
+            condition.lock()
+            latest = result
+            let deadline = Date().addingTimeInterval(interval)
+            while !stopped && !poked && Date() < deadline { _ = condition.wait(until: deadline) }
+            condition.unlock()
+        }
+    }
+}
+
+/// The `top` control request for a view state.
+enum TopRequest {
+    /// Asks `client` for one snapshot of what `state` shows.
+    static func fetch(_ client: HeadClient, state: TopViewState) throws -> TopSnapshot {
+        let reply = try fetchRaw(client, state: state)
+        do {
+            return try TopSnapshot.decode(reply)
+        } catch {
+            throw RungError.unavailable("the head at \(client.endpoint) sent a top snapshot this rung cannot read (\(error)); are the head and this rung the same version?")
+        }
+    }
+
+    /// The reply object as the head sent it.
+    static func fetchRaw(_ client: HeadClient, state: TopViewState) throws -> [String: Any] {
+        var request: [String: Any] = ["op": "top", "sort": state.sort.rawValue, "limit": 200]
+        if let sweep = state.sweep { request["sweep"] = sweep }
+        if let family = state.family { request["family"] = family }
+        return try client.request(request)
+    }
+}
