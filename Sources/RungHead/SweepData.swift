@@ -22,25 +22,24 @@ public struct SweepData: Sendable, Equatable {
     /// Locations may be local or remote (`s3://…`). Remote splits are prepared in `scratch`
     /// (a local directory) and uploaded; an existing remote directory is recognised by its
     /// manifest, which is the only file read back. With `data.through_batch`, the future
-    /// batches it selects are appended to train (`CumulativeStore`, local artifacts only);
-    /// `override` is used as it is.
+    /// batches it selects are appended to train: the state and the derived data live in
+    /// `artifacts` (`CumulativeStore`, local or remote). `override` is used as it is.
+    /// `environment` locates datasets and configures the remote stores opened here.
     public static func resolve(config: SweepConfig, configDirectory: URL, override: String?,
                                artifacts: any BlobStore, scratch: URL,
                                environment: [String: String]) throws -> SweepData {
         if let override {
-            if isRemote(override) { return try openRemote(override, what: "--data \(override)", scratch: scratch) }
+            if isRemote(override) {
+                return try openRemote(override, what: "--data \(override)", scratch: scratch, environment: environment)
+            }
             return try open(localURL(override), what: "--data \(override)")
         }
         let base = try resolveBase(config: config, configDirectory: configDirectory, artifacts: artifacts,
                                    scratch: scratch, environment: environment)
         guard let through = config.data.throughBatch else { return base }
-        guard let root = (artifacts as? FileBlobStore)?.root, !isRemote(base.uri) else {
-            throw RungError.usage("\(config.file): data.through_batch needs local artifacts and local prepared data for now (artifacts \(artifacts.rootURI), data \(base.uri))")
-        }
-        let store = CumulativeStore(artifactsDirectory: root)
-        let prepared = try PreparedData.open(URL(fileURLWithPath: base.uri))
-        let data = try store.data(base: prepared, throughBatch: store.resolve(through, base: prepared))
-        return SweepData(uri: data.directory.path, version: data.dataVersion)
+        let store = CumulativeStore(artifacts: artifacts, scratch: scratch, environment: environment)
+        let cumulativeBase = try store.base(base)
+        return try store.data(base: cumulativeBase, throughBatch: store.resolve(through, base: cumulativeBase)).data
     }
 
     /// The data of `config` before any `data.through_batch` is applied.
@@ -48,14 +47,15 @@ public struct SweepData: Sendable, Equatable {
                                    environment: [String: String]) throws -> SweepData {
         if let prepared = config.data.prepared {
             if isRemote(prepared) {
-                let store = try openBlobStore(uri: prepared)
+                let store = try openBlobStore(uri: prepared, environment: environment)
                 if try store.exists(PreparedData.manifestFileName) {
-                    return try openRemote(prepared, what: "data.prepared \(prepared)", scratch: scratch)
+                    return try openRemote(prepared, what: "data.prepared \(prepared)", scratch: scratch, environment: environment)
                 }
                 guard config.data.source != nil else {
                     throw RungError.badInput("\(config.file): data.prepared \(prepared) holds no prepared splits and data.source is not set")
                 }
-                return try prepareRemote(config: config, configDirectory: configDirectory, into: store.rootURI,
+                let (parent, key) = try openBlobParent(of: store.rootURI)
+                return try prepareRemote(config: config, configDirectory: configDirectory, into: parent, key: key,
                                          scratch: scratch, environment: environment)
             }
             let url = localURL(prepared, relativeTo: configDirectory)
@@ -84,10 +84,10 @@ public struct SweepData: Sendable, Equatable {
         }
         let uri = artifacts.uri(for: key)
         if try artifacts.exists(key + "/" + PreparedData.manifestFileName),
-           let existing = try? openRemote(uri, what: uri, scratch: scratch) {
+           let existing = try? openRemote(uri, what: uri, scratch: scratch, environment: environment) {
             return existing
         }
-        return try prepareRemote(config: config, configDirectory: configDirectory, into: uri,
+        return try prepareRemote(config: config, configDirectory: configDirectory, into: artifacts, key: key,
                                  scratch: scratch, environment: environment, resolvedSource: sourceURL)
     }
 
@@ -106,22 +106,23 @@ public struct SweepData: Sendable, Equatable {
         return SweepData(uri: out.path, version: manifest.dataVersion)
     }
 
-    /// Prepares the config's source in a scratch directory and uploads it as the directory `uri`.
-    private static func prepareRemote(config: SweepConfig, configDirectory: URL, into uri: String,
+    /// Prepares the config's source in a scratch directory and uploads it as the directory
+    /// `key` of `store`.
+    private static func prepareRemote(config: SweepConfig, configDirectory: URL, into store: any BlobStore, key: String,
                                       scratch: URL, environment: [String: String],
                                       resolvedSource: URL? = nil) throws -> SweepData {
         let local = scratch.appendingPathComponent("prepare-\(UUID().uuidString)", isDirectory: true)
         defer { try? FileManager.default.removeItem(at: local) }
         let prepared = try prepare(config: config, configDirectory: configDirectory, into: local,
                                    environment: environment, resolvedSource: resolvedSource)
-        let (parent, key) = try openBlobParent(of: uri)
-        try parent.upload(directory: local, prefix: key)
-        return SweepData(uri: parent.uri(for: key), version: prepared.version)
+        try store.upload(directory: local, prefix: key)
+        return SweepData(uri: store.uri(for: key), version: prepared.version)
     }
 
     /// Reads the data version of a remote prepared directory from its manifest.
-    private static func openRemote(_ uri: String, what: String, scratch: URL) throws -> SweepData {
-        let store = try openBlobStore(uri: uri)
+    private static func openRemote(_ uri: String, what: String, scratch: URL,
+                                   environment: [String: String]) throws -> SweepData {
+        let store = try openBlobStore(uri: uri, environment: environment)
         let local = scratch.appendingPathComponent("manifest-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: local) }
         guard try store.exists(PreparedData.manifestFileName) else {

@@ -155,6 +155,57 @@ final class NightlyTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains("all 2 future batches are already in the training data"), text.stdout)
     }
 
+    /// `rung data advance --artifacts s3://…` against a real (moto) S3 server: the state and
+    /// the data go to S3, with the data versions of local artifacts.
+    func testAdvanceWithS3Artifacts() throws {
+        let dir = try RungProcess.temporaryDirectory(self)
+        try dataset(in: dir)
+        let config = try config(in: dir, trials: 2, throughBatch: "latest", seed: 3)
+        let localNight = try advance(config, in: dir)
+
+        let moto = try MotoS3(self)
+        let artifacts = "s3://\(moto.bucket)/nightly"
+        func advanceS3(_ extra: [String] = ["--json"]) throws -> RungProcess.Result {
+            try RungProcess.run(["data", "advance", config.path, "--artifacts", artifacts] + extra, in: dir, environment: moto.environment)
+        }
+        let first = try advanceS3()
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let night1 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any], first.stdout)
+        let base = try XCTUnwrap(night1["base_data_version"] as? String)
+        XCTAssertEqual(base, localNight["base_data_version"] as? String)
+        XCTAssertEqual(night1["through_batch"] as? Int, 1)
+        XCTAssertEqual(night1["train_rows"] as? Int, 220)
+        XCTAssertEqual(night1["data_version"] as? String, localNight["data_version"] as? String,
+                       "S3 artifacts give the data version of local artifacts")
+        XCTAssertEqual(night1["directory"] as? String, "\(artifacts)/data/cumulative/\(base)/through-001")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".rung").path), "nothing is written locally")
+
+        let store = try S3BlobStore(uri: artifacts, environment: moto.environment)
+        let stateFile = dir.appendingPathComponent("latest.json")
+        try store.get("data/cumulative/\(base)/latest.json", to: stateFile)
+        let state = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: stateFile)) as? [String: Any])
+        XCTAssertEqual(state["through_batch"] as? Int, 1)
+        XCTAssertEqual(state["future_batches"] as? Int, 2)
+        XCTAssertTrue(try store.exists("data/cumulative/\(base)/through-001/train.csv"))
+
+        let second = try advanceS3([])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stdout.contains("future batches 1–2 of 2: 320 train rows"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("\(artifacts)/data/cumulative/\(base)/through-002"), second.stdout)
+        let third = try advanceS3([])
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertTrue(third.stdout.contains("all 2 future batches are already in the training data"), third.stdout)
+        let back = try advanceS3(["--to", "1", "--json"])
+        XCTAssertEqual(back.status, 0, back.stderr)
+        let night = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(back.stdout.utf8)) as? [String: Any], back.stdout)
+        XCTAssertEqual(night["data_version"] as? String, night1["data_version"] as? String, "--to 1 goes back to the uploaded data")
+
+        let help = try RungProcess.run(["data", "advance", "--help"])
+        XCTAssertEqual(help.status, 0, help.stderr)
+        let options = try XCTUnwrap(help.stdout.range(of: "--artifacts <LOCATION>  ").map { help.stdout[$0.upperBound...] }, help.stdout)
+        XCTAssertTrue(options.prefix(300).contains("s3://bucket/prefix"), "the --artifacts help mentions S3: \(help.stdout)")
+    }
+
     func testPrepareThroughABatchAndBadArguments() throws {
         let dir = try RungProcess.temporaryDirectory(self)
         try dataset(in: dir)

@@ -120,35 +120,6 @@ final class CumulativeDataTests: XCTestCase {
                                     kind: .usage, contains: ["already cumulative data", "future batches 1–1"])
     }
 
-    func testTheStoreRecordsTheLatestBatchAndPreparesEachVersionOnce() throws {
-        let dir = try TestSupport.temporaryDirectory(self)
-        let base = try PreparedData.open(try base(in: dir))
-        let store = CumulativeStore(artifactsDirectory: dir.appendingPathComponent("artifacts"))
-        XCTAssertNil(try store.state(of: base))
-        XCTAssertEqual(try store.resolve(.latest, base: base), 0, "nothing advanced yet: the initial data")
-        XCTAssertEqual(try store.data(base: base, throughBatch: 0).directory, base.directory)
-
-        try store.record(throughBatch: 1, of: base)
-        XCTAssertEqual(try store.resolve(.latest, base: base), 1)
-        XCTAssertEqual(try store.state(of: base)?.futureBatches, 3)
-        let one = try store.data(base: base, throughBatch: 1)
-        XCTAssertEqual(one.directory.standardizedFileURL.path,
-                       dir.appendingPathComponent("artifacts/data/cumulative/\(base.dataVersion)/through-001").standardizedFileURL.path)
-        XCTAssertEqual(one.manifest.cumulative?.throughBatch, 1)
-        let written = try FileManager.default.attributesOfItem(atPath: one.directory.appendingPathComponent("train.csv").path)[.modificationDate] as? Date
-        usleep(20_000)
-        let cached = try store.data(base: base, throughBatch: 1)
-        XCTAssertEqual(cached.dataVersion, one.dataVersion)
-        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: cached.directory.appendingPathComponent("train.csv").path)[.modificationDate] as? Date,
-                       written, "the second request reuses the prepared directory")
-
-        try store.record(throughBatch: 3, of: base)
-        XCTAssertEqual(try store.data(base: base, throughBatch: store.resolve(.latest, base: base)).manifest.split(.train)?.rows, 80)
-        XCTAssertEqual(try store.resolve(.batch(2), base: base), 2)
-        TestSupport.assertRungError(try store.resolve(.batch(4), base: base), kind: .badInput, contains: ["data.through_batch 4", "1–3"])
-        TestSupport.assertRungError(try store.record(throughBatch: 4, of: base), kind: .usage, contains: ["through batch 4"])
-    }
-
     /// The real file: future batches are ⌊k·79,475/4⌋ apart (19,868, 19,869, 19,869, 19,869
     /// rows), so through batch 2 the train split has 13,907 + 19,868 + 19,869 = 53,644 rows.
     /// The positive rate, encoded column count and standardisation constants were computed

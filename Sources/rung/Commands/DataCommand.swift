@@ -123,7 +123,8 @@ struct DataCommand: ParsableCommand {
             (train = the initial train rows + batches 1…K; validation and test unchanged) so the \
             next sweep finds it. A config with `data: {through_batch: latest}` trains on it. Run \
             it before the nightly sweep; once every batch is in, it says so and exits 0 without \
-            changing anything. See docs/nightly.md.
+            changing anything. The artifacts may be local or in S3 (s3://bucket/prefix). See \
+            docs/nightly.md.
 
             Example:
               rung data advance Config/nightly.yaml && rung run Config/nightly.yaml
@@ -139,7 +140,7 @@ struct DataCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Set the number of batches in train to K instead (0 goes back to the initial data).", valueName: "K"))
         var to: Int?
 
-        @Option(help: ArgumentHelp("The artifacts directory (default: $RUNG_ARTIFACTS or .rung/artifacts); use the head's.", valueName: "DIR"))
+        @Option(help: ArgumentHelp("The artifacts location, the head's: a path, file:///abs/path or s3://bucket/prefix (default: $RUNG_ARTIFACTS or .rung/artifacts). With s3:// the state and the data live in S3; the data is prepared in a temporary directory and uploaded.", valueName: "LOCATION"))
         var artifacts: String?
 
         @Flag(help: "Print one JSON document instead of a sentence.")
@@ -154,37 +155,32 @@ struct DataCommand: ParsableCommand {
             let env = ProcessInfo.processInfo.environment
             let sweep = try SweepConfigParser.load(path: config)
             let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"].flatMap { $0.isEmpty ? nil : $0 } ?? ".rung/artifacts"
-            guard let root = (try openBlobStore(uri: artifactsURI) as? FileBlobStore)?.root else {
-                throw RungError.usage("--artifacts \(artifactsURI): cumulative data needs a local artifacts directory")
-            }
+            let artifactsStore = try openBlobStore(uri: artifactsURI, environment: env)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rung-advance-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: scratch) }
-            let base = try SweepData.resolveBase(config: sweep, configDirectory: URL(fileURLWithPath: config).deletingLastPathComponent(),
-                                                 artifacts: FileBlobStore(root: root), scratch: scratch, environment: env)
-            guard !base.uri.hasPrefix("s3://") else {
-                throw RungError.usage("\(config): data.prepared \(base.uri): cumulative data needs local prepared data for now")
-            }
-            let prepared = try PreparedData.open(URL(fileURLWithPath: base.uri))
-            let store = CumulativeStore(artifactsDirectory: root)
-            let count = prepared.manifest.futureBatches.count
-            let state = try store.state(of: prepared)
+            let baseData = try SweepData.resolveBase(config: sweep, configDirectory: URL(fileURLWithPath: config).deletingLastPathComponent(),
+                                                     artifacts: artifactsStore, scratch: scratch, environment: env)
+            let store = CumulativeStore(artifacts: artifactsStore, scratch: scratch, environment: env)
+            let base = try store.base(baseData)
+            let count = base.futureBatches
+            let state = try store.state(of: base)
             let current = state?.throughBatch ?? 0
             if let to, to > count {
                 throw RungError.usage("--to \(to): the data of \(config) has future batches 1–\(count)")
             }
             let target = to ?? min(current + by, count)
             let changed = target != current || state == nil
-            if changed { try store.record(throughBatch: target, of: prepared) }
-            let data = try store.data(base: prepared, throughBatch: target)
+            if changed { try store.record(throughBatch: target, of: base) }
+            let data = try store.data(base: base, throughBatch: target)
             let trainRows = data.manifest.split(.train)?.rows ?? 0
             if sweep.data.throughBatch != .latest {
                 Output.note("rung: note: \(config) sets data.through_batch to \(sweep.data.throughBatch?.description ?? "nothing"), not latest, so its sweeps do not follow this state")
             }
             if json {
                 let fields: [(String, String)] = [
-                    ("base_data_version", JSONText.quote(prepared.dataVersion)), ("through_batch", String(target)),
+                    ("base_data_version", JSONText.quote(base.dataVersion)), ("through_batch", String(target)),
                     ("future_batches", String(count)), ("advanced", changed ? "true" : "false"),
-                    ("data_version", JSONText.quote(data.dataVersion)), ("directory", JSONText.quote(data.directory.path)),
+                    ("data_version", JSONText.quote(data.data.version)), ("directory", JSONText.quote(data.data.uri)),
                     ("train_rows", String(trainRows)),
                 ]
                 print(JSONText.object(fields))
@@ -192,10 +188,10 @@ struct DataCommand: ParsableCommand {
             }
             let what = target == 0 ? "no future batches" : "future batches 1–\(target) of \(count)"
             if !changed && to == nil && current == count {
-                print("all \(count) future batches are already in the training data (data version \(data.dataVersion)); nothing to add")
+                print("all \(count) future batches are already in the training data (data version \(data.data.version)); nothing to add")
             } else {
-                print("training data: the initial data + \(what): \(trainRows) train rows, data version \(data.dataVersion)")
-                print("  \(data.directory.path)")
+                print("training data: the initial data + \(what): \(trainRows) train rows, data version \(data.data.version)")
+                print("  \(data.data.uri)")
             }
         }
     }
