@@ -73,18 +73,18 @@ final class ClusterServices {
         _ = try run("/bin/chown", ["-R", "postgres:postgres", root.path])
         try check(runAsPostgres([pgBin.appendingPathComponent("initdb").path, "-D", root.appendingPathComponent("data").path,
                                  "-U", "rung", "--pwfile", pwfile.path, "-A", "scram-sha-256", "--no-sync"]), "initdb")
+        // Connections from the namespace hosts arrive over the bridge: allow them with a password.
+        let hba = root.appendingPathComponent("data/pg_hba.conf")
+        var text = try String(contentsOf: hba, encoding: .utf8)
+        text += "\nhost all all 0.0.0.0/0 scram-sha-256\n"
+        try text.write(to: hba, atomically: true, encoding: .utf8)
+        _ = try run("/bin/chown", ["postgres:postgres", hba.path])
         try check(runAsPostgres([pgBin.appendingPathComponent("pg_ctl").path, "-D", root.appendingPathComponent("data").path,
                                  "-l", root.appendingPathComponent("server.log").path, "-w", "-t", "30", "-o",
                                  "-c listen_addresses=\(address) -p \(port) -c unix_socket_directories=\(root.path) -c fsync=off",
                                  "start"]), "pg_ctl start")
         try check(runAsPostgres([pgBin.appendingPathComponent("createdb").path, "-h", address, "-p", String(port), "-U", "rung", "rung"],
                                 environment: ["PGPASSWORD": password]), "createdb")
-        // Connections from the namespace hosts arrive over the bridge: allow them with a password.
-        let hba = root.appendingPathComponent("data/pg_hba.conf")
-        var text = try String(contentsOf: hba, encoding: .utf8)
-        text += "\nhost all all 0.0.0.0/0 scram-sha-256\n"
-        try text.write(to: hba, atomically: true, encoding: .utf8)
-        try check(runAsPostgres([pgBin.appendingPathComponent("pg_ctl").path, "-D", root.appendingPathComponent("data").path, "reload"]), "pg_ctl reload")
     }
 
     private static func runAsPostgres(_ args: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
@@ -151,19 +151,31 @@ final class ClusterServices {
 
     // MARK: Processes
 
+    /// Runs a tool to completion and returns its status and output. posix_spawn and waitpid
+    /// rather than Foundation's Process, with the output in a file: a server that pg_ctl starts
+    /// in the background inherits whatever the tool had open, which makes a pipe never reach
+    /// its end and has been seen to keep Process from noticing the exit.
     @discardableResult
     static func run(_ tool: String, _ args: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("rung-services-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+        var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + args).map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, tool, &actions, nil, &argv, &envp)
+        guard spawned == 0 else { throw ClientError("cannot run \(tool): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (code, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
     private static func check(_ result: (Int32, String), _ what: String) throws {
