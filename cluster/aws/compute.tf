@@ -5,9 +5,14 @@ locals {
     release_url  = var.rung_release_url
   })
 
-  # With RDS the head adds the password from Secrets Manager at boot.
-  db_url        = var.enable_postgres ? "postgresql://rung@${aws_db_instance.store[0].endpoint}/rung" : "sqlite:/var/lib/rung/rung.db"
+  # With RDS the URL holds no password: the head's rung-pgpass writes it from Secrets Manager
+  # into PGPASSFILE=/etc/rung/pgpass (mode 0600) at boot and keeps it current.
+  db_url        = var.enable_postgres ? "postgresql://rung@${aws_db_instance.store[0].endpoint}/rung?sslmode=require" : "sqlite:/var/lib/rung/rung.db"
   db_secret_arn = var.enable_postgres ? aws_db_instance.store[0].master_user_secret[0].secret_arn : ""
+
+  # The workers' autoscaling group, named here so that the head can find its instances
+  # (rung-keys-sync unpublishes the keys of workers that are gone) without a cycle.
+  worker_asg = "${var.name}-workers"
 }
 
 # The head: search, scheduling and the store. Its private address is baked into the workers'
@@ -31,22 +36,35 @@ resource "aws_instance" "head" {
     encrypted   = true
   }
 
+  # Gzipped: with the helper units it carries, the script is close to EC2's 16 KB limit;
+  # cloud-init unpacks it.
   user_data_replace_on_change = true
-  user_data = templatefile("${path.module}/templates/head.sh.tftpl", {
-    install       = local.install
-    head_port     = var.head_port
-    nightly       = var.nightly
-    region        = var.region
-    db_secret_arn = local.db_secret_arn
-    env = templatefile("${path.module}/templates/rung.env.tftpl", {
+  user_data_base64 = base64gzip(templatefile("${path.module}/templates/head.sh.tftpl", {
+    install                = local.install
+    head_port              = var.head_port
+    nightly                = var.nightly
+    region                 = var.region
+    bucket                 = aws_s3_bucket.artifacts.bucket
+    worker_role_id         = aws_iam_role.worker.unique_id
+    worker_asg             = local.worker_asg
+    auto_authorize_workers = var.auto_authorize_workers
+    db_secret_arn          = local.db_secret_arn
+    keys_sync_sh           = trimspace(file("${path.module}/files/rung-keys-sync.sh"))
+    keys_sync_service      = trimspace(file("${path.module}/files/rung-keys-sync.service"))
+    keys_sync_timer        = trimspace(file("${path.module}/files/rung-keys-sync.timer"))
+    pgpass_sh              = trimspace(file("${path.module}/files/rung-pgpass.sh"))
+    pgpass_service         = trimspace(file("${path.module}/files/rung-pgpass.service"))
+    pgpass_timer           = trimspace(file("${path.module}/files/rung-pgpass.timer"))
+    env = trimspace(templatefile("${path.module}/templates/rung.env.tftpl", {
       head_ip   = "0.0.0.0" # replaced by the instance's own address at boot
       head_port = var.head_port
       db_url    = local.db_url
+      pgpass    = var.enable_postgres
       bucket    = aws_s3_bucket.artifacts.bucket
       prefix    = local.prefix
       region    = var.region
-    })
-  })
+    }))
+  }))
 
   tags = {
     Name = "${var.name}-head"
@@ -92,18 +110,23 @@ resource "aws_launch_template" "worker" {
     }
   }
 
+  # The worker learns the head's address and instance id here; its keys it makes at boot.
   user_data = base64encode(templatefile("${path.module}/templates/worker.sh.tftpl", {
-    install = local.install
-    head_ip = aws_instance.head.private_ip
-    slots   = var.worker_slots > 0 ? var.worker_slots : data.aws_ec2_instance_type.worker.default_vcpus
-    env = templatefile("${path.module}/templates/rung.env.tftpl", {
+    install          = local.install
+    head_ip          = aws_instance.head.private_ip
+    head_instance_id = aws_instance.head.id
+    region           = var.region
+    bucket           = aws_s3_bucket.artifacts.bucket
+    slots            = var.worker_slots > 0 ? var.worker_slots : data.aws_ec2_instance_type.worker.default_vcpus
+    env = trimspace(templatefile("${path.module}/templates/rung.env.tftpl", {
       head_ip   = aws_instance.head.private_ip
       head_port = var.head_port
       db_url    = "" # workers never open the store
+      pgpass    = false
       bucket    = aws_s3_bucket.artifacts.bucket
       prefix    = local.prefix
       region    = var.region
-    })
+    }))
   }))
 
   tag_specifications {
@@ -116,7 +139,7 @@ resource "aws_launch_template" "worker" {
 }
 
 resource "aws_autoscaling_group" "workers" {
-  name                = "${var.name}-workers"
+  name                = local.worker_asg
   min_size            = var.worker_min
   max_size            = var.worker_max
   desired_capacity    = var.worker_desired

@@ -8,7 +8,8 @@ data "aws_iam_policy_document" "ec2_assume" {
   }
 }
 
-# The head reads and writes the whole bucket: data it prepares, the registry, cleanup.
+# The head reads and writes the whole bucket: data it prepares, the registry, cleanup, and
+# keys/ (it publishes keys/head.pub, mirrors keys/authorized/ and deletes gone workers' keys).
 data "aws_iam_policy_document" "head" {
   statement {
     sid       = "ListBucket"
@@ -19,6 +20,12 @@ data "aws_iam_policy_document" "head" {
     sid       = "ReadWriteObjects"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${aws_s3_bucket.artifacts.arn}/*"]
+  }
+  # rung-keys-sync asks which workers still exist (DescribeInstances takes no resource ARN).
+  statement {
+    sid       = "FindLiveWorkers"
+    actions   = ["ec2:DescribeInstances"]
+    resources = ["*"]
   }
 }
 
@@ -43,6 +50,20 @@ data "aws_iam_policy_document" "worker" {
     sid       = "WriteTrialArtifacts"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
     resources = ["${aws_s3_bucket.artifacts.arn}/${local.prefix}/trials/*"]
+  }
+  # CURVE keys: a worker reads the head's public key and publishes its own, under the one
+  # name its credentials allow: aws:userid, which for an instance role is
+  # "<role id>:<instance id>". So a worker can neither replace another's key nor add a
+  # second one; rung-keys-sync on the head accepts only names of this role's id.
+  statement {
+    sid       = "ReadHeadPublicKey"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.artifacts.arn}/keys/head.pub"]
+  }
+  statement {
+    sid       = "PublishOwnPublicKey"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.artifacts.arn}/keys/authorized/$${aws:userid}.pub"]
   }
 }
 

@@ -18,6 +18,16 @@ output "artifacts_uri" {
   value       = "s3://${aws_s3_bucket.artifacts.bucket}/${local.prefix}"
 }
 
+output "head_public_key" {
+  description = "Where the head publishes its CURVE public key: copy it into your own key directory to use the CLI (README.md, Keys)."
+  value       = "s3://${aws_s3_bucket.artifacts.bucket}/keys/head.pub"
+}
+
+output "worker_keys" {
+  description = "Where workers publish their CURVE public keys (<worker role id>:<instance id>.pub)."
+  value       = "s3://${aws_s3_bucket.artifacts.bucket}/keys/authorized/"
+}
+
 output "bucket" {
   description = "The S3 bucket."
   value       = aws_s3_bucket.artifacts.bucket

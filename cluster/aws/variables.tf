@@ -150,6 +150,12 @@ variable "nightly" {
   default     = true
 }
 
+variable "auto_authorize_workers" {
+  description = "Let every instance of the worker autoscaling group in automatically: the head authorizes the CURVE keys workers publish under s3://<bucket>/keys/authorized/ (see README.md, Keys). false: an administrator authorizes each key."
+  type        = bool
+  default     = true
+}
+
 variable "enable_postgres" {
   description = "Create a PostgreSQL (RDS) store instead of SQLite on the head's disk."
   type        = bool
