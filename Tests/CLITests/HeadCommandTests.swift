@@ -3,26 +3,9 @@ import XCTest
 
 /// `rung head` as a process and `rung sweep submit/cancel` talking to it over ZeroMQ.
 final class HeadCommandTests: XCTestCase {
-    private func syntheticData(in dir: URL) throws -> URL {
-        var csv = "id,x,colour,outcome\n"
-        for i in 0..<200 { csv += "\(i),\(Double(i % 17) / 17),\(["red", "blue"][i % 2]),\(i % 3 == 0 ? "yes" : "no")\n" }
-        try csv.write(to: dir.appendingPathComponent("rows.csv"), atomically: true, encoding: .utf8)
-        try """
-        name: synthetic
-        id_columns: [id]
-        target: {name: y, from: outcome, negative: ["no"]}
-        split: {initial_fraction: 1.0, train: 0.6, validation: 0.2, future_batches: 0}
-        """.write(to: dir.appendingPathComponent("recipe.yaml"), atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("data")
-        let r = try RungProcess.run(["data", "prepare", "--source", dir.appendingPathComponent("rows.csv").path,
-                                     "--recipe", dir.appendingPathComponent("recipe.yaml").path, "--out", out.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        return out
-    }
-
     func testSubmitThenCancelThroughARunningHead() throws {
         let dir = try RungProcess.temporaryDirectory(self)
-        let data = try syntheticData(in: dir)
+        let data = try RungProcess.syntheticPreparedData(in: dir)
         let config = dir.appendingPathComponent("sweep.yaml")
         try """
         name: cli-head-test

@@ -77,7 +77,7 @@ final class KeysCommandTests: XCTestCase {
     func testAHeadWithKeysServesAuthorizedClientsAndRefusesOthersWithExit69() throws {
         let dir = try RungProcess.temporaryDirectory(self)
         let keys = try makeKeys(in: dir)
-        let data = try preparedData(in: dir)
+        let data = try RungProcess.syntheticPreparedData(in: dir)
         let config = dir.appendingPathComponent("sweep.yaml")
         try """
         name: curve-cli-test
@@ -145,7 +145,7 @@ final class KeysCommandTests: XCTestCase {
     func testARefusedWorkerGetsInOnceItsKeyIsAuthorizedAndASweepFinishesOverCurve() throws {
         let dir = try RungProcess.temporaryDirectory(self)
         let keys = try makeKeys(in: dir)
-        let data = try preparedData(in: dir)
+        let data = try RungProcess.syntheticPreparedData(in: dir)
         let config = dir.appendingPathComponent("sweep.yaml")
         try """
         name: curve-e2e
@@ -224,23 +224,5 @@ final class KeysCommandTests: XCTestCase {
         let missing = try RungProcess.run(["sweep", "cancel", "1", "--head", "tcp://127.0.0.1:9", "--keys", dir.appendingPathComponent("nope").path])
         XCTAssertEqual(missing.status, 64, missing.stderr)
         XCTAssertTrue(missing.stderr.contains("no such directory"), missing.stderr)
-    }
-
-    /// A small prepared dataset (synthetic rows, never the real one).
-    private func preparedData(in dir: URL) throws -> URL {
-        var csv = "id,x,colour,outcome\n"
-        for i in 0..<200 { csv += "\(i),\(Double(i % 17) / 17),\(["red", "blue"][i % 2]),\(i % 3 == 0 ? "yes" : "no")\n" }
-        try csv.write(to: dir.appendingPathComponent("rows.csv"), atomically: true, encoding: .utf8)
-        try """
-        name: synthetic
-        id_columns: [id]
-        target: {name: y, from: outcome, negative: ["no"]}
-        split: {initial_fraction: 1.0, train: 0.6, validation: 0.2, future_batches: 0}
-        """.write(to: dir.appendingPathComponent("recipe.yaml"), atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("data")
-        let r = try RungProcess.run(["data", "prepare", "--source", dir.appendingPathComponent("rows.csv").path,
-                                     "--recipe", dir.appendingPathComponent("recipe.yaml").path, "--out", out.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        return out
     }
 }

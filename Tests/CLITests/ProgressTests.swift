@@ -90,7 +90,8 @@ final class ProgressTests: XCTestCase {
     }
 
     /// `sweep submit --wait`: exit 130 when interrupted (the sweep goes on), 4 when the sweep
-    /// is cancelled, 0 when it finishes, with the progress on stderr and the outcome on stdout.
+    /// is cancelled, 0 when it finishes, 3 when it finishes with a failed trial, with the
+    /// progress on stderr and the outcome on stdout.
     func testSubmitWaitExitStatusesInterruptedCancelledFinished() throws {
         let fixture = try ReportFixture(self)
         let data = try fixture.preparedData()
@@ -137,6 +138,16 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(plain.stdout.hasPrefix("sweep 4 finished"), plain.stdout)
         XCTAssertNotNil(plain.stderr.range(of: #"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ sweep 4: \d/3 trials done"#, options: .regularExpression),
                         "timestamped progress on stderr: \(plain.stderr)")
+
+        // A sweep with a failing trial: the head's progress fields let --wait exit 3, like `rung run`.
+        let failing = try fixture.config("failing.yaml", commandSweep(fixture, data: data, families: [
+            ("good", try trainer(fixture), 2), ("bad", try trainer(fixture, fail: true), 1),
+        ]))
+        let partial = try RungProcess.run(["sweep", "submit", failing.path, "--head", endpoint, "--wait", "--json"])
+        XCTAssertEqual(partial.status, 3, "finished with a failed trial: \(partial.stdout)\n\(partial.stderr)")
+        let counts = try jsonObject(partial.stdout)["trials"] as? [String: Any]
+        XCTAssertEqual(counts?["failed"] as? Int, 1, partial.stdout)
+        XCTAssertEqual(counts?["finished"] as? Int, 2, partial.stdout)
     }
 
     // MARK: - Helpers
