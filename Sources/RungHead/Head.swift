@@ -93,7 +93,10 @@ public final class Head {
         try router.bind(options.listen)
         endpoint = try router.lastEndpoint()
         try recover()
-        holdRestartsUntil = Date().addingTimeInterval(Double(options.lostAfterMillis) / 1000 + 2)
+        // A worker notices the old head is gone after lostAfter of silence, then says hello
+        // every 2 s: wait for two such rounds (a loaded host may miss one) before running a
+        // recovered trial elsewhere, or it could run twice.
+        holdRestartsUntil = Date().addingTimeInterval(2 * Double(options.lostAfterMillis) / 1000 + 4)
         zap?.log = { [unowned self] in self.log($0) }
     }
 

@@ -12,7 +12,9 @@ struct Rung: ParsableCommand {
         discussion: """
         Start with `rung run Config/health-predict.yaml`. Every command prints text for people by \
         default and one JSON document with --json. Exit status: 0 success, 64 usage error, \
-        65 bad input data, 69 unreachable service, 70 internal failure.
+        65 bad input data, 69 unreachable service, 70 internal failure; `rung run` and \
+        `rung sweep submit --wait` also exit 3 (finished, some trials failed), 4 (cancelled), \
+        5 (abandoned by the head) and 130 (interrupted). See docs/cli.md.
         """,
         version: RungVersion.string,
         subcommands: [

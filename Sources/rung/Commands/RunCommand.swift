@@ -64,7 +64,14 @@ struct RunCommand: ParsableCommand {
         let storeURL = db ?? env["RUNG_DB"] ?? StoreURL.defaultURL
         let store = try openStore(url: storeURL)
         let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"
-        let head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
+        // The default endpoint when it is free, so that `rung top` in another terminal finds
+        // this run without options; any free loopback port otherwise.
+        let head: Head
+        do {
+            head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:7770", artifacts: artifactsURI), store: store)
+        } catch let error as RungError where error.kind == .unavailable && error.message.contains("already in use") {
+            head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
+        }
         let progress = SweepProgress(json: json)
         head.log = { line in progress.log(line) }
         if !json { Output.line("preparing the sweep \(config) …") }
@@ -72,7 +79,11 @@ struct RunCommand: ParsableCommand {
         head.logFinishedTrials = false
         let logs = URL(fileURLWithPath: ".rung/logs", isDirectory: true)
         let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, logDirectory: logs, sweepID: sweepID)
-        if !json { Output.line("sweep \(sweepID): \(workerCount) local worker(s); their logs are in \(logs.path)/") }
+        if !json {
+            Output.line("sweep \(sweepID): \(workerCount) local worker(s); their logs are in \(logs.path)/")
+            let watch = head.endpoint == HeadClient.endpoint(nil) ? "rung top" : "rung top --head \(head.endpoint)"
+            Output.line("watch it live in another terminal: \(watch)")
+        }
         defer { pool.terminate() }
         let stop = StopSignal()
         let started = Date()
