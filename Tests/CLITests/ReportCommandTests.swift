@@ -93,9 +93,11 @@ final class ReportCommandTests: XCTestCase {
         let inked = Double(picture.nonWhite()) / Double(picture.width * picture.height)
         XCTAssertGreaterThan(inked, 0.03, "the page shows text, tables and charts, not a blank")
         // The colours of the plots: the highlighted best (orange), finished
-        // trials (blue) and stopped trials (grey) are on screen.
-        XCTAssertGreaterThan(picture.count(colour: (234, 88, 12), tolerance: 30), 400, "the best trial's orange")
-        XCTAssertGreaterThan(picture.count(colour: (37, 99, 235), tolerance: 30), 400, "finished trials' blue")
+        // trials (blue) and stopped trials (grey) are on screen. How many pixels depends on
+        // how many trials finished (the schedule varies with the workers' timing), so the
+        // bounds are well below one curve's worth, and far above the blank page's zero.
+        XCTAssertGreaterThan(picture.count(colour: (234, 88, 12), tolerance: 30), 150, "the best trial's orange")
+        XCTAssertGreaterThan(picture.count(colour: (37, 99, 235), tolerance: 30), 150, "finished trials' blue")
         XCTAssertGreaterThan(picture.count(colour: (156, 163, 175), tolerance: 12), 100, "stopped trials' grey")
         try Self.keep(png)
     }
