@@ -1,18 +1,19 @@
 import Foundation
 
 extension PostgresConnection.Value {
-    /// A timestamp as seconds since 1970.
-    static func date(_ date: Date) -> Self { .real(date.timeIntervalSince1970) }
-    /// An optional timestamp (NULL when nil).
-    static func date(_ date: Date?) -> Self { date.map { .real($0.timeIntervalSince1970) } ?? .null }
-    /// Optional text (NULL when nil).
-    static func text(_ text: String?) -> Self { text.map { .text($0) } ?? .null }
-    /// An optional integer (NULL when nil).
-    static func integer(_ value: Int64?) -> Self { value.map { .integer($0) } ?? .null }
-    /// A count or number.
-    static func int(_ value: Int) -> Self { .integer(Int64(value)) }
-    /// A 64-bit seed, stored by bit pattern.
-    static func seed(_ value: UInt64) -> Self { .integer(Int64(bitPattern: value)) }
+    /// The value as PostgreSQL's text input form, or nil for NULL.
+    var wireText: String? {
+        switch self {
+        case .null: return nil
+        case .integer(let v): return String(v)
+        case .real(let v):
+            if v.isNaN { return "NaN" }
+            if v.isInfinite { return v < 0 ? "-Infinity" : "Infinity" }
+            return "\(v)"
+        case .text(let v): return v
+        }
+    }
+
     /// Bytes as lowercase hex, for `decode(?, 'hex')` into a BYTEA column.
     static func hex(_ text: String) -> Self {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)

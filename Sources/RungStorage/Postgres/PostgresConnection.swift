@@ -10,25 +10,7 @@ import RungCore
 /// the class is not `Sendable`.
 final class PostgresConnection {
     /// A value bound to a statement parameter (`$1`, `$2`, …).
-    enum Value {
-        case null
-        case integer(Int64)
-        case real(Double)
-        case text(String)
-
-        /// The value as PostgreSQL's text input form, or nil for NULL.
-        var wireText: String? {
-            switch self {
-            case .null: return nil
-            case .integer(let v): return String(v)
-            case .real(let v):
-                if v.isNaN { return "NaN" }
-                if v.isInfinite { return v < 0 ? "-Infinity" : "Infinity" }
-                return "\(v)"
-            case .text(let v): return v
-            }
-        }
-    }
+    typealias Value = SQLValue
 
     /// A failed statement or connection attempt, with the password scrubbed from `message`.
     struct Failure: Error {

@@ -45,32 +45,7 @@ extension PostgresStore {
     }
 
     public func trials(matching query: TrialQuery) throws -> [TrialRecord] {
-        var sql = "SELECT \(Self.trialColumns) FROM trials t"
-        var conditions: [String] = []
-        var values: [PostgresConnection.Value] = []
-        if let sweepStatuses = query.sweepStatuses {
-            sql += " JOIN sweeps s ON s.id = t.sweep_id"
-            conditions.append("s.status IN (\(Self.placeholders(sweepStatuses.count)))")
-            values += sweepStatuses.map(\.rawValue).sorted().map { .text($0) }
-        }
-        if let sweepID = query.sweepID {
-            conditions.append("t.sweep_id = ?")
-            values.append(.integer(sweepID))
-        }
-        if let family = query.family {
-            conditions.append("t.family = ?")
-            values.append(.text(family))
-        }
-        if let statuses = query.statuses {
-            conditions.append("t.status IN (\(Self.placeholders(statuses.count)))")
-            values += statuses.map(\.rawValue).sorted().map { .text($0) }
-        }
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY t.id"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            values.append(.int(limit))
-        }
+        let (sql, values) = query.selectStatement(columns: Self.trialColumns)
         return try self.query(sql, values, purpose: "list trials") { try trial(from: $0) }
     }
 

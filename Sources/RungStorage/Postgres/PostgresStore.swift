@@ -315,10 +315,8 @@ public final class PostgresStore: Store {
         return nextTrialID
     }
 
-    /// `?, ?, …` with `count` placeholders (numbered when the statement runs).
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
-    }
+    /// `?, ?, …` with `count` placeholders.
+    static func placeholders(_ count: Int) -> String { SQLValue.placeholders(count) }
 
     @discardableResult
     private func perform(_ sql: String, _ values: [PostgresConnection.Value], purpose: String,

@@ -9,12 +9,7 @@ import RungCore
 /// with `SQLITE_OPEN_NOMUTEX`), which is why the class is not `Sendable`.
 final class SQLiteDatabase {
     /// A value bound to a statement parameter.
-    enum Value {
-        case null
-        case integer(Int64)
-        case real(Double)
-        case text(String)
-    }
+    typealias Value = SQLValue
 
     /// The current row of a stepping statement, read by column index.
     struct Row {

@@ -150,9 +150,7 @@ public final class SQLiteStore: Store {
     }
 
     /// `?, ?, …` with `count` placeholders.
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
-    }
+    static func placeholders(_ count: Int) -> String { SQLValue.placeholders(count) }
 
     // MARK: - Opening
 
