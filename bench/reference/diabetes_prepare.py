@@ -7,28 +7,12 @@ that Tests/RungDataTests assert on the real file.
 import sys
 import time
 
-import numpy as np
-import pandas as pd
+from diabetes_clean import load_clean
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 t0 = time.time()
-df = pd.read_csv(sys.argv[1], na_values=["?"], keep_default_na=False)
-df = df.drop(columns=["weight", "payer_code", "medical_specialty"])
-for c in ["race", "diag_1", "diag_2", "diag_3"]:
-    df[c] = df[c].fillna("Missing")
-df = df[~df["discharge_disposition_id"].isin([11, 13, 14, 19, 20, 21])].reset_index(drop=True)
-df["readmitted_binary"] = (df["readmitted"] != "NO").astype(int)
-df = df.drop(columns=["readmitted"])
-df["age"] = df["age"].map({f"[{10*i}-{10*(i+1)})": i for i in range(10)})
-df = df.drop(columns=["encounter_id", "patient_nbr"])
-
-y = df.pop("readmitted_binary")
-cat = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])] + [
-    "admission_type_id", "discharge_disposition_id", "admission_source_id"]
-num = [c for c in df.columns if c not in cat]
-for c in cat:
-    df[c] = df[c].astype(str)
+df, y, num, cat = load_clean(sys.argv[1])
 
 n = len(df)
 initial = int(0.2 * n)
