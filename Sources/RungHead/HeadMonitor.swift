@@ -125,13 +125,13 @@ final class HeadMonitor {
 
     func epochsRecorded(_ epochs: [EpochRecord]) {
         for e in epochs {
-            guard let sweepID = sweepOfTrial[e.trialID], var board = boards[sweepID],
-                  var trial = board.trials[e.trialID] else { continue }
+            guard let sweepID = sweepOfTrial[e.trialID], let metric = boards[sweepID]?.metricName,
+                  var trial = boards[sweepID]?.trials[e.trialID] else { continue }
             guard e.epoch >= trial.epoch || trial.value == nil else { continue }
             trial.epoch = max(trial.epoch, e.epoch)
-            if let v = e.metrics[board.metricName] { trial.value = v }
-            board.trials[e.trialID] = trial
-            boards[sweepID] = board
+            if let v = e.metrics[metric] { trial.value = v }
+            // Written in place: a copy of the board would copy its whole trial table per report.
+            boards[sweepID]!.trials[e.trialID] = trial
             if let v = trial.value { improve(sweep: sweepID, family: trial.family, trial: trial.id, value: v, at: e.recordedAt) }
         }
     }
@@ -217,9 +217,9 @@ final class HeadMonitor {
     // MARK: - Bests
 
     private func improve(sweep: Int64, family: String, trial: Int64, value: Double, at time: Date) {
-        guard value.isFinite, var board = boards[sweep] else { return }
-        var best = board.best[family] ?? FamilyBest()
-        if let current = best.value, !board.mode.isBetter(value, than: current) { return }
+        guard value.isFinite, let mode = boards[sweep]?.mode else { return }
+        var best = boards[sweep]!.best[family] ?? FamilyBest()
+        if let current = best.value, !mode.isBetter(value, than: current) { return }
         best.value = value
         best.trial = trial
         best.history.append((time, value))
@@ -227,8 +227,7 @@ final class HeadMonitor {
             // Thin the middle, keeping the first and the latest improvements.
             best.history = best.history.enumerated().filter { $0.offset % 2 == 0 || $0.offset == best.history.count - 1 }.map(\.element)
         }
-        board.best[family] = best
-        boards[sweep] = board
+        boards[sweep]!.best[family] = best
     }
 
     /// The best-so-far value of `family` at `points` evenly spaced times from the sweep's
