@@ -42,6 +42,7 @@ final class MonitoredStore: Store {
         monitor.trialSaved(created)
         return created
     }
+    func largestTrialID() throws -> Int64 { try base.largestTrialID() }
     func trial(id: Int64) throws -> TrialRecord? { try base.trial(id: id) }
     func trials(matching query: TrialQuery) throws -> [TrialRecord] { try base.trials(matching: query) }
     func updateTrial(_ trial: TrialRecord) throws {

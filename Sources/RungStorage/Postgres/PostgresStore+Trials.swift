@@ -24,7 +24,7 @@ extension PostgresStore {
 
     public func createTrial(_ trial: TrialRecord) throws -> TrialRecord {
         if depth(is: 0) { return try transaction { try createTrial(trial) } }
-        let id = reserveTrialID()
+        let id = reserveTrialID(trial.id)
         try write("""
             INSERT INTO trials (id, sweep_id, family, number, params_json, seed, status, worker, retries, last_epoch,
                 checkpoint_uri, reason, created_at, started_at, finished_at, final_metrics)
@@ -37,6 +37,10 @@ extension PostgresStore {
         var created = trial
         created.id = id
         return created
+    }
+
+    public func largestTrialID() throws -> Int64 {
+        try query("SELECT COALESCE(MAX(id), 0) FROM trials", [], purpose: "read the largest trial id") { $0.int64(0) }.first ?? 0
     }
 
     public func trial(id: Int64) throws -> TrialRecord? {

@@ -310,9 +310,11 @@ public final class PostgresStore: Store {
     }
 
     /// The next trial id, reserved for an insert in the current transaction.
-    func reserveTrialID() -> Int64 {
-        defer { nextTrialID += 1 }
-        return nextTrialID
+    /// `requested` when positive (a caller-allocated id), else the next free id.
+    func reserveTrialID(_ requested: Int64 = 0) -> Int64 {
+        let id = requested > 0 ? requested : nextTrialID
+        nextTrialID = max(nextTrialID, id + 1)
+        return id
     }
 
     /// `?, ?, …` with `count` placeholders.

@@ -24,10 +24,10 @@ extension SQLiteStore {
 
     public func createTrial(_ trial: TrialRecord) throws -> TrialRecord {
         try write("""
-            INSERT INTO trials (sweep_id, family, number, params_json, seed, status, worker, retries, last_epoch,
+            INSERT INTO trials (id, sweep_id, family, number, params_json, seed, status, worker, retries, last_epoch,
                 checkpoint_uri, reason, created_at, started_at, finished_at, final_metrics)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.integer(trial.sweepID), .text(trial.family), .int(trial.number), .text(trial.paramsJSON),
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [trial.id > 0 ? .integer(trial.id) : .null, .integer(trial.sweepID), .text(trial.family), .int(trial.number), .text(trial.paramsJSON),
                   .seed(trial.seed), .text(trial.status.rawValue), .text(trial.worker), .int(trial.retries),
                   .int(trial.lastEpoch), .text(trial.checkpointURI), .text(trial.reason), .date(trial.createdAt),
                   .date(trial.startedAt), .date(trial.finishedAt), .text(trial.finalMetrics.map(MetricsJSON.encode))],
@@ -35,6 +35,10 @@ extension SQLiteStore {
         var created = trial
         created.id = db.lastInsertRowID
         return created
+    }
+
+    public func largestTrialID() throws -> Int64 {
+        try db.query("SELECT COALESCE(MAX(id), 0) FROM trials", [], purpose: "read the largest trial id") { $0.int64(0) }.first ?? 0
     }
 
     public func trial(id: Int64) throws -> TrialRecord? {

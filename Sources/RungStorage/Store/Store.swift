@@ -43,8 +43,11 @@ public protocol Store: AnyObject {
     func updateStudy(_ study: StudyRecord) throws
 
     // MARK: Trials
-    /// Inserts a trial (its study must exist) and returns it with its new global id.
+    /// Inserts a trial (its study must exist) and returns it with its global id: `trial.id`
+    /// when it is positive (the head allocates ids as the store's only writer), else a new one.
     func createTrial(_ trial: TrialRecord) throws -> TrialRecord
+    /// The largest trial id in the store (0 when there is none).
+    func largestTrialID() throws -> Int64
     /// The trial with this id, or nil.
     func trial(id: Int64) throws -> TrialRecord?
     /// The trials matching `query`, ordered by id.

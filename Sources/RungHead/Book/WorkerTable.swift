@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the head knows about one connected worker.
-struct WorkerEntry {
+struct WorkerEntry: Sendable {
     /// The ROUTER routing id frame that reaches this worker.
     var identity: [UInt8]
     var name: String
@@ -19,7 +19,7 @@ struct WorkerEntry {
 }
 
 /// The connected workers by name, in a stable order so decisions are deterministic.
-struct WorkerTable {
+struct WorkerTable: Sendable {
     private(set) var byName: [String: WorkerEntry] = [:]
     /// Routing id → worker name: every incoming message is looked up by its routing id.
     private var nameByIdentity: [[UInt8]: String] = [:]

@@ -3,9 +3,9 @@ import RungCore
 /// One family of one sweep while it runs: its tuner (searcher + scheduler, the same
 /// `FamilyTuner` the simulator drives) and where its trials are. Trial numbers (0, 1, 2, …)
 /// are the tuner's trial ids.
-struct FamilyRuntime {
+struct FamilyRuntime: Sendable {
     /// What a free slot should do for this family.
-    enum Work: Equatable {
+    enum Work: Equatable, Sendable {
         /// Start trial `number` (new, with freshly suggested parameters).
         case start(number: Int, params: [String: ParamValue])
         /// Run trial `number` again from scratch (lost worker, failure).

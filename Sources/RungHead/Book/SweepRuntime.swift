@@ -2,7 +2,7 @@ import Foundation
 import RungCore
 
 /// One running sweep: its config, data, and a runtime per family.
-struct SweepRuntime {
+struct SweepRuntime: Sendable {
     let id: Int64
     let config: SweepConfig
     let data: SweepData
