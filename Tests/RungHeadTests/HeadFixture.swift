@@ -68,6 +68,17 @@ struct HeadFixture {
         head.log = { _ in }
         return head
     }
+
+    /// A head over an in-memory transport and a manual clock, on this fixture's store.
+    func makeHead(transport: InMemoryTransport, clock: ManualClock, lostAfterMillis: UInt32 = 1500) throws -> Head {
+        let store = try SQLiteStore(path: storePath)
+        let head = try Head(options: HeadOptions(listen: transport.endpoint, heartbeatMillis: 100,
+                                                 lostAfterMillis: lostAfterMillis, retryLimit: 2,
+                                                 artifacts: artifacts.path),
+                            store: store, transport: transport, clock: clock)
+        head.log = { _ in }
+        return head
+    }
 }
 
 /// A scripted worker over a real DEALER socket: it answers assignments with epoch reports
