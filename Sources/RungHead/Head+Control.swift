@@ -19,7 +19,7 @@ extension Head {
                     return Self.reply(["error": "submit needs \"config\" (the sweep YAML text)"])
                 }
                 let path = object["path"] as? String ?? "submitted config"
-                let id = try submit(configYAML: yaml, configPath: path, dataOverride: object["data"] as? String)
+                let id = try submitInBackground(configYAML: yaml, configPath: path, dataOverride: object["data"] as? String)
                 if let key { log("sweep \(id) was submitted with key \(key)") }
                 return Self.reply(["ok": true, "sweep": id])
             case "cancel":

@@ -7,7 +7,10 @@ import RungStorage
 /// after a head restart.
 extension Head {
     /// Parses and validates a sweep config, resolves (or prepares) its data, records the sweep
-    /// and its studies, and starts scheduling it. Returns the sweep id.
+    /// and its studies, and starts scheduling it. Returns the sweep id. This runs the data
+    /// preparation on the calling thread: `rung run` uses it before its loop starts, so a
+    /// data problem fails the command at once. A running head takes submissions through
+    /// `submitInBackground`.
     @discardableResult
     public func submit(configYAML: String, configPath: String, dataOverride: String? = nil,
                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int64 {
@@ -17,17 +20,92 @@ extension Head {
                                          artifacts: blobs, scratch: scratch, environment: environment)
         var id: Int64 = 0
         try store.transaction {
-            let record = try store.createSweep(SweepRecord(name: config.name, configYAML: configYAML, seed: config.seed,
-                                                           status: .running, dataVersion: data.version,
-                                                           message: "data \(data.uri)"))
-            id = record.id
-            for family in config.families {
-                try store.createStudy(StudyRecord(sweepID: id, family: family.name, trialBudget: family.trials))
-            }
+            id = try recordSubmission(config, yaml: configYAML, status: .running, data: data, message: "data \(data.uri)")
+            startScheduling(id, config: config, data: data)
         }
+        return id
+    }
+
+    /// Records a submitted sweep at once (status `queued`, message `preparing data`) and
+    /// resolves or prepares its data on the helper thread, so the loop keeps answering
+    /// workers meanwhile; the sweep starts scheduling when its data is ready, or fails with
+    /// the reason. A config error is thrown here. Returns the sweep id.
+    @discardableResult
+    public func submitInBackground(configYAML: String, configPath: String, dataOverride: String? = nil,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int64 {
+        let config = try SweepConfigParser.parse(yaml: configYAML, file: configPath)
+        var id: Int64 = 0
+        try store.transaction {
+            id = try recordSubmission(config, yaml: configYAML, status: .queued, data: nil,
+                                      message: Self.preparingMessage(configPath: configPath, dataOverride: dataOverride))
+        }
+        prepareData(id, config: config, configPath: configPath, dataOverride: dataOverride, environment: environment)
+        return id
+    }
+
+    /// The sweep's row and one study per family; returns the sweep id.
+    private func recordSubmission(_ config: SweepConfig, yaml: String, status: SweepRecord.Status, data: SweepData?,
+                                  message: String) throws -> Int64 {
+        let record = try store.createSweep(SweepRecord(name: config.name, configYAML: yaml, seed: config.seed,
+                                                       status: status, dataVersion: data?.version, message: message))
+        for family in config.families {
+            try store.createStudy(StudyRecord(sweepID: record.id, family: family.name, trialBudget: family.trials))
+        }
+        return record.id
+    }
+
+    /// The message of a sweep whose data is being prepared: it also keeps where the config
+    /// was (relative recipe paths start there) and the `--data` override, so a restarted head
+    /// can prepare it again.
+    static func preparingMessage(configPath: String, dataOverride: String?) -> String {
+        "preparing data (config: \(configPath)" + (dataOverride.map { "; data: \($0)" } ?? "") + ")"
+    }
+
+    /// The config path and `--data` override kept in a `preparingMessage`.
+    static func preparingSource(_ message: String?) -> (configPath: String, dataOverride: String?)? {
+        guard let message, message.hasPrefix("preparing data (config: "), message.hasSuffix(")") else { return nil }
+        let inner = message.dropFirst("preparing data (config: ".count).dropLast()
+        if let split = inner.range(of: "; data: ", options: .backwards) {
+            return (String(inner[..<split.lowerBound]), String(inner[split.upperBound...]))
+        }
+        return (String(inner), nil)
+    }
+
+    /// Hands the sweep's data to the book once it is ready.
+    private func startScheduling(_ id: Int64, config: SweepConfig, data: SweepData) {
         book.add(SweepRuntime(id: id, config: config, data: data, warmStarts: warmStarts(for: config)))
         log("sweep \(id) \(config.name) submitted: \(config.families.map { "\($0.name) × \($0.trials)" }.joined(separator: ", ")) on data \(data.version)")
-        return id
+    }
+
+    /// Resolves the data of queued sweep `id` on the helper thread; then (on the loop) the
+    /// sweep runs, or fails naming the data problem.
+    func prepareData(_ id: Int64, config: SweepConfig, configPath: String, dataOverride: String?,
+                     environment: [String: String]) {
+        preparing[id] = config.name
+        log("sweep \(id) \(config.name): preparing its data")
+        let configDirectory = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+        let (blobs, scratch) = (self.blobs, self.scratch)
+        slowWork.start({
+            try SweepData.resolve(config: config, configDirectory: configDirectory, override: dataOverride,
+                                  artifacts: blobs, scratch: scratch, environment: environment)
+        }, completion: { [unowned self] result in
+            preparing[id] = nil
+            guard var record = try store.sweep(id: id), record.status == .queued else { return }
+            switch result {
+            case .success(let data):
+                record.status = .running
+                record.dataVersion = data.version
+                record.message = "data \(data.uri)"
+                try store.updateSweep(record)
+                startScheduling(id, config: config, data: data)
+            case .failure(let error):
+                record.status = .failed
+                record.message = "cannot prepare its data: \((error as? RungError)?.message ?? "\(error)")"
+                record.finishedAt = clock.now()
+                try store.updateSweep(record)
+                log("sweep \(id) \(config.name) failed: \(record.message!)")
+            }
+        })
     }
 
     /// Cancels a sweep: running trials are cancelled on their workers, nothing new starts.
@@ -38,11 +116,14 @@ extension Head {
         return true
     }
 
-    /// Whether the sweep is still scheduling work.
-    public func isRunning(sweepID: Int64) -> Bool { book.isRunning(sweepID: sweepID) }
+    /// Whether the sweep is still preparing its data or scheduling work.
+    public func isRunning(sweepID: Int64) -> Bool { preparing[sweepID] != nil || book.isRunning(sweepID: sweepID) }
 
-    /// Sweeps still running.
+    /// Sweeps scheduling work, in submission order.
     public var runningSweeps: [Int64] { book.runningSweeps }
+
+    /// Sweeps whose data is being prepared, by id.
+    public var preparingSweeps: [Int64] { preparing.keys.sorted() }
 
     /// Records the end of every sweep the book ended in this pass, registering the best
     /// model of each family of a sweep that finished.
@@ -139,6 +220,13 @@ extension Head {
                 failed.status = .failed
                 failed.message = "cannot resume: \(error)"
                 try store.updateSweep(failed)
+                continue
+            }
+            if record.status == .queued {
+                // Its data was still being prepared: start that again.
+                let source = Self.preparingSource(record.message)
+                prepareData(record.id, config: config, configPath: source?.configPath ?? config.file,
+                            dataOverride: source?.dataOverride, environment: ProcessInfo.processInfo.environment)
                 continue
             }
             let uri = record.message.flatMap { $0.hasPrefix("data ") ? String($0.dropFirst(5)) : nil } ?? ""

@@ -22,6 +22,10 @@ public final class Head {
     let transport: any HeadTransport
     /// Where the head reads the time.
     let clock: any HeadClock
+    /// The helper thread for data preparation and model registration.
+    let slowWork: SlowWork
+    /// Sweeps whose data is being resolved or prepared, by id: not yet scheduling.
+    var preparing: [Int64: String] = [:]
     /// Every fact about trials and workers, and the transitions between them.
     var book: TrialBook
     /// The endpoint actually bound (with the real port when listening on `:*`).
@@ -58,8 +62,12 @@ public final class Head {
     }
 
     /// A head over any transport and clock (tests use `InMemoryTransport` and `ManualClock`).
-    public init(options: HeadOptions, store: any Store, transport: any HeadTransport, clock: any HeadClock) throws {
+    /// With `inlineSlowWork`, data preparation runs on the calling thread (deterministic
+    /// tests); its result is still applied by a later loop pass.
+    public init(options: HeadOptions, store: any Store, transport: any HeadTransport, clock: any HeadClock,
+                inlineSlowWork: Bool = false) throws {
         self.options = options
+        slowWork = SlowWork(inline: inlineSlowWork)
         self.store = MonitoredStore(store, monitor: monitor)
         self.transport = transport
         self.clock = clock
@@ -114,6 +122,7 @@ public final class Head {
         try transport.wait(timeoutMillis: timeoutMillis)
         var changed = false
         try store.transaction {
+            try slowWork.runFinished()
             var handled = 0
             while handled < 10_000, let received = try transport.receive() {
                 handled += 1

@@ -94,4 +94,119 @@ final class HeadShellTests: XCTestCase {
         XCTAssertFalse(transport.take(to: "w2").contains { if case .assign = $0 { return true } else { return false } })
         XCTAssertEqual(try store.trials(sweepID: sweep).count, 1)
     }
+
+    // MARK: - Slow work off the loop
+
+    /// A sweep config whose data source is `source`, prepared with the fixture's recipe.
+    private func sourceConfig(_ fixture: HeadFixture, source: String) throws -> (yaml: String, path: String) {
+        try """
+            name: synthetic
+            id_columns: [id]
+            target: {name: y, from: outcome, negative: ["no"]}
+            split: {initial_fraction: 1.0, train: 0.6, validation: 0.2, future_batches: 0}
+            """.write(to: fixture.root.appendingPathComponent("synthetic.yaml"), atomically: true, encoding: .utf8)
+        let yaml = fixture.config(trials: 1, scheduler: "fifo")
+            .replacingOccurrences(of: "data: {prepared: \(fixture.dataDirectory.path)}",
+                                  with: "data: {source: \(source), recipe: synthetic.yaml}")
+        return (yaml, fixture.root.appendingPathComponent("sweep.yaml").path)
+    }
+
+    private func controlReply(_ transport: InMemoryTransport, to client: String) throws -> [String: Any] {
+        for case .controlReply(let json) in transport.take(to: client) {
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        }
+        XCTFail("no control reply to \(client)")
+        return [:]
+    }
+
+    func testHeartbeatsAreAnsweredWhileASlowSourcePreparesAndTheSweepStartsWhenItsDataIsReady() throws {
+        let fixture = try HeadFixture(self)
+        // The source is a named pipe: preparing it blocks until this test writes the rows.
+        let fifo = fixture.root.appendingPathComponent("rows.fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // A reader that stops early (the hash reads to the end, the preparer may not) must
+        // not kill the test process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let rows = try String(contentsOf: fixture.root.appendingPathComponent("rows.csv"), encoding: .utf8)
+        let (yaml, path) = try sourceConfig(fixture, source: fifo)
+        let transport = InMemoryTransport()
+        let clock = ManualClock()
+        let head = try fixture.makeHead(transport: transport, clock: clock)
+        let request = try JSONSerialization.data(withJSONObject: ["op": "submit", "config": yaml, "path": path])
+        transport.deliver(.control(json: String(decoding: request, as: UTF8.self)), from: "client")
+        try head.runOnce(timeoutMillis: 0)
+        let reply = try controlReply(transport, to: "client")
+        let sweep = try XCTUnwrap((reply["sweep"] as? NSNumber)?.int64Value, "\(reply)")
+        XCTAssertEqual(head.preparingSweeps, [sweep])
+        XCTAssertTrue(head.isRunning(sweepID: sweep))
+        let store = try SQLiteStore(path: fixture.storePath, readOnly: true)
+        XCTAssertEqual(try store.sweep(id: sweep)?.status, .queued)
+        XCTAssertEqual(try store.sweep(id: sweep)?.message, "preparing data (config: \(path))")
+
+        // While the data waits, a worker joins and is answered, and is not lost after 3 s.
+        transport.deliver(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["xgboost"])), from: "w1")
+        var heartbeats = 0
+        for _ in 0..<30 {
+            clock.advance(by: 0.1)
+            transport.deliver(.heartbeat(Heartbeat()), from: "w1")
+            try head.runOnce(timeoutMillis: 0)
+            for message in transport.take(to: "w1") {
+                if case .heartbeat = message { heartbeats += 1 }
+                if case .assign = message { XCTFail("no trial can start before its data is ready") }
+            }
+        }
+        XCTAssertGreaterThanOrEqual(heartbeats, 25, "the head answers on every pass while the data prepares")
+        XCTAssertEqual(head.workerCount, 1)
+
+        // Feed the pipe to every reader (hashing, then preparing) until the sweep starts.
+        let writer = Thread {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, !Thread.current.isCancelled {
+                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+                guard fd >= 0 else { usleep(5_000); continue }   // no reader yet: poll
+                _ = fcntl(fd, F_SETFL, 0)
+                _ = rows.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count - 1) }
+                close(fd)
+            }
+        }
+        writer.start()
+        defer { writer.cancel() }
+        var assigned: Assignment?
+        let deadline = Date().addingTimeInterval(60)
+        while assigned == nil && Date() < deadline {
+            clock.advance(by: 0.1)
+            transport.deliver(.heartbeat(Heartbeat()), from: "w1")
+            try head.runOnce(timeoutMillis: 0)
+            for case .assign(let a) in transport.take(to: "w1") { assigned = a }
+            if assigned == nil { usleep(10_000) }   // polling with a deadline, not a fixed wait
+        }
+        let assignment = try XCTUnwrap(assigned, "the sweep should start once its data is prepared")
+        XCTAssertEqual(try store.sweep(id: sweep)?.status, .running)
+        XCTAssertEqual(assignment.dataVersion, try store.sweep(id: sweep)?.dataVersion)
+        XCTAssertEqual(head.preparingSweeps, [])
+    }
+
+    func testASweepWhoseDataCannotBePreparedFailsNamingTheProblemAndTheHeadGoesOn() throws {
+        let fixture = try HeadFixture(self)
+        let (yaml, path) = try sourceConfig(fixture, source: fixture.root.appendingPathComponent("missing.csv").path)
+        let transport = InMemoryTransport()
+        let head = try fixture.makeHead(transport: transport, clock: ManualClock())
+        let request = try JSONSerialization.data(withJSONObject: ["op": "submit", "config": yaml, "path": path])
+        transport.deliver(.control(json: String(decoding: request, as: UTF8.self)), from: "client")
+        try head.runOnce(timeoutMillis: 0)
+        let sweep = try XCTUnwrap((try controlReply(transport, to: "client")["sweep"] as? NSNumber)?.int64Value)
+        let deadline = Date().addingTimeInterval(30)
+        while head.isRunning(sweepID: sweep) && Date() < deadline {
+            try head.runOnce(timeoutMillis: 0)
+            usleep(5_000)   // polling with a deadline
+        }
+        let record = try XCTUnwrap(try SQLiteStore(path: fixture.storePath, readOnly: true).sweep(id: sweep))
+        XCTAssertEqual(record.status, .failed)
+        XCTAssertTrue(record.message?.hasPrefix("cannot prepare its data: data source ") ?? false, record.message ?? "")
+        XCTAssertTrue(record.message?.contains("missing.csv") ?? false, record.message ?? "")
+        // A config error is still answered at once, with nothing recorded.
+        transport.deliver(.control(json: #"{"op":"submit","config":"name: [","path":"bad.yaml"}"#), from: "client")
+        try head.runOnce(timeoutMillis: 0)
+        XCTAssertNotNil(try controlReply(transport, to: "client")["error"])
+    }
 }
