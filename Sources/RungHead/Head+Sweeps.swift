@@ -116,8 +116,10 @@ extension Head {
         return true
     }
 
-    /// Whether the sweep is still preparing its data or scheduling work.
-    public func isRunning(sweepID: Int64) -> Bool { preparing[sweepID] != nil || book.isRunning(sweepID: sweepID) }
+    /// Whether the sweep is still preparing its data, scheduling work or registering its models.
+    public func isRunning(sweepID: Int64) -> Bool {
+        preparing[sweepID] != nil || book.isRunning(sweepID: sweepID) || registering[sweepID] != nil
+    }
 
     /// Sweeps scheduling work, in submission order.
     public var runningSweeps: [Int64] { book.runningSweeps }
@@ -125,31 +127,74 @@ extension Head {
     /// Sweeps whose data is being prepared, by id.
     public var preparingSweeps: [Int64] { preparing.keys.sorted() }
 
-    /// Records the end of every sweep the book ended in this pass, registering the best
-    /// model of each family of a sweep that finished.
+    /// Records the end of every sweep the book ended in this pass. A finished sweep first
+    /// registers the best model of each family: the files are copied on the helper thread,
+    /// and the sweep is closed (`finished`, one line per family) when they are recorded.
     func closeEndedSweeps() throws {
         let ended = endedSweeps
         endedSweeps.removeAll()
         for end in ended {
-            let id = end.sweepID
-            var record = try store.sweep(id: id) ?? SweepRecord(id: id, name: end.config.name, configYAML: "", seed: end.config.seed)
-            if end.cancelled {
-                record.status = .cancelled
-                record.message = "cancelled"
-            } else {
-                let registered = registerBest(of: end)
-                record.status = .finished
-                record.message = registered.joined(separator: "; ")
+            guard !end.cancelled else {
+                try closeSweep(end, status: .cancelled, message: "cancelled")
+                continue
             }
-            record.finishedAt = clock.now()
-            try store.updateSweep(record)
-            log("sweep \(id) \(end.config.name) \(record.status.rawValue)" + ((record.message ?? "").isEmpty ? "" : ": \(record.message!)"))
+            let (lines, plans) = planRegistrations(of: end)
+            guard !plans.isEmpty else {
+                try closeSweep(end, status: .finished, message: lines.compactMap { $0 }.joined(separator: "; "))
+                continue
+            }
+            registering[end.sweepID] = end.config.name
+            let (blobs, scratch) = (self.blobs, self.scratch)
+            slowWork.start({
+                plans.map { plan in Result { try Self.stage(plan, blobs: blobs, scratch: scratch) } }
+            }, completion: { [unowned self] outcome in
+                registering[end.sweepID] = nil
+                let staged = try outcome.get()
+                var filled = lines
+                for (plan, result) in zip(plans, staged) {
+                    do {
+                        let version = try registry.record(result.get(), policy: plan.policy)
+                        filled[plan.line] = "\(plan.family) v\(version.version) \(version.stage.rawValue) (trial \(plan.trialID), \(end.config.metric.name) \(String(format: "%.4f", plan.value)))"
+                    } catch {
+                        filled[plan.line] = "\(plan.family): registration failed: \(error)"
+                    }
+                }
+                try closeSweep(end, status: .finished, message: filled.compactMap { $0 }.joined(separator: "; "))
+            })
         }
     }
 
-    /// Registers the best finished trial of each family; returns one line per family.
-    private func registerBest(of sweep: SweepEnd) -> [String] {
-        var lines: [String] = []
+    /// Writes a sweep's end to the store and logs it.
+    private func closeSweep(_ end: SweepEnd, status: SweepRecord.Status, message: String) throws {
+        let id = end.sweepID
+        var record = try store.sweep(id: id) ?? SweepRecord(id: id, name: end.config.name, configYAML: "", seed: end.config.seed)
+        record.status = status
+        record.message = message
+        record.finishedAt = clock.now()
+        try store.updateSweep(record)
+        log("sweep \(id) \(end.config.name) \(status.rawValue)" + (message.isEmpty ? "" : ": \(message)"))
+    }
+
+    /// One family's registration: chosen on the loop, staged on the helper thread.
+    struct RegistrationPlan: Sendable {
+        var family: String
+        /// Its place among the sweep's summary lines.
+        var line: Int
+        var trialID: Int64
+        /// The trial's value of the sweep metric.
+        var value: Double
+        var checkpointURI: String
+        var metadata: ModelMetadata
+        var number: Int
+        var policy: PromotionPolicy
+    }
+
+    /// The summary line of each family (nil where a registration will fill it in) and the
+    /// registrations to stage. The best trial of a family is its finished trial with the
+    /// best final value of the sweep metric (ties: the lower id).
+    private func planRegistrations(of sweep: SweepEnd) -> (lines: [String?], plans: [RegistrationPlan]) {
+        var lines: [String?] = []
+        var plans: [RegistrationPlan] = []
         let metric = sweep.config.metric
         let policyMetric = sweep.config.register?.metric ?? "test_auc"
         let policy = PromotionPolicy(metric: policyMetric,
@@ -168,30 +213,39 @@ extension Head {
                     continue
                 }
                 let trial = best.0
-                guard case .command = family.kind else {
-                    let (source, staged) = try localModelDirectory(trial.checkpointURI!, trialID: trial.id)
-                    defer { if staged { try? FileManager.default.removeItem(at: source) } }
-                    let params = try ModelMetadata.params(fromJSON: trial.paramsJSON)
-                    let version = try registry.register(
-                        family: family.name, sourceDirectory: source,
-                        metadata: ModelMetadata(family: family.name, params: params, seed: trial.seed,
-                                                metrics: trial.finalMetrics ?? [:], dataVersion: sweep.data.version,
-                                                sweepID: sweep.sweepID, trialID: trial.id),
-                        policy: policy)
-                    lines.append("\(family.name) v\(version.version) \(version.stage.rawValue) (trial \(trial.id), \(metric.name) \(String(format: "%.4f", best.1)))")
+                if case .command = family.kind {
+                    lines.append("\(family.name): best trial \(trial.id) (command families are not registered)")
                     continue
                 }
-                lines.append("\(family.name): best trial \(trial.id) (command families are not registered)")
+                let params = try ModelMetadata.params(fromJSON: trial.paramsJSON)
+                let number = max(try registry.nextVersionNumber(family: family.name), (reservedVersions[family.name] ?? 0) + 1)
+                reservedVersions[family.name] = number
+                plans.append(RegistrationPlan(
+                    family: family.name, line: lines.count, trialID: trial.id, value: best.1,
+                    checkpointURI: trial.checkpointURI!,
+                    metadata: ModelMetadata(family: family.name, params: params, seed: trial.seed,
+                                            metrics: trial.finalMetrics ?? [:], dataVersion: sweep.data.version,
+                                            sweepID: sweep.sweepID, trialID: trial.id),
+                    number: number, policy: policy))
+                lines.append(nil)
             } catch {
                 lines.append("\(family.name): registration failed: \(error)")
             }
         }
-        return lines
+        return (lines, plans)
+    }
+
+    /// Copies one planned version's files into the registry (on the helper thread).
+    private static func stage(_ plan: RegistrationPlan, blobs: any BlobStore, scratch: URL) throws -> StagedVersion {
+        let (source, staged) = try localModelDirectory(plan.checkpointURI, trialID: plan.trialID, scratch: scratch)
+        defer { if staged { try? FileManager.default.removeItem(at: source) } }
+        return try Registry.stage(family: plan.family, sourceDirectory: source, metadata: plan.metadata, number: plan.number,
+                                  policyMetric: plan.policy.metric, blobs: blobs)
     }
 
     /// A local directory with a finished trial's model files: the trial's own directory when
     /// artifacts are local, else a download into the scratch directory (`staged` is then true).
-    private func localModelDirectory(_ uri: String, trialID: Int64) throws -> (URL, staged: Bool) {
+    private static func localModelDirectory(_ uri: String, trialID: Int64, scratch: URL) throws -> (URL, staged: Bool) {
         guard SweepData.isRemote(uri) else { return (SweepData.localURL(uri), false) }
         let (parent, key) = try openBlobParent(of: uri)
         let local = scratch.appendingPathComponent("trial-\(trialID)-\(UUID().uuidString.prefix(8))", isDirectory: true)

@@ -26,6 +26,10 @@ public final class Head {
     let slowWork: SlowWork
     /// Sweeps whose data is being resolved or prepared, by id: not yet scheduling.
     var preparing: [Int64: String] = [:]
+    /// Sweeps whose best models are being copied into the registry, by id.
+    var registering: [Int64: String] = [:]
+    /// The version numbers registrations in flight will take, by family.
+    var reservedVersions: [String: Int] = [:]
     /// Every fact about trials and workers, and the transitions between them.
     var book: TrialBook
     /// The endpoint actually bound (with the real port when listening on `:*`).

@@ -10,7 +10,7 @@ final class SlotChannel {
     /// Connects to the main loop's bound end at `endpoint`.
     init(context: ZMQContext, endpoint: String, control: SlotControl, log: WorkerLog) throws {
         socket = try ZMQSocket(context: context, type: .pair, linger: 0)
-        try socket.setOption(SocketOption.sendTimeout, Int32(200))
+        try socket.setOption(ZMQOption.sendTimeout, Int32(200))
         try socket.connect(endpoint)
         self.control = control
         self.log = log

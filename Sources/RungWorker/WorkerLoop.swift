@@ -60,10 +60,10 @@ final class WorkerLoop {
         outbox = HeadOutbox(limit: options.outboxLimit)
         context = try ZMQContext()
         dealer = try ZMQSocket(context: context, type: .dealer, linger: 200)
-        try dealer.setOption(SocketOption.routingID, bytes: Array(options.name.utf8))
-        try dealer.setOption(SocketOption.reconnectInterval, Int32(100))
-        try dealer.setOption(SocketOption.reconnectIntervalMax, Int32(1000))
-        try dealer.setOption(SocketOption.immediate, Int32(1))
+        try dealer.setOption(ZMQOption.routingID, bytes: Array(options.name.utf8))
+        try dealer.setOption(ZMQOption.reconnectInterval, Int32(100))
+        try dealer.setOption(ZMQOption.reconnectIntervalMax, Int32(1000))
+        try dealer.setOption(ZMQOption.immediate, Int32(1))
         try dealer.setMaxMessageSize(Int64(WireFormat.maxFrameBytes))
         if let keys = options.keys {
             try dealer.makeCurveClient(keyPair: keys.keyPair, serverKey: keys.serverKey,

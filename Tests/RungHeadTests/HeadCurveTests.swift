@@ -1,4 +1,3 @@
-import CZeroMQ
 import Foundation
 @testable import RungHead
 import RungStorage
@@ -15,7 +14,7 @@ final class HeadCurveTests: XCTestCase {
 
         init(context: ZMQContext, endpoint: String, name: String, keys: CurveClientKeys) throws {
             socket = try ZMQSocket(context: context, type: .dealer)
-            try socket.setOption(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
+            try socket.setOption(ZMQOption.routingID, bytes: Array(name.utf8))
             try socket.makeCurveClient(keyPair: keys.keyPair, serverKey: keys.serverKey)
             try socket.connect(endpoint)
             try socket.send([WireFormat.encode(.hello(WorkerHello(name: name, host: "test", slots: 2, families: ["xgboost"])))])

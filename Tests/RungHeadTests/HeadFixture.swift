@@ -1,4 +1,3 @@
-import CZeroMQ
 import Foundation
 import RungData
 @testable import RungHead
@@ -69,13 +68,15 @@ struct HeadFixture {
         return head
     }
 
-    /// A head over an in-memory transport and a manual clock, on this fixture's store.
-    func makeHead(transport: InMemoryTransport, clock: ManualClock, lostAfterMillis: UInt32 = 1500) throws -> Head {
+    /// A head over an in-memory transport and a manual clock, on this fixture's store. Its
+    /// slow work runs inline (deterministically) unless `helperThread` is set.
+    func makeHead(transport: InMemoryTransport, clock: ManualClock, lostAfterMillis: UInt32 = 1500,
+                  helperThread: Bool = false) throws -> Head {
         let store = try SQLiteStore(path: storePath)
         let head = try Head(options: HeadOptions(listen: transport.endpoint, heartbeatMillis: 100,
                                                  lostAfterMillis: lostAfterMillis, retryLimit: 2,
                                                  artifacts: artifacts.path),
-                            store: store, transport: transport, clock: clock)
+                            store: store, transport: transport, clock: clock, inlineSlowWork: !helperThread)
         head.log = { _ in }
         return head
     }
@@ -99,7 +100,7 @@ final class FakeWorker {
 
     init(context: ZMQContext, endpoint: String, name: String, slots: UInt32 = 2, modelRoot: URL) throws {
         socket = try ZMQSocket(context: context, type: .dealer)
-        try socket.setOption(ZMQ_ROUTING_ID, bytes: Array(name.utf8))
+        try socket.setOption(ZMQOption.routingID, bytes: Array(name.utf8))
         try socket.connect(endpoint)
         self.name = name
         self.modelRoot = modelRoot

@@ -131,7 +131,7 @@ final class HeadShellTests: XCTestCase {
         let (yaml, path) = try sourceConfig(fixture, source: fifo)
         let transport = InMemoryTransport()
         let clock = ManualClock()
-        let head = try fixture.makeHead(transport: transport, clock: clock)
+        let head = try fixture.makeHead(transport: transport, clock: clock, helperThread: true)
         let request = try JSONSerialization.data(withJSONObject: ["op": "submit", "config": yaml, "path": path])
         transport.deliver(.control(json: String(decoding: request, as: UTF8.self)), from: "client")
         try head.runOnce(timeoutMillis: 0)

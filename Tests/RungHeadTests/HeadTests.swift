@@ -1,4 +1,3 @@
-import CZeroMQ
 import Foundation
 @testable import RungHead
 import RungStorage

@@ -47,20 +47,34 @@ public final class Registry {
         guard !store.isReadOnly else {
             throw RungError.usage("cannot register model \(family): store \(store.location) was opened read-only")
         }
+        let staged = try Self.stage(family: family, sourceDirectory: sourceDirectory, metadata: metadata,
+                                    number: nextVersionNumber(family: family), policyMetric: policy.metric, blobs: blobs)
+        return try record(staged, policy: policy)
+    }
+
+    /// The number the family's next version gets.
+    public func nextVersionNumber(family: String) throws -> Int {
+        (try store.modelVersions(family: family).map(\.version).max() ?? 0) + 1
+    }
+
+    /// The slow half of `register`: checks the model files, writes the metadata and copies
+    /// the version's files to `registry/<family>/v<number>` in `blobs`. It touches no store,
+    /// so the head runs it on its helper thread; `record` then makes it a version.
+    public static func stage(family: String, sourceDirectory: URL, metadata: ModelMetadata, number: Int,
+                             policyMetric: String, blobs: any BlobStore) throws -> StagedVersion {
+        try validate(family: family)
         var files: [String: URL] = [:]
-        for name in [Self.modelFile, Self.preprocessorFile] {
+        for name in [modelFile, preprocessorFile] {
             let file = sourceDirectory.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: file.path) else {
                 throw RungError.badInput("cannot register model \(family): \(sourceDirectory.path) has no \(name)")
             }
             files[name] = file
         }
-        guard let candidate = metadata.metrics[policy.metric] else {
+        guard metadata.metrics[policyMetric] != nil else {
             let known = metadata.metrics.keys.sorted().joined(separator: ", ")
-            throw RungError.badInput("cannot register model \(family): its metrics have no \(policy.metric) (they have: \(known.isEmpty ? "none" : known))")
+            throw RungError.badInput("cannot register model \(family): its metrics have no \(policyMetric) (they have: \(known.isEmpty ? "none" : known))")
         }
-
-        let number = (try store.modelVersions(family: family).map(\.version).max() ?? 0) + 1
         var facts = metadata
         facts.family = family
         facts.version = number
@@ -71,7 +85,7 @@ public final class Registry {
         defer { try? FileManager.default.removeItem(at: scratch) }
         do {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            let metadataFile = scratch.appendingPathComponent(Self.metadataFile)
+            let metadataFile = scratch.appendingPathComponent(metadataFile)
             try facts.jsonData().write(to: metadataFile)
             files[Self.metadataFile] = metadataFile
         } catch let error as RungError {
@@ -79,9 +93,21 @@ public final class Registry {
         } catch {
             throw RungError.unavailable("cannot write the metadata of model \(family)@\(number) in \(scratch.path): \(error.localizedDescription)")
         }
-        let key = Self.key(family: family, version: number)
+        let key = key(family: family, version: number)
         try blobs.putDirectory(files, prefix: key)
+        return StagedVersion(metadata: facts, uri: blobs.uri(for: key))
+    }
 
+    /// The fast half of `register`: records a staged version in the store (the commit
+    /// point), as `production` when it beats production by the policy's margin, else
+    /// `staging`.
+    public func record(_ staged: StagedVersion, policy: PromotionPolicy) throws -> ModelVersion {
+        let facts = staged.metadata
+        let family = facts.family
+        let number = facts.version
+        guard let candidate = facts.metrics[policy.metric] else {
+            throw RungError.badInput("cannot register model \(family): its metrics have no \(policy.metric)")
+        }
         return try store.transaction {
             let production = try store.productionVersion(family: family)
             let promote = policy.promotes(candidate, over: production?.metrics[policy.metric])
@@ -91,7 +117,7 @@ public final class Registry {
             }
             let created = try store.createModelVersion(ModelVersion(
                 family: family, version: number, stage: promote ? .production : .staging,
-                sweepID: facts.sweepID, trialID: facts.trialID, uri: blobs.uri(for: key),
+                sweepID: facts.sweepID, trialID: facts.trialID, uri: staged.uri,
                 metrics: facts.metrics, createdAt: facts.createdAt))
             guard created.version == number else {
                 throw RungError.internalFailure("model \(family) was numbered \(created.version) by the store but written as v\(number); is another head registering into \(store.location)?")
