@@ -33,7 +33,7 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.sweep(id: sweep.id), sweep)
         let applied = try reopened.db.query("SELECT version, name FROM schema_migrations ORDER BY version",
                                             purpose: "test") { "\($0.int64(0)):\($0.text(1))" }
-        XCTAssertEqual(applied.count, SQLiteSchema.migrations.count, "each migration is recorded once: \(applied)")
+        XCTAssertEqual(applied.count, SQLSchema.migrations.count, "each migration is recorded once: \(applied)")
         let journal = try reopened.db.query("PRAGMA journal_mode", purpose: "test") { $0.text(0) }
         XCTAssertEqual(journal, ["wal"])
         let foreignKeys = try reopened.db.query("PRAGMA foreign_keys", purpose: "test") { $0.int64(0) }

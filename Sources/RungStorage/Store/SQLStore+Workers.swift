@@ -1,40 +1,44 @@
 import Foundation
 import RungCore
 
-extension PostgresStore {
-    private static let workerColumns = "name, host, slots, status, first_seen, last_seen"
+extension SQLStore {
+    private static var workerColumns: String { "name, host, slots, status, first_seen, last_seen" }
 
-    private func worker(from row: PostgresConnection.Row) throws -> WorkerRecord {
-        let statusText = row.text(3)
-        guard let status = WorkerRecord.Status(rawValue: statusText) else {
-            throw RungError.badInput("store \(location): worker \(row.text(0)) has the unknown status \(statusText)")
-        }
+    private func worker(from row: Row) throws -> WorkerRecord {
+        let status = try decode(row.text(3), as: WorkerRecord.Status.self, what: "worker \(row.text(0)) has the unknown status")
         return WorkerRecord(name: row.text(0), host: row.text(1), slots: row.int(2), status: status,
                             firstSeen: row.date(4), lastSeen: row.date(5))
     }
 
+    private static func values(of worker: WorkerRecord) -> [SQLValue] {
+        [.text(worker.name), .text(worker.host), .int(worker.slots), .text(worker.status.rawValue),
+         .date(worker.firstSeen), .date(worker.lastSeen)]
+    }
+
+    /// Inserts a worker; its name must be new.
     public func createWorker(_ worker: WorkerRecord) throws {
-        try write("INSERT INTO workers (\(Self.workerColumns)) VALUES (?, ?, ?, ?, ?, ?)",
-                  [.text(worker.name), .text(worker.host), .int(worker.slots), .text(worker.status.rawValue),
-                   .date(worker.firstSeen), .date(worker.lastSeen)],
+        try write("INSERT INTO workers (\(Self.workerColumns)) VALUES (?, ?, ?, ?, ?, ?)", Self.values(of: worker),
                   purpose: "create worker \(worker.name)")
     }
 
+    /// The worker with this name, or nil.
     public func worker(name: String) throws -> WorkerRecord? {
         try query("SELECT \(Self.workerColumns) FROM workers WHERE name = ?", [.text(name)],
-                     purpose: "read worker \(name)") { try worker(from: $0) }.first
+                  purpose: "read worker \(name)") { try worker(from: $0) }.first
     }
 
+    /// Workers (all, or those in `statuses`), ordered by name.
     public func workers(statuses: Set<WorkerRecord.Status>?) throws -> [WorkerRecord] {
         var sql = "SELECT \(Self.workerColumns) FROM workers"
-        var values: [PostgresConnection.Value] = []
+        var values: [SQLValue] = []
         if let statuses {
-            sql += " WHERE status IN (\(Self.placeholders(statuses.count)))"
+            sql += " WHERE status IN (\(SQLValue.placeholders(statuses.count)))"
             values = statuses.map(\.rawValue).sorted().map { .text($0) }
         }
         return try query(sql + " ORDER BY name", values, purpose: "list workers") { try worker(from: $0) }
     }
 
+    /// Replaces a worker's host, slots, status and timestamps.
     public func updateWorker(_ worker: WorkerRecord) throws {
         try update("UPDATE workers SET host = ?, slots = ?, status = ?, first_seen = ?, last_seen = ? WHERE name = ?",
                    [.text(worker.host), .int(worker.slots), .text(worker.status.rawValue), .date(worker.firstSeen),
@@ -42,13 +46,12 @@ extension PostgresStore {
                    purpose: "update worker \(worker.name)", missing: "there is no worker \(worker.name)")
     }
 
+    /// Inserts the worker or, if its name exists, updates it keeping the first `firstSeen`.
     public func saveWorker(_ worker: WorkerRecord) throws {
         try write("""
             INSERT INTO workers (\(Self.workerColumns)) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET host = excluded.host, slots = excluded.slots, status = excluded.status,
                 last_seen = excluded.last_seen
-            """, [.text(worker.name), .text(worker.host), .int(worker.slots), .text(worker.status.rawValue),
-                  .date(worker.firstSeen), .date(worker.lastSeen)],
-            purpose: "save worker \(worker.name)")
+            """, Self.values(of: worker), purpose: "save worker \(worker.name)")
     }
 }
