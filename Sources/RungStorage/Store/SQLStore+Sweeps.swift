@@ -36,13 +36,9 @@ extension SQLStore {
 
     /// Sweeps (all, or those in `statuses`), ordered by id.
     public func sweeps(statuses: Set<SweepRecord.Status>?) throws -> [SweepRecord] {
-        var sql = "SELECT \(sweepColumns) FROM sweeps"
-        var values: [SQLValue] = []
-        if let statuses {
-            sql += " WHERE status IN (\(SQLValue.placeholders(statuses.count)))"
-            values = statuses.map(\.rawValue).sorted().map { .text($0) }
-        }
-        return try query(sql + " ORDER BY id", values, purpose: "list sweeps") { try sweep(from: $0) }
+        let filter = statuses.map { SQLValue.membership("status", in: $0) }
+        return try query("SELECT \(sweepColumns) FROM sweeps\(filter.map { " WHERE " + $0.sql } ?? "") ORDER BY id",
+                         filter?.values ?? [], purpose: "list sweeps") { try sweep(from: $0) }
     }
 
     /// Replaces a sweep's name, config, seed, status, data version, timestamps and message.

@@ -29,13 +29,9 @@ extension SQLStore {
 
     /// Workers (all, or those in `statuses`), ordered by name.
     public func workers(statuses: Set<WorkerRecord.Status>?) throws -> [WorkerRecord] {
-        var sql = "SELECT \(Self.workerColumns) FROM workers"
-        var values: [SQLValue] = []
-        if let statuses {
-            sql += " WHERE status IN (\(SQLValue.placeholders(statuses.count)))"
-            values = statuses.map(\.rawValue).sorted().map { .text($0) }
-        }
-        return try query(sql + " ORDER BY name", values, purpose: "list workers") { try worker(from: $0) }
+        let filter = statuses.map { SQLValue.membership("status", in: $0) }
+        return try query("SELECT \(Self.workerColumns) FROM workers\(filter.map { " WHERE " + $0.sql } ?? "") ORDER BY name",
+                         filter?.values ?? [], purpose: "list workers") { try worker(from: $0) }
     }
 
     /// Replaces a worker's host, slots, status and timestamps.
