@@ -43,6 +43,8 @@ final class PostgresStoreTests: XCTestCase {
     func testSweepRoundTripWithUnicodeAndUpdate() throws { try StoreContract.sweepRoundTripWithUnicodeAndUpdate(fixture()) }
     func testArbitraryDatesSurviveToTheMicrosecond() throws { try StoreContract.arbitraryDatesSurviveToTheMicrosecond(fixture()) }
     func testStudyAndTrialRoundTrip() throws { try StoreContract.studyAndTrialRoundTrip(fixture()) }
+    func testAGivenTrialIDIsKeptAndTheLargestIsReported() throws { try StoreContract.aGivenTrialIDIsKeptAndTheLargestIsReported(fixture()) }
+
     func testRestartQueryFindsUnfinishedTrialsOfLiveSweeps() throws {
         try StoreContract.restartQueryFindsUnfinishedTrialsOfLiveSweeps(fixture())
     }

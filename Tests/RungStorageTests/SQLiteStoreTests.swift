@@ -33,11 +33,44 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.sweep(id: sweep.id), sweep)
         let applied = try reopened.db.query("SELECT version, name FROM schema_migrations ORDER BY version",
                                             purpose: "test") { "\($0.int64(0)):\($0.text(1))" }
-        XCTAssertEqual(applied.count, SQLiteSchema.migrations.count, "each migration is recorded once: \(applied)")
+        XCTAssertEqual(applied.count, SQLSchema.migrations.count, "each migration is recorded once: \(applied)")
         let journal = try reopened.db.query("PRAGMA journal_mode", purpose: "test") { $0.text(0) }
         XCTAssertEqual(journal, ["wal"])
         let foreignKeys = try reopened.db.query("PRAGMA foreign_keys", purpose: "test") { $0.int64(0) }
         XCTAssertEqual(foreignKeys, [1])
+    }
+
+    func testOpensAStoreWrittenByEarlierRungWithTheSameSchema() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("old.db")
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/sqlite-store-2cc2398.sql")
+        do {
+            let db = try SQLiteDatabase(path: path, readOnly: false)
+            try db.execute(try String(contentsOf: fixture, encoding: .utf8), purpose: "load the fixture")
+            db.close()
+        }
+        let store = try SQLiteStore(path: path)
+        XCTAssertEqual(try store.schemaVersion(), 2)
+        let sweep = try XCTUnwrap(try store.sweep(id: 1))
+        XCTAssertEqual(sweep.configYAML, "name: storebench\n")
+        XCTAssertEqual(sweep.status, .finished)
+        let trials = try store.trials(sweepID: 1)
+        XCTAssertEqual(trials.map(\.number), [1, 2])
+        XCTAssertEqual(trials.last?.finalMetrics?["test_auc"], 0.69)
+        XCTAssertEqual(try store.epochs(sweepID: 1, family: "xgboost").map(\.epoch), [1, 2, 1, 2])
+        XCTAssertEqual(try store.worker(name: "w0")?.status, .active)
+        XCTAssertEqual(try store.productionVersion(family: "xgboost")?.trialID, 2)
+
+        // New rows continue the old ids, and the schema is exactly the one a new store gets.
+        XCTAssertEqual(try store.createSweep(SweepRecord(name: "next", configYAML: "", seed: 1)).id, 2)
+        XCTAssertEqual(try store.createModelVersion(ModelVersion(family: "xgboost", stage: .staging, uri: "file:///r/2")).version, 2)
+        let fresh = try SQLiteStore(path: dir.path("fresh.db"))
+        let schema = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite%' ORDER BY name"
+        let describe: (SQLiteDatabase.Row) -> String = { "\($0.text(0)) \($0.text(1)): \($0.text(2))" }
+        let oldSchema = try store.db.query(schema, purpose: "test", describe)
+        XCTAssertEqual(oldSchema.count, 10, "7 tables and 3 indexes: \(oldSchema)")
+        XCTAssertEqual(oldSchema, try fresh.db.query(schema, purpose: "test", describe))
     }
 
     func testNewerSchemaIsAClearError() throws {
@@ -141,6 +174,8 @@ final class SQLiteStoreTests: XCTestCase {
     func testArbitraryDatesSurviveToTheMicrosecond() throws { try StoreContract.arbitraryDatesSurviveToTheMicrosecond(fixture()) }
 
     func testStudyAndTrialRoundTrip() throws { try StoreContract.studyAndTrialRoundTrip(fixture()) }
+
+    func testAGivenTrialIDIsKeptAndTheLargestIsReported() throws { try StoreContract.aGivenTrialIDIsKeptAndTheLargestIsReported(fixture()) }
 
     func testRestartQueryFindsUnfinishedTrialsOfLiveSweeps() throws { try StoreContract.restartQueryFindsUnfinishedTrialsOfLiveSweeps(fixture()) }
 

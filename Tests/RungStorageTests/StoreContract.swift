@@ -103,6 +103,25 @@ enum StoreContract {
         XCTAssertTrue(orphan?.message.lowercased().contains("foreign key") ?? false, orphan?.message ?? "")
     }
 
+    /// The head allocates trial ids (it is the only writer): a given id is kept, and ids the
+    /// store assigns afterwards continue above it.
+    static func aGivenTrialIDIsKeptAndTheLargestIsReported(_ fixture: StoreFixture) throws {
+        let store = try fixture.open()
+        XCTAssertEqual(try store.largestTrialID(), 0)
+        let sweep = try makeSweep(store)
+        try store.createStudy(StudyRecord(sweepID: sweep.id, family: "xgboost", trialBudget: 9, createdAt: at(1)))
+        let given = try store.transaction {
+            try store.createTrial(TrialRecord(id: 41, sweepID: sweep.id, family: "xgboost", number: 0, paramsJSON: "{}", seed: 1))
+        }
+        XCTAssertEqual(given.id, 41)
+        XCTAssertEqual(try store.trial(id: 41)?.number, 0)
+        XCTAssertEqual(try store.largestTrialID(), 41)
+        let assigned = try store.createTrial(TrialRecord(sweepID: sweep.id, family: "xgboost", number: 1, paramsJSON: "{}", seed: 1))
+        XCTAssertGreaterThan(assigned.id, 41)
+        XCTAssertEqual(try store.largestTrialID(), assigned.id)
+        XCTAssertEqual(try fixture.open(readOnly: true).largestTrialID(), assigned.id)
+    }
+
     static func restartQueryFindsUnfinishedTrialsOfLiveSweeps(_ fixture: StoreFixture) throws {
         let store = try fixture.open()
         var expected: [Int64] = []

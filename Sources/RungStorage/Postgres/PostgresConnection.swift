@@ -39,36 +39,19 @@ final class PostgresConnection {
         func row(_ index: Int32) -> Row { Row(result: self, index: index) }
     }
 
-    /// One row of a `Result`.
-    struct Row {
+    /// One row of a `Result` (values arrive as text and are parsed here).
+    struct Row: SQLRow {
         let result: Result
         let index: Int32
 
-        /// Whether the column holds SQL NULL.
         func isNull(_ column: Int32) -> Bool { PQgetisnull(result.handle, index, column) != 0 }
-        /// The column as text ("" for NULL).
         func text(_ column: Int32) -> String {
             guard let bytes = PQgetvalue(result.handle, index, column) else { return "" }
             return String(cString: bytes)
         }
-        /// The column as text, or nil for NULL.
-        func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
-        /// The column as a 64-bit integer (0 for NULL).
         func int64(_ column: Int32) -> Int64 { Int64(text(column)) ?? 0 }
-        /// The column as an integer, or nil for NULL.
-        func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
-        /// The column as an `Int`.
-        func int(_ column: Int32) -> Int { Int(int64(column)) }
-        /// The column as a double (0 for NULL), reading `NaN` and `±Infinity`.
+        /// Reads `NaN` and `±Infinity` too.
         func double(_ column: Int32) -> Double { PostgresConnection.parseDouble(text(column)) }
-        /// The column as a double, or nil for NULL.
-        func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
-        /// A timestamp column (seconds since 1970).
-        func date(_ column: Int32) -> Date { Date(timeIntervalSince1970: double(column)) }
-        /// An optional timestamp column.
-        func optionalDate(_ column: Int32) -> Date? { optionalDouble(column).map { Date(timeIntervalSince1970: $0) } }
-        /// A seed column (stored by bit pattern).
-        func seed(_ column: Int32) -> UInt64 { UInt64(bitPattern: int64(column)) }
         /// A boolean column (`t`/`f`).
         func bool(_ column: Int32) -> Bool { text(column) == "t" }
     }

@@ -26,7 +26,7 @@ import Darwin
 ///
 /// Confinement: an instance is used only on the thread that opened it; it is deliberately
 /// not `Sendable`.
-public final class PostgresStore: Store {
+public final class PostgresStore: SQLStore {
     /// Retry and logging settings.
     public struct Options: Sendable {
         /// How long opening the store keeps trying an unreachable server.
@@ -66,6 +66,7 @@ public final class PostgresStore: Store {
     public private(set) var reconnections = 0
 
     let target: PostgresTarget
+    let dialect = SQLDialect.postgresql
     let options: Options
     private let applicationName: String
     private var connection: PostgresConnection?
@@ -78,8 +79,6 @@ public final class PostgresStore: Store {
     }
 
     private var depth = 0
-    /// How many transactions are open (0: none).
-    var currentDepth: Int { depth }
     private var transactionOpen = false
     private var journal: [Statement] = []
     private var journalHasWrites = false
@@ -142,7 +141,7 @@ public final class PostgresStore: Store {
     public func schemaVersion() throws -> Int { try appliedVersion() }
 
     /// The newest schema version this binary knows.
-    public static var latestSchemaVersion: Int { PostgresSchema.latestVersion }
+    public static var latestSchemaVersion: Int { SQLSchema.latestVersion }
 
     /// The PostgreSQL server process serving this store's connection (0 when closed).
     var backendPID: Int32 { connection?.backendPID ?? 0 }
@@ -152,6 +151,7 @@ public final class PostgresStore: Store {
 
     // MARK: - Transactions
 
+    /// Runs `body` in one transaction (journalled for replay; a nested one is a savepoint).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         let level = depth
         let savedIDs = (nextSweepID, nextTrialID)
@@ -273,28 +273,17 @@ public final class PostgresStore: Store {
 
     // MARK: - Statements
 
-    /// Runs a write statement (inside a transaction of its own unless one is open),
-    /// refusing on a read-only store; returns the number of rows it changed.
-    @discardableResult
-    func write(_ sql: String, _ values: [PostgresConnection.Value], purpose: String) throws -> Int {
-        guard !isReadOnly else {
-            throw RungError.usage("cannot \(purpose) in store \(location): it was opened read-only")
-        }
+    /// Runs a write statement inside a transaction of its own unless one is open; returns
+    /// the number of rows it changed.
+    func run(_ sql: String, _ values: [SQLValue], purpose: String) throws -> Int {
         if depth == 0 {
-            return try transaction { try write(sql, values, purpose: purpose) }
+            return try transaction { try run(sql, values, purpose: purpose) }
         }
         return try perform(sql, values, purpose: purpose, journal: .write).changedRows
     }
 
-    /// Runs an UPDATE and throws if it matched no row.
-    func update(_ sql: String, _ values: [PostgresConnection.Value], purpose: String, missing: String) throws {
-        if try write(sql, values, purpose: purpose) == 0 {
-            throw RungError.badInput("cannot \(purpose) in store \(location): \(missing)")
-        }
-    }
-
     /// Runs a query and maps every row.
-    func query<T>(_ sql: String, _ values: [PostgresConnection.Value] = [], purpose: String,
+    func query<T>(_ sql: String, _ values: [SQLValue] = [], purpose: String,
                   _ map: (PostgresConnection.Row) throws -> T) throws -> [T] {
         let result = try perform(sql, values, purpose: purpose, journal: .none)
         var rows: [T] = []
@@ -303,22 +292,19 @@ public final class PostgresStore: Store {
         return rows
     }
 
-    /// The next sweep id, reserved for an insert in the current transaction.
-    func reserveSweepID() -> Int64 {
-        defer { nextSweepID += 1 }
-        return nextSweepID
-    }
-
-    /// The next trial id, reserved for an insert in the current transaction.
-    /// `requested` when positive (a caller-allocated id), else the next free id.
-    func reserveTrialID(_ requested: Int64 = 0) -> Int64 {
-        let id = requested > 0 ? requested : nextTrialID
-        nextTrialID = max(nextTrialID, id + 1)
+    /// Runs `insert` with `requested` or else the next id of `table`, reserved inside a
+    /// transaction (of its own unless one is open) so that a rollback frees it and a replay
+    /// reuses it.
+    func inserting(into table: SQLStoreTable, id requested: Int64?, _ insert: (SQLValue) throws -> Void) throws -> Int64 {
+        if depth == 0 { return try transaction { try inserting(into: table, id: requested, insert) } }
+        let id: Int64
+        switch table {
+        case .sweeps: id = requested ?? nextSweepID; nextSweepID = max(nextSweepID, id + 1)
+        case .trials: id = requested ?? nextTrialID; nextTrialID = max(nextTrialID, id + 1)
+        }
+        try insert(.integer(id))
         return id
     }
-
-    /// `?, ?, …` with `count` placeholders.
-    static func placeholders(_ count: Int) -> String { SQLValue.placeholders(count) }
 
     @discardableResult
     private func perform(_ sql: String, _ values: [PostgresConnection.Value], purpose: String,
@@ -326,7 +312,7 @@ public final class PostgresStore: Store {
         for case .text(let text) in values where text.utf8.contains(0) {
             throw RungError.badInput("cannot \(purpose) in store \(location): PostgreSQL text cannot hold a NUL character")
         }
-        let statement = numberedPlaceholders(sql)
+        let statement = rendered(sql)
         while true {
             let live = try liveConnection(purpose: purpose)
             do {
@@ -349,19 +335,10 @@ public final class PostgresStore: Store {
         }
     }
 
-    private func numberedPlaceholders(_ sql: String) -> String {
+    /// `sql` with numbered placeholders, cached per statement text.
+    private func rendered(_ sql: String) -> String {
         if let cached = numbered[sql] { return cached }
-        var output = ""
-        output.reserveCapacity(sql.utf8.count + 16)
-        var index = 0
-        for character in sql {
-            if character == "?" {
-                index += 1
-                output += "$\(index)"
-            } else {
-                output.append(character)
-            }
-        }
+        let output = dialect.render(sql)
         numbered[sql] = output
         return output
     }
@@ -524,52 +501,20 @@ public final class PostgresStore: Store {
 
     // MARK: - Schema
 
-    private func appliedVersion() throws -> Int {
-        let exists = try query("SELECT to_regclass('schema_migrations') IS NOT NULL", purpose: "look for the migrations table") {
-            $0.bool(0)
-        }
-        guard exists.first == true else { return 0 }
-        return try query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", purpose: "read the schema version") {
-            $0.int(0)
-        }.first ?? 0
-    }
-
-    private func checkNotNewer(_ version: Int) throws {
-        if version > PostgresSchema.latestVersion {
-            throw RungError.unavailable("store \(location) has schema version \(version), newer than the \(PostgresSchema.latestVersion) this rung \(RungVersion.string) knows; upgrade rung to use it")
-        }
-    }
-
-    private func checkSchema() throws {
-        let version = try appliedVersion()
-        try checkNotNewer(version)
-        if version == 0 {
-            throw RungError.badInput("store \(location) is not a rung store (it has no schema_migrations table)")
-        }
-        if version < PostgresSchema.latestVersion {
-            throw RungError.unavailable("store \(location) has schema version \(version), older than \(PostgresSchema.latestVersion); open it once with `rung head` or `rung run` to migrate it")
-        }
-    }
-
     /// Applies pending migrations, each in one transaction (the writer lock keeps other
     /// heads out; a connection lost here fails the open).
     private func migrate() throws {
         guard let session = connection else { return }
         do {
-            _ = try session.execute(PostgresSchema.migrationsTable)
+            _ = try session.execute(SQLSchema.migrationsTable(.postgresql))
         } catch let failure as PostgresConnection.Failure {
             throw mapped(failure, purpose: "create the migrations table")
         }
-        let current = try appliedVersion()
-        try checkNotNewer(current)
-        for migration in PostgresSchema.migrations where migration.version > current {
-            let purpose = "apply migration \(migration.version) (\(migration.name))"
+        try applyPendingMigrations { migration, purpose in
             do {
                 _ = try session.execute("BEGIN")
-                try session.executeScript(migration.sql)
-                _ = try session.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                                        [.integer(Int64(migration.version)), .text(migration.name),
-                                         .real(Date().timeIntervalSince1970)])
+                try session.executeScript(migration.sql(for: .postgresql))
+                _ = try session.execute(dialect.render(SQLSchema.recordStatement), migration.recordValues)
                 _ = try session.execute("COMMIT")
             } catch let failure as PostgresConnection.Failure {
                 _ = try? session.execute("ROLLBACK")
@@ -577,9 +522,4 @@ public final class PostgresStore: Store {
             }
         }
     }
-}
-
-extension PostgresStore {
-    /// Whether no transaction is open at `level` (0: none at all).
-    func depth(is level: Int) -> Bool { currentDepth == level }
 }

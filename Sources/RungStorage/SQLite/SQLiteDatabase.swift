@@ -12,27 +12,17 @@ final class SQLiteDatabase {
     typealias Value = SQLValue
 
     /// The current row of a stepping statement, read by column index.
-    struct Row {
+    struct Row: SQLRow {
         fileprivate let statement: OpaquePointer
 
-        /// Whether the column holds SQL NULL.
         func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
-        /// The column as a 64-bit integer (0 for NULL).
         func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
-        /// The column as an integer, or nil for NULL.
-        func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
-        /// The column as a double (0 for NULL).
         func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
-        /// The column as a double, or nil for NULL.
-        func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
-        /// The column as text ("" for NULL).
         func text(_ column: Int32) -> String {
             guard let bytes = sqlite3_column_text(statement, column) else { return "" }
             let count = Int(sqlite3_column_bytes(statement, column))
             return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
         }
-        /// The column as text, or nil for NULL.
-        func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
     }
 
     /// The file this connection opened, as shown in error messages.

@@ -11,7 +11,7 @@ import RungCore
 ///
 /// Confinement: an instance is used only on the thread that opened it; it is deliberately
 /// not `Sendable`.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: SQLStore {
     /// How hard a commit tries to reach the disk.
     public enum Durability: String, Sendable {
         /// `synchronous=FULL`: every commit is flushed (survives a power cut); a few ms each
@@ -30,6 +30,7 @@ public final class SQLiteStore: Store {
     public let isReadOnly: Bool
 
     let db: SQLiteDatabase
+    let dialect = SQLDialect.sqlite
     private var lock: WriterLock?
     private var transactionDepth = 0
 
@@ -69,15 +70,15 @@ public final class SQLiteStore: Store {
         }
         let db = try SQLiteDatabase(path: path, readOnly: readOnly && !inMemory)
         try Self.configure(db, readOnly: readOnly && !inMemory, inMemory: inMemory, durability: durability)
-        if readOnly && !inMemory {
-            try Self.checkSchema(db)
-        } else {
-            try Self.migrate(db)
-        }
         self.path = path
         self.isReadOnly = readOnly
         self.db = db
         self.lock = lock
+        if readOnly && !inMemory {
+            try checkSchema()
+        } else {
+            try migrate()
+        }
     }
 
     deinit { close() }
@@ -90,13 +91,13 @@ public final class SQLiteStore: Store {
     }
 
     /// The schema version recorded in the store.
-    public func schemaVersion() throws -> Int {
-        try Self.appliedVersion(db)
-    }
+    public func schemaVersion() throws -> Int { try appliedVersion() }
 
     /// The newest schema version this binary knows.
-    public static var latestSchemaVersion: Int { SQLiteSchema.latestVersion }
+    public static var latestSchemaVersion: Int { SQLSchema.latestVersion }
 
+    /// Runs `body` in one transaction (`BEGIN IMMEDIATE` on a writable store; a nested one
+    /// is a savepoint).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         let depth = transactionDepth
         if depth == 0 {
@@ -131,26 +132,25 @@ public final class SQLiteStore: Store {
         return result
     }
 
-    // MARK: - Helpers for the operation files
+    // MARK: - Statements (`SQLStore`)
 
-    /// Runs a write statement, refusing on a read-only store.
-    @discardableResult
-    func write(_ sql: String, _ values: [SQLiteDatabase.Value], purpose: String) throws -> Int {
-        guard !isReadOnly else {
-            throw RungError.usage("cannot \(purpose) in store \(location): it was opened read-only")
-        }
-        return try db.run(sql, values, purpose: purpose)
+    /// Runs a statement that returns no rows and returns the number of rows it changed.
+    func run(_ sql: String, _ values: [SQLValue], purpose: String) throws -> Int {
+        try db.run(sql, values, purpose: purpose)
     }
 
-    /// Runs an UPDATE and throws if it matched no row.
-    func update(_ sql: String, _ values: [SQLiteDatabase.Value], purpose: String, missing: String) throws {
-        if try write(sql, values, purpose: purpose) == 0 {
-            throw RungError.badInput("cannot \(purpose) in store \(location): \(missing)")
-        }
+    /// Runs a query and maps every row.
+    func query<T>(_ sql: String, _ values: [SQLValue], purpose: String,
+                  _ map: (SQLiteDatabase.Row) throws -> T) throws -> [T] {
+        try db.query(sql, values, purpose: purpose, map)
     }
 
-    /// `?, ?, …` with `count` placeholders.
-    static func placeholders(_ count: Int) -> String { SQLValue.placeholders(count) }
+    /// Inserts with `requested` as the id, or with NULL, which SQLite replaces by the next
+    /// rowid, and returns the id.
+    func inserting(into table: SQLStoreTable, id requested: Int64?, _ insert: (SQLValue) throws -> Void) throws -> Int64 {
+        try insert(requested.map { .integer($0) } ?? .null)
+        return requested ?? db.lastInsertRowID
+    }
 
     // MARK: - Opening
 
@@ -172,49 +172,19 @@ public final class SQLiteStore: Store {
         try db.execute("PRAGMA synchronous = \(synchronous); PRAGMA foreign_keys = ON", purpose: "configure the connection")
     }
 
-    private static func appliedVersion(_ db: SQLiteDatabase) throws -> Int {
-        let exists = try db.query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-                                  purpose: "look for the migrations table") { $0.int64(0) }
-        guard exists.first == 1 else { return 0 }
-        let version = try db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                                   purpose: "read the schema version") { $0.int64(0) }
-        return Int(version.first ?? 0)
-    }
-
-    private static func checkNotNewer(_ version: Int, _ db: SQLiteDatabase) throws {
-        if version > SQLiteSchema.latestVersion {
-            throw RungError.unavailable("store sqlite:\(db.path) has schema version \(version), newer than the \(SQLiteSchema.latestVersion) this rung \(RungVersion.string) knows; upgrade rung to use it")
-        }
-    }
-
-    private static func checkSchema(_ db: SQLiteDatabase) throws {
-        let version = try appliedVersion(db)
-        try checkNotNewer(version, db)
-        if version == 0 {
-            throw RungError.badInput("store sqlite:\(db.path) is not a rung store (it has no schema_migrations table)")
-        }
-        if version < SQLiteSchema.latestVersion {
-            throw RungError.unavailable("store sqlite:\(db.path) has schema version \(version), older than \(SQLiteSchema.latestVersion); open it once with `rung head` or `rung run` to migrate it")
-        }
-    }
-
-    private static func migrate(_ db: SQLiteDatabase) throws {
-        try db.execute(SQLiteSchema.migrationsTable, purpose: "create the migrations table")
-        let current = try appliedVersion(db)
-        try checkNotNewer(current, db)
-        for migration in SQLiteSchema.migrations where migration.version > current {
-            let purpose = "apply migration \(migration.version) (\(migration.name))"
+    /// Applies pending migrations, each in one `BEGIN IMMEDIATE` transaction.
+    private func migrate() throws {
+        try db.execute(SQLSchema.migrationsTable(.sqlite), purpose: "create the migrations table")
+        try applyPendingMigrations { migration, purpose in
             try db.execute("BEGIN IMMEDIATE", purpose: purpose)
             do {
                 // Re-check inside the transaction in case another process migrated meanwhile.
-                if try appliedVersion(db) >= migration.version {
+                if try appliedVersion() >= migration.version {
                     try db.execute("COMMIT", purpose: purpose)
-                    continue
+                    return
                 }
-                try db.execute(migration.sql, purpose: purpose)
-                try db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                           [.integer(Int64(migration.version)), .text(migration.name),
-                            .real(Date().timeIntervalSince1970)], purpose: purpose)
+                try db.execute(migration.sql(for: .sqlite), purpose: purpose)
+                try db.run(SQLSchema.recordStatement, migration.recordValues, purpose: purpose)
                 try db.execute("COMMIT", purpose: purpose)
             } catch {
                 if db.inTransaction { try? db.execute("ROLLBACK", purpose: purpose) }

@@ -21,6 +21,11 @@ enum SQLValue {
     /// A 64-bit seed, stored by bit pattern.
     static func seed(_ value: UInt64) -> Self { .integer(Int64(bitPattern: value)) }
 
+    /// `column IN (?, …)` for a set of statuses (or stages), with their values in sorted order.
+    static func membership<Case: RawRepresentable<String>>(_ column: String, in cases: Set<Case>) -> (sql: String, values: [SQLValue]) {
+        ("\(column) IN (\(placeholders(cases.count)))", cases.map(\.rawValue).sorted().map { .text($0) })
+    }
+
     /// `?, ?, …` with `count` placeholders (PostgreSQL numbers them when the statement runs).
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")

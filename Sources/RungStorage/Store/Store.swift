@@ -2,7 +2,7 @@ import Foundation
 import RungCore
 
 /// The head's durable state: sweeps, studies, trials, epoch results, workers and model
-/// versions. Implemented by `SQLiteStore` (and, later, a PostgreSQL store).
+/// versions. Implemented by `SQLiteStore` and `PostgresStore` (both through `SQLStore`).
 ///
 /// Every call is synchronous and throws `RungError`. An instance is confined to the one
 /// thread that opened it (the protocol is class-bound and not `Sendable`); the head opens

@@ -8,8 +8,9 @@ extension TrialQuery {
         var values: [SQLValue] = []
         if let sweepStatuses {
             sql += " JOIN sweeps s ON s.id = t.sweep_id"
-            conditions.append("s.status IN (\(SQLValue.placeholders(sweepStatuses.count)))")
-            values += sweepStatuses.map(\.rawValue).sorted().map { .text($0) }
+            let membership = SQLValue.membership("s.status", in: sweepStatuses)
+            conditions.append(membership.sql)
+            values += membership.values
         }
         if let sweepID {
             conditions.append("t.sweep_id = ?")
@@ -20,8 +21,9 @@ extension TrialQuery {
             values.append(.text(family))
         }
         if let statuses {
-            conditions.append("t.status IN (\(SQLValue.placeholders(statuses.count)))")
-            values += statuses.map(\.rawValue).sorted().map { .text($0) }
+            let membership = SQLValue.membership("t.status", in: statuses)
+            conditions.append(membership.sql)
+            values += membership.values
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY t.id"
