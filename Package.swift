@@ -1,8 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: rung → RungTraining/RungStorage/RungWire → RungData → RungCore.
-// The C libraries are wrapped by system-library targets and never leak past one wrapper.
+// One target per concern; dependencies point one way (docs/architecture.md draws the graph):
+//   rung → RungHead, RungWorker → RungArtifacts → RungStore, RungData → RungBlob → RungCore
+//   RungWorker → RungTraining → RungData; RungHead, RungWorker → RungWire → RungCore
+// A C library is imported only by the one target that wraps it: CZeroMQ by RungWire,
+// CXGBoost by RungTraining, CCurl by RungBlob, CSQLite and CPostgres by RungStore.
 let package = Package(
     name: "rung",
     platforms: [.macOS(.v13)],
@@ -25,51 +28,56 @@ let package = Package(
 
         // Pure Swift: errors, search spaces, config, searchers, schedulers, metrics.
         .target(name: "RungCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Blob stores: files and S3 (SigV4, credential chain, multipart) over the one libcurl
+        // wrapper, which dataset downloads reuse.
+        .target(name: "RungBlob", dependencies: [
+            "RungCore", "CCurl",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // CSV, dataset recipes, preprocessor, splits, content hashing.
         .target(name: "RungData", dependencies: [
-            "RungCore",
+            "RungCore", "RungBlob",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            "CCurl",
         ]),
-        // Blob stores (file, s3), stores (sqlite, postgres), registry.
-        .target(name: "RungStorage", dependencies: [
-            "RungCore", "RungData", "CSQLite", "CPostgres", "CCurl",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        // The metadata store: one SQL implementation over SQLite and libpq.
+        .target(name: "RungStore", dependencies: ["RungCore", "CSQLite", "CPostgres"]),
+        // What lives on blobs: the model registry, a sweep's prepared and cumulative data.
+        .target(name: "RungArtifacts", dependencies: ["RungCore", "RungData", "RungStore", "RungBlob"]),
         // XGBoost binding and the trainer families.
         .target(name: "RungTraining", dependencies: ["RungCore", "RungData", "CXGBoost"]),
         // ZeroMQ sockets and the wire format.
         .target(name: "RungWire", dependencies: ["RungCore", "CZeroMQ"]),
         // The head: one event loop owning the ROUTER socket, sweeps, searchers, schedulers.
-        .target(name: "RungHead", dependencies: ["RungCore", "RungData", "RungStorage", "RungWire"]),
+        .target(name: "RungHead", dependencies: ["RungCore", "RungData", "RungStore", "RungBlob", "RungArtifacts", "RungWire"]),
         // The worker: a DEALER to the head, one training thread per slot, the data cache.
-        .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungStorage", "RungWire"]),
+        .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungBlob", "RungWire"]),
         // The command-line tool.
         .executableTarget(name: "rung", dependencies: [
-            "RungCore", "RungData", "RungTraining", "RungStorage", "RungWire", "RungHead", "RungWorker",
+            "RungCore", "RungData", "RungTraining", "RungStore", "RungBlob", "RungArtifacts", "RungWire", "RungHead", "RungWorker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // bench/head-load: simulated workers against one head.
         .executableTarget(name: "rung-loadgen", dependencies: ["RungWire", "CZeroMQ"]),
         // bench/s3: uploads and downloads one file through S3BlobStore, printing MB/s.
-        .executableTarget(name: "rung-s3bench", dependencies: ["RungStorage", "RungCore"]),
+        .executableTarget(name: "rung-s3bench", dependencies: ["RungBlob", "RungCore"]),
         // bench/store: a sweep's store writes replayed against SQLite or PostgreSQL.
-        .executableTarget(name: "rung-storebench", dependencies: ["RungCore", "RungStorage"]),
+        .executableTarget(name: "rung-storebench", dependencies: ["RungCore", "RungStore"]),
 
         .testTarget(name: "RungCoreTests", dependencies: ["RungCore"]),
         .testTarget(name: "RungDataTests", dependencies: [
             "RungData", "RungCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "RungTrainingTests", dependencies: ["RungTraining", "RungData", "RungCore"]),
-        .testTarget(name: "RungStorageTests", dependencies: ["RungStorage"], exclude: ["Fixtures"]),
+        // The store, blob and artifacts libraries share one test target and its servers.
+        .testTarget(name: "RungStorageTests", dependencies: ["RungStore", "RungBlob", "RungArtifacts", "RungCore"], exclude: ["Fixtures"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
-        .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStorage", "RungCore"]),
-        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungStorage", "RungCore"]),
-        .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStorage"]),
-        .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStorage", "CZeroMQ"]),
+        .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStore", "RungBlob", "RungArtifacts", "RungData", "RungCore"]),
+        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungBlob", "RungCore"]),
+        .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStore", "RungBlob", "RungArtifacts"]),
+        .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStore", "RungBlob", "CZeroMQ"]),
     ],
     swiftLanguageModes: [.v6]
 )

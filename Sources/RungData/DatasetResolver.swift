@@ -1,4 +1,5 @@
 import Foundation
+import RungBlob
 import RungCore
 
 /// Turns a data source as users write it into a local CSV file: a path, a `file://` URL,
@@ -121,7 +122,7 @@ public enum DatasetResolver {
         try fm.createDirectory(at: work, withIntermediateDirectories: false)
         let downloaded = work.appendingPathComponent("download")
         do {
-            try HTTPDownloader.download(url, to: downloaded)
+            try HTTPDownload.fetch(url, to: downloaded)
         } catch {
             try? fm.removeItem(at: work)
             throw error

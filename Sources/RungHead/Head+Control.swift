@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// Control requests from CLI clients (`rung sweep submit`, `cancel`, `rung top`), as JSON
 /// objects in `control` frames; every request gets exactly one `control_reply`.

@@ -1,7 +1,9 @@
 import Foundation
 import RungCore
 import RungData
-import RungStorage
+import RungBlob
+import RungStore
+import RungArtifacts
 
 /// Sweeps: submission, cancellation, completion with model registration, and recovery
 /// after a head restart.

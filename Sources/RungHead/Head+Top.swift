@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// The `top` control op: one JSON snapshot of sweeps, trials and workers for `rung top`,
 /// built from the monitor's memory (docs/top.md describes the document).

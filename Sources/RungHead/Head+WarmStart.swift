@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// Warm starts: the parameters each family evaluates before its searcher's suggestions
 /// (`warm_start: production` evaluates the family's production model version first).

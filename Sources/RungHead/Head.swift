@@ -1,7 +1,9 @@
 import Foundation
 import RungCore
 import RungData
-import RungStorage
+import RungBlob
+import RungStore
+import RungArtifacts
 import RungWire
 
 /// The head: a shell around the `TrialBook`. One event loop owns a transport (the ZeroMQ

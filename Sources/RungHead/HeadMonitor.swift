@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// What `rung top` shows, kept current from every sweep, trial and epoch result the head
 /// writes to its store (`MonitoredStore` forwards them here), so a snapshot is built from

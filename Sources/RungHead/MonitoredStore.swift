@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// The head's store with a `HeadMonitor` listening: every call goes to the wrapped store,
 /// and the sweeps, trials and epoch results written through it are also shown to the

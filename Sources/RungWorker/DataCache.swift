@@ -1,7 +1,7 @@
 import Foundation
 import RungCore
 import RungData
-import RungStorage
+import RungBlob
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

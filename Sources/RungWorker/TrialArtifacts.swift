@@ -1,7 +1,7 @@
 import Foundation
 import RungCore
 import RungData
-import RungStorage
+import RungBlob
 import RungTraining
 
 /// Uploads a trial's model, checkpoint or command output under `trials/<trial>/` of the

@@ -8,7 +8,7 @@
 // The download goes to FILE.rung-download and is removed afterwards.
 import Foundation
 import RungCore
-import RungStorage
+import RungBlob
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {

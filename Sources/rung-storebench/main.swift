@@ -11,7 +11,7 @@
 // transaction p50/p99/max in milliseconds.
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 var storeURL = ""
 var trialBudget = 200, epochs = 20, slots = 8

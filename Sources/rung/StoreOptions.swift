@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import RungCore
-import RungStorage
+import RungBlob
+import RungStore
+import RungArtifacts
 
 /// `--db` and `--artifacts`: where the store and the artifacts (registry) live, shared by
 /// every command that reads or writes them.

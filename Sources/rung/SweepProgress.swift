@@ -1,7 +1,7 @@
 import Foundation
 import RungCore
 import RungHead
-import RungStorage
+import RungStore
 
 /// One look at a running sweep: how many trials ended out of how many, how many run, and
 /// each family's best so far. `rung run` builds it from the store, `rung sweep submit

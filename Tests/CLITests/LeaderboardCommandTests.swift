@@ -1,5 +1,5 @@
 import Foundation
-import RungStorage
+import RungStore
 import XCTest
 
 final class LeaderboardCommandTests: XCTestCase {

@@ -1,6 +1,8 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungBlob
+import RungStore
+import RungArtifacts
 import XCTest
 
 /// The nightly routine through the real command line: `rung data advance` adds the next
@@ -67,7 +69,7 @@ final class NightlyTests: XCTestCase {
     }
 
     private func openStore(_ dir: URL) throws -> any Store {
-        try RungStorage.openStore(url: "sqlite:\(dir.path)/rung.db", readOnly: true)
+        try RungStore.openStore(url: "sqlite:\(dir.path)/rung.db", readOnly: true)
     }
 
     /// The parameters trial `number` of `sweep` ran with, without the epoch settings.

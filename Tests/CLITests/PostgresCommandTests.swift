@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungStore
 import XCTest
 
 /// The `rung` binary on a PostgreSQL store: reads while a head holds it, a second head

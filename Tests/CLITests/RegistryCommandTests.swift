@@ -1,6 +1,8 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungBlob
+import RungStore
+import RungArtifacts
 import XCTest
 
 /// `rung registry` and `rung predict --model FAMILY@…` over real models: the real dataset is

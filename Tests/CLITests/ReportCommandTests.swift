@@ -1,5 +1,5 @@
 import Foundation
-import RungStorage
+import RungStore
 import XCTest
 
 /// `rung report`: the HTML page is checked as text (one self-contained file, one curve per

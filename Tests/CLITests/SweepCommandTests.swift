@@ -1,5 +1,5 @@
 import Foundation
-import RungStorage
+import RungStore
 import XCTest
 
 /// A store in a temporary directory filled through the RungStorage API, and the

@@ -1,5 +1,5 @@
 import Foundation
-import RungStorage
+import RungStore
 import XCTest
 
 /// Shared set-up for the cluster tests: the real dataset prepared once per test class, a

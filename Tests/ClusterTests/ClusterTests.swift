@@ -1,5 +1,5 @@
 import Foundation
-import RungStorage
+import RungStore
 import XCTest
 
 /// A real cluster: `rung head` and `rung worker` processes on different "hosts" (network

@@ -1,5 +1,5 @@
 import Foundation
-import RungStorage
+import RungStore
 import XCTest
 
 /// The production-like cluster of issue 5: a head on PostgreSQL with its artifacts and the

@@ -2,7 +2,8 @@ import Foundation
 import RungCore
 import RungData
 @testable import RungHead
-import RungStorage
+import RungBlob
+import RungArtifacts
 import XCTest
 
 /// Cumulative data in the artifacts store, local and in S3 (a real moto server): the state

@@ -1,7 +1,7 @@
 import Foundation
 import RungData
 @testable import RungHead
-import RungStorage
+import RungStore
 import RungWire
 import XCTest
 

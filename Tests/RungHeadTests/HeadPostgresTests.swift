@@ -1,6 +1,6 @@
 import Foundation
 @testable import RungHead
-@testable import RungStorage
+@testable import RungStore
 import RungWire
 import XCTest
 

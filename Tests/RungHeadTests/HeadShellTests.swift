@@ -1,6 +1,6 @@
 import Foundation
 @testable import RungHead
-import RungStorage
+import RungStore
 import RungWire
 import XCTest
 

@@ -1,6 +1,8 @@
 import Foundation
 @testable import RungHead
-import RungStorage
+import RungBlob
+import RungStore
+import RungArtifacts
 import RungWire
 import XCTest
 

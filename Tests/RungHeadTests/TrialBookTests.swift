@@ -1,7 +1,8 @@
 import Foundation
 import RungCore
 @testable import RungHead
-import RungStorage
+import RungStore
+import RungArtifacts
 import RungWire
 import XCTest
 

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungBlob
 import XCTest
 
 final class FileBlobStoreTests: XCTestCase {

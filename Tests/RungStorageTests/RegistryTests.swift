@@ -1,6 +1,8 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungBlob
+@testable import RungStore
+@testable import RungArtifacts
 import XCTest
 
 final class RegistryTests: XCTestCase {

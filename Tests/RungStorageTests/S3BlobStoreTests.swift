@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungBlob
+@testable import RungStore
+@testable import RungArtifacts
 import XCTest
 
 /// `S3BlobStore` against a real moto server with SigV4 checking on (see `S3MotoServer`).

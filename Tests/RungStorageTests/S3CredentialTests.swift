@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungBlob
 import XCTest
 
 /// The credential chain: environment, shared credentials file profiles, and IMDSv2 from a

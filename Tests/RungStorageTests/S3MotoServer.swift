@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungBlob
 import XCTest
 
 /// A real moto S3 server on a free loopback port with signature checking switched on: an

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungBlob
 import XCTest
 
 /// Retries against a misbehaving server (Fixtures/s3_fault_server.py): throttling is retried

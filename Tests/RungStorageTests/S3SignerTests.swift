@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungBlob
 import XCTest
 
 /// The signer against the worked examples AWS publishes ("Signature Calculations for the

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungStore
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import CSQLite
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungStore
 import XCTest
 
 final class SQLiteStoreTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-@testable import RungStorage
+@testable import RungStore
 import XCTest
 
 /// One empty store of one kind for a contract test: its URL and whatever keeps it alive.

@@ -1,5 +1,5 @@
 import RungCore
-@testable import RungStorage
+@testable import RungStore
 import XCTest
 
 final class StoreURLTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
 import RungData
-import RungStorage
+import RungBlob
 import RungWire
 @testable import RungWorker
 import XCTest

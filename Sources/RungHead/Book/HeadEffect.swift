@@ -1,6 +1,7 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
+import RungArtifacts
 import RungWire
 
 /// What the trial book asks the head's shell to do after a transition. The book decides;

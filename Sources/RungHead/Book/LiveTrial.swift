@@ -1,4 +1,4 @@
-import RungStorage
+import RungStore
 import RungWire
 
 /// A trial the book still tracks: running, queued to run again, or paused. Everything the

@@ -1,5 +1,6 @@
 import Foundation
 import RungCore
+import RungArtifacts
 
 /// One running sweep: its config, data, and a runtime per family.
 struct SweepRuntime: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 import RungWire
 
 /// Sweeps: starting, cancelling, ending, and rebuilding them from the store after a restart.

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 import RungWire
 
 /// Trials: handing work to free slots, reports and decisions, ends, retries, re-attachment.

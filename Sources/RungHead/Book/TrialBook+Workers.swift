@@ -1,5 +1,5 @@
 import Foundation
-import RungStorage
+import RungStore
 import RungWire
 
 /// Workers: joining, heartbeats, loss, leaving and draining.

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 import RungWire
 
 /// Every per-trial and per-worker fact the head holds, and the transitions between them, as

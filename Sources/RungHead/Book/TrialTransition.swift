@@ -1,4 +1,4 @@
-import RungStorage
+import RungStore
 
 /// Every legal change of a trial's status, in one table: the trial book moves a trial only
 /// through `TrialBook.move(_:by:now:)`, which refuses a move whose `from` set does not hold

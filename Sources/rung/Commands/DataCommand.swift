@@ -3,7 +3,8 @@ import Foundation
 import RungCore
 import RungData
 import RungHead
-import RungStorage
+import RungBlob
+import RungArtifacts
 
 /// `rung data`: dataset preparation commands.
 struct DataCommand: ParsableCommand {

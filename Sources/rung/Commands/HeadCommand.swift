@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungHead
-import RungStorage
+import RungStore
 import RungWire
 
 /// `rung head`: the long-running head of a cluster.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// `rung leaderboard`: a sweep's trials ranked by its metric.
 struct LeaderboardCommand: ParsableCommand {

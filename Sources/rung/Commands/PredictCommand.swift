@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungData
-import RungStorage
+import RungArtifacts
 import RungTraining
 
 /// `rung predict`: score a CSV with a saved model.

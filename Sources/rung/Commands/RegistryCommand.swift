@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
+import RungArtifacts
 
 /// `rung registry`: the registered model versions and their stages.
 struct RegistryCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// `rung report`: one self-contained HTML page about a sweep — its facts, the leaderboard
 /// and SVG plots of learning curves, the best so far and the metric against each parameter.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungHead
-import RungStorage
+import RungStore
 
 /// `rung run`: a whole sweep on this machine — an embedded head and N local worker processes.
 struct RunCommand: ParsableCommand {

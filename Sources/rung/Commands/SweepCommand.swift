@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
+import RungArtifacts
 
 /// `rung sweep`: submit and cancel sweeps on a running head; list and inspect the store's sweeps.
 struct SweepCommand: ParsableCommand {

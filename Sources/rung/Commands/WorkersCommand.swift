@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// `rung workers`: the workers the head has seen.
 struct WorkersCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// The report's plots built from `ReportData`: learning curves per family, the best so far
 /// over time, and the metric against each hyperparameter.

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// Everything `rung report` draws, read from the store in one go: the sweep, its parsed
 /// config, its trials with their per-epoch metric, and the ranked leaderboard.

@@ -1,6 +1,6 @@
 import Foundation
 import RungCore
-import RungStorage
+import RungStore
 
 /// The report as one self-contained HTML page: inline CSS, inline SVG, no scripts, fonts
 /// or other files, nothing fetched from the network.

@@ -1,5 +1,7 @@
 import Foundation
 import RungCore
+import RungBlob
+import RungStore
 
 /// The model registry: every registered version of a family lives under
 /// `registry/<family>/v<N>/` in the artifacts blob store (`model.json`,

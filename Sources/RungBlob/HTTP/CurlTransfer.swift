@@ -38,6 +38,8 @@ struct HTTPRequest: Sendable {
     var totalTimeout: Double? = nil
     /// A transfer slower than 1 byte/s for this many seconds is a timeout.
     var stallTimeout: Int = 30
+    /// Whether redirects are followed (plain downloads do; S3 requests do not).
+    var followRedirects = false
 }
 
 /// What came back: the status, the headers (names lower-cased; the last value wins) and,
@@ -143,6 +145,7 @@ final class CurlTransfer: @unchecked Sendable {
                 errorBuffer.withUnsafeMutableBufferPointer { errors in
                     _ = rung_curl_setopt_ptr(handle, CURLOPT_URL, url)
                     _ = rung_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+                    if request.followRedirects { _ = rung_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1) }
                     _ = rung_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
                     if let total = request.totalTimeout {
                         _ = rung_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(total * 1000))

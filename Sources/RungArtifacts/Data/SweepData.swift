@@ -1,7 +1,8 @@
 import Foundation
 import RungCore
 import RungData
-import RungStorage
+import RungBlob
+import RungArtifacts
 
 /// The prepared splits a sweep trains on: where workers fetch them and their content version.
 public struct SweepData: Sendable, Equatable {
@@ -92,7 +93,7 @@ public struct SweepData: Sendable, Equatable {
     }
 
     /// Whether `location` names a remote blob store rather than a local directory.
-    static func isRemote(_ location: String) -> Bool { location.lowercased().hasPrefix("s3://") }
+    public static func isRemote(_ location: String) -> Bool { location.lowercased().hasPrefix("s3://") }
 
     private static func prepare(config: SweepConfig, configDirectory: URL, into out: URL,
                                 environment: [String: String], resolvedSource: URL? = nil) throws -> SweepData {
@@ -139,7 +140,7 @@ public struct SweepData: Sendable, Equatable {
     }
 
     /// A plain path or `file://` URI as a file URL, relative paths against `base`.
-    static func localURL(_ text: String, relativeTo base: URL? = nil) -> URL {
+    public static func localURL(_ text: String, relativeTo base: URL? = nil) -> URL {
         if text.hasPrefix("file://"), let url = URL(string: text) { return url.standardizedFileURL }
         if text.hasPrefix("/") || base == nil { return URL(fileURLWithPath: text).standardizedFileURL }
         return base!.appendingPathComponent(text).standardizedFileURL

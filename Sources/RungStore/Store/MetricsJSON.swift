@@ -5,9 +5,9 @@ import RungCore
 /// which finite values are JSON numbers (shortest form that reads back to the same
 /// `Double`) and non-finite values are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`,
 /// so every value round-trips bit for bit (NaN as NaN).
-enum MetricsJSON {
+public enum MetricsJSON {
     /// Encodes metrics as a JSON object.
-    static func encode(_ metrics: [String: Double]) -> String {
+    public static func encode(_ metrics: [String: Double]) -> String {
         var out = "{"
         var first = true
         for key in metrics.keys.sorted() {
@@ -21,7 +21,7 @@ enum MetricsJSON {
     /// Decodes a JSON object written by `encode` (or any object of numbers, nulls and the
     /// three non-finite strings; null reads as NaN). Numbers are read with Swift's exact
     /// `Double(String)`, so every finite value comes back bit for bit.
-    static func decode(_ text: String, context: String) throws -> [String: Double] {
+    public static func decode(_ text: String, context: String) throws -> [String: Double] {
         var parser = Parser(bytes: Array(text.utf8))
         guard let result = parser.object(), parser.atEnd else {
             throw RungError.badInput("\(context): metrics are not a JSON object of numbers: \(text.prefix(80))")
@@ -138,7 +138,7 @@ enum MetricsJSON {
     }
 
     /// Whether two metric dictionaries hold the same names and values (NaN equals NaN).
-    static func sameMetrics(_ a: [String: Double], _ b: [String: Double]) -> Bool {
+    public static func sameMetrics(_ a: [String: Double], _ b: [String: Double]) -> Bool {
         guard a.count == b.count else { return false }
         for (key, value) in a {
             guard let other = b[key], value.bitwiseEqualOrBothNaN(other) else { return false }

@@ -1,5 +1,6 @@
 import Foundation
 import RungCore
+import RungStore
 
 /// The facts about one registered model version, written as the version's
 /// `metadata.json` (snake_case keys; non-finite metrics as the strings "NaN",
