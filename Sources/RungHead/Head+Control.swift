@@ -44,6 +44,13 @@ extension Head {
                 guard drain(worker: name) else { throw RungError.badInput("no worker named \(name)") }
                 if let key { log("worker \(name) asked to drain with key \(key)") }
                 return ControlCodec.encode(reply: ControlOK())
+            case .workers:
+                _ = try ControlCodec.decode(StoreWorkersRequest.self, from: json)
+                let recorded = try store.workers().map { w in
+                    StoreWorkers.Worker(name: w.name, host: w.host, slots: w.slots, status: w.status.rawValue,
+                                        firstSeen: w.firstSeen.timeIntervalSince1970, lastSeen: w.lastSeen.timeIntervalSince1970)
+                }
+                return ControlCodec.encode(reply: StoreWorkers(store: store.location, workers: recorded))
             }
         } catch let error as RungError {
             return ControlCodec.encode(error: error)

@@ -27,6 +27,7 @@ final class ControlCodecTests: XCTestCase {
             case .status: _ = try ControlCodec.decode(HeadStatusRequest.self, from: json)
             case .top: _ = try ControlCodec.decode(TopSnapshotRequest.self, from: json)
             case .drain: _ = try ControlCodec.decode(DrainWorkerRequest.self, from: json)
+            case .workers: _ = try ControlCodec.decode(StoreWorkersRequest.self, from: json)
             }
             XCTFail("\(json) was accepted", file: file, line: line)
             return nil
@@ -47,6 +48,7 @@ final class ControlCodecTests: XCTestCase {
         try roundTrip(TopSnapshotRequest(sweep: 3, family: "xgboost", sort: "duration", limit: 50))
         try roundTrip(TopSnapshotRequest())
         try roundTrip(DrainWorkerRequest(worker: "w1"))
+        try roundTrip(StoreWorkersRequest())
     }
 
     func testARequestCarriesItsOpAndVersionWithSortedKeys() throws {
@@ -72,7 +74,7 @@ final class ControlCodecTests: XCTestCase {
 
     func testAnUnknownOpNamesTheKnownOnes() {
         let error = requestError(#"{"op":"frobnicate"}"#)
-        XCTAssertEqual(error, RungError.badInput("unknown op frobnicate; known: submit, cancel, sweep, status, top, drain"))
+        XCTAssertEqual(error, RungError.badInput("unknown op frobnicate; known: submit, cancel, sweep, status, top, drain, workers"))
     }
 
     func testSomethingThatIsNotARequestIsRefused() {
@@ -112,6 +114,10 @@ final class ControlCodecTests: XCTestCase {
     func testSmallRepliesSurviveTheirJSON() throws {
         XCTAssertEqual(try replyRoundTrip(SweepIDReply(sweep: 12)), #"{"ok":true,"sweep":12}"#)
         XCTAssertEqual(try replyRoundTrip(ControlOK()), #"{"ok":true}"#)
+        let workers = StoreWorkers(store: "sqlite:/var/lib/rung/rung.db",
+                                   workers: [.init(name: "w1", host: "h", slots: 2, status: "lost", firstSeen: 1_700_000_000, lastSeen: 1_700_000_060.5)])
+        XCTAssertEqual(try replyRoundTrip(workers),
+                       #"{"ok":true,"store":"sqlite:/var/lib/rung/rung.db","workers":[{"first_seen":1700000000,"host":"h","last_seen":1700000060.5,"name":"w1","slots":2,"status":"lost"}]}"#)
     }
 
     func testTheSweepReplyCarriesItsProgressFlatAndOnlyWhenKnown() throws {
