@@ -1,5 +1,6 @@
 /// `cancel`: stops a running sweep; answered with its id, or an error if it is not running.
 public struct CancelSweepRequest: ControlRequest, Equatable {
+    /// What the head answers: `SweepIDReply`.
     public typealias Reply = SweepIDReply
     /// Sent as `"op": "cancel"`.
     public static let op = ControlOp.cancel

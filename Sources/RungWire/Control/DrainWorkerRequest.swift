@@ -1,5 +1,6 @@
 /// `drain`: a worker finishes its trials, takes no more, and leaves.
 public struct DrainWorkerRequest: ControlRequest, Equatable {
+    /// What the head answers: `ControlOK`.
     public typealias Reply = ControlOK
     /// Sent as `"op": "drain"`.
     public static let op = ControlOp.drain

@@ -1,5 +1,6 @@
 /// `submit`: hands the head a sweep config; the reply carries the new sweep's id.
 public struct SubmitSweepRequest: ControlRequest, Equatable {
+    /// What the head answers: `SweepIDReply`.
     public typealias Reply = SweepIDReply
     /// Sent as `"op": "submit"`.
     public static let op = ControlOp.submit

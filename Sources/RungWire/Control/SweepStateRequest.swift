@@ -1,5 +1,6 @@
 /// `sweep`: one sweep's status and, while the head holds it, its progress.
 public struct SweepStateRequest: ControlRequest, Equatable {
+    /// What the head answers: `SweepStateReply`.
     public typealias Reply = SweepStateReply
     /// Sent as `"op": "sweep"`.
     public static let op = ControlOp.sweep

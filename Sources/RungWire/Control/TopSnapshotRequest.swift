@@ -1,5 +1,6 @@
 /// `top`: the snapshot `rung top` draws (docs/top.md); every field is optional.
 public struct TopSnapshotRequest: ControlRequest, Equatable {
+    /// What the head answers: `TopSnapshot`.
     public typealias Reply = TopSnapshot
     /// Sent as `"op": "top"`.
     public static let op = ControlOp.top
