@@ -113,6 +113,16 @@ extension Head {
     /// Cancels a sweep: running trials are cancelled on their workers, nothing new starts.
     /// False when the sweep is not running.
     public func cancel(sweepID: Int64) throws -> Bool {
+        if preparing.removeValue(forKey: sweepID) != nil, var record = try store.sweep(id: sweepID) {
+            // Its data is still being prepared: the sweep ends now, and the preparation's
+            // result is dropped when it arrives (the sweep is no longer queued).
+            record.status = .cancelled
+            record.message = "cancelled"
+            record.finishedAt = clock.now()
+            try store.updateSweep(record)
+            log("sweep \(sweepID) \(record.name) cancelled while its data was being prepared")
+            return true
+        }
         guard let effects = book.cancel(sweepID: sweepID, now: clock.now()) else { return false }
         try store.transaction { try apply(effects) }
         return true

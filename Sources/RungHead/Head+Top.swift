@@ -1,8 +1,9 @@
 import Foundation
 import RungCore
 import RungStore
+import RungWire
 
-/// The `top` control op: one JSON snapshot of sweeps, trials and workers for `rung top`,
+/// The `top` control op: one typed snapshot (`TopSnapshot`) of sweeps, trials and workers for `rung top`,
 /// built from the monitor's memory (docs/top.md describes the document).
 extension Head {
     /// How `top` orders the trial table.
@@ -18,7 +19,7 @@ extension Head {
     /// A snapshot for `rung top`: the running sweeps (and up to three recently ended ones),
     /// the trials of `sweep` (default: the first running sweep) in `family` (default: all),
     /// ordered by `sort` and cut to `limit`, and every connected worker.
-    func topSnapshot(sweep requested: Int64?, family: String?, sort: TopSort, limit: Int) -> [String: Any] {
+    func topSnapshot(sweep requested: Int64?, family: String?, sort: TopSort, limit: Int) -> TopSnapshot {
         let now = Date()
         for id in runningSweeps where monitor.needsLoad(id) { loadBoard(id) }
         let running = runningSweeps.compactMap { monitor.boards[$0] }
@@ -26,45 +27,34 @@ extension Head {
             .sorted { ($0.finishedAt ?? $0.createdAt, $0.id) > ($1.finishedAt ?? $1.createdAt, $1.id) }
         let shown = running + ended
         let selected = shown.first { $0.id == requested } ?? shown.first
-        var answer: [String: Any] = [
-            "ok": true,
-            "now": now.timeIntervalSince1970,
-            "endpoint": endpoint,
-            "sweeps": shown.map { sweepJSON($0, now: now) },
-            "workers": workersJSON(now: now),
-        ]
+        var trials: [TopSnapshot.Trial] = []
+        var total = 0
         if let selected {
-            let trials = selected.trials.values.filter { family == nil || $0.family == family }
-            answer["sweep"] = selected.id
-            answer["family"] = family ?? NSNull()
-            answer["sort"] = sort.rawValue
-            answer["trials_total"] = trials.count
-            answer["trials"] = Self.ordered(trials, by: sort, mode: selected.mode, now: now)
+            let matching = selected.trials.values.filter { family == nil || $0.family == family }
+            total = matching.count
+            trials = Self.ordered(matching, by: sort, mode: selected.mode, now: now)
                 .prefix(max(0, min(limit, Self.topTrialLimit)))
-                .map { trialJSON($0, board: selected, now: now) }
-        } else {
-            answer["sweep"] = NSNull()
-            answer["trials"] = [Any]()
-            answer["trials_total"] = 0
+                .map { trialEntry($0, board: selected, now: now) }
         }
-        return answer
+        return TopSnapshot(now: now.timeIntervalSince1970, endpoint: endpoint, sweeps: shown.map { sweepEntry($0, now: now) },
+                           workers: workerEntries(now: now), sweep: selected?.id, family: family, sort: sort.rawValue,
+                           trials: trials, trialsTotal: total)
     }
 
     /// The progress fields of the `sweep` control reply (what `rung sweep submit --wait`
     /// shows): trial counts by status, the budget, the metric, the best value per family and
-    /// the number of connected workers; empty when the monitor no longer holds the sweep.
-    func sweepProgress(_ id: Int64) -> [String: Any] {
+    /// the number of connected workers; nil when the monitor no longer holds the sweep.
+    func sweepProgress(_ id: Int64) -> SweepStateReply.Progress? {
         if sweeps[id] != nil, monitor.needsLoad(id) { loadBoard(id) }
-        guard let board = monitor.boards[id] else { return [:] }
-        let json = sweepJSON(board, now: Date())
-        var counts = json["totals"] as? [String: Int] ?? [:]
+        guard let board = monitor.boards[id] else { return nil }
+        let entry = sweepEntry(board, now: Date())
+        var counts = entry.totals
         let budget = counts.removeValue(forKey: "budget") ?? 0
         counts.removeValue(forKey: "started")
-        var best: [String: Any] = [:]
-        for family in json["families"] as? [[String: Any]] ?? [] {
-            if let name = family["name"] as? String { best[name] = family["best"] ?? NSNull() }
-        }
-        return ["trials": counts, "budget": budget, "metric": board.metricName, "best": best, "workers": workers.byName.count]
+        var best: [String: Double?] = [:]
+        for family in entry.families { best[family.name] = .some(family.best) }
+        return SweepStateReply.Progress(trials: counts, budget: budget, metric: board.metricName, best: best,
+                                        workers: workers.names.count)
     }
 
     /// Reads a sweep the head recovered after a restart into the monitor, once.
@@ -75,10 +65,10 @@ extension Head {
         monitor.load(record, trials: trials, epochs: epochs)
     }
 
-    private func sweepJSON(_ board: HeadMonitor.Board, now: Date) -> [String: Any] {
+    private func sweepEntry(_ board: HeadMonitor.Board, now: Date) -> TopSnapshot.Sweep {
         let end = board.finishedAt ?? now
         var totals = [String: Int]()
-        let families: [[String: Any]] = board.familyNames.map { name in
+        let families: [TopSnapshot.Family] = board.familyNames.map { name in
             let trials = board.trials.values.filter { $0.family == name }
             var counts = [String: Int]()
             for t in trials { counts[t.status.rawValue, default: 0] += 1 }
@@ -86,26 +76,19 @@ extension Head {
             let budget = board.config?.families.first { $0.name == name }?.trials ?? trials.count
             let unstarted = board.status.isTerminal ? 0 : max(0, budget - trials.count)
             let best = board.best[name]
-            let entry: [String: Any] = [
-                "name": name,
-                "budget": budget,
-                "started": trials.count,
-                "finished": counts["finished", default: 0],
-                "running": counts["running", default: 0],
-                "pending": counts["pending", default: 0] + unstarted,
-                "paused": counts["paused", default: 0],
-                "stopped": counts["stopped", default: 0],
-                "failed": counts["failed", default: 0],
-                "cancelled": counts["cancelled", default: 0],
-                "max_epochs": runtime?.maxEpochs ?? board.config?.scheduler.maxEpochs ?? 0,
-                "best": Self.number(best?.value),
-                "best_trial": best?.trial.map { $0 as Any } ?? NSNull(),
-                "history": monitor.bestHistory(sweep: board.id, family: name, points: Self.topHistoryPoints, end: end)
-                    .map { Self.number($0) },
-            ]
-            for key in ["budget", "started", "finished", "running", "pending", "paused", "stopped", "failed", "cancelled"] {
-                totals[key, default: 0] += entry[key] as? Int ?? 0
-            }
+            let entry = TopSnapshot.Family(
+                name: name, budget: budget, started: trials.count,
+                finished: counts["finished", default: 0], running: counts["running", default: 0],
+                pending: counts["pending", default: 0] + unstarted, paused: counts["paused", default: 0],
+                stopped: counts["stopped", default: 0], failed: counts["failed", default: 0],
+                cancelled: counts["cancelled", default: 0],
+                maxEpochs: runtime?.maxEpochs ?? board.config?.scheduler.maxEpochs ?? 0,
+                best: best?.value, bestTrial: best?.trial,
+                history: monitor.bestHistory(sweep: board.id, family: name, points: Self.topHistoryPoints, end: end))
+            let counted = [("budget", entry.budget), ("started", entry.started), ("finished", entry.finished),
+                           ("running", entry.running), ("pending", entry.pending), ("paused", entry.paused),
+                           ("stopped", entry.stopped), ("failed", entry.failed), ("cancelled", entry.cancelled)]
+            for (key, value) in counted { totals[key, default: 0] += value }
             return entry
         }
         let bestFamily = board.best.filter { $0.value.value != nil }
@@ -113,43 +96,25 @@ extension Head {
                 board.mode.isBetter(a.value.value!, than: b.value.value!)
                     || (a.value.value! == b.value.value! && a.key < b.key)
             }
-        return [
-            "id": board.id,
-            "name": board.name,
-            "status": board.status.rawValue,
-            "message": board.message ?? "",
-            "metric": board.metricName,
-            "mode": board.mode.rawValue,
-            "elapsed_seconds": max(0, end.timeIntervalSince(board.createdAt)),
-            "totals": totals,
-            "best": Self.number(bestFamily?.value.value),
-            "best_family": bestFamily?.key ?? NSNull(),
-            "best_trial": bestFamily?.value.trial.map { $0 as Any } ?? NSNull(),
-            "families": families,
-        ]
+        return TopSnapshot.Sweep(
+            id: board.id, name: board.name, status: board.status.rawValue, message: board.message ?? "",
+            metric: board.metricName, mode: board.mode.rawValue,
+            elapsedSeconds: max(0, end.timeIntervalSince(board.createdAt)), totals: totals,
+            best: bestFamily?.value.value, bestFamily: bestFamily?.key, bestTrial: bestFamily?.value.trial,
+            families: families)
     }
 
-    private func trialJSON(_ trial: HeadMonitor.Trial, board: HeadMonitor.Board, now: Date) -> [String: Any] {
-        var rung: Any = NSNull()
+    private func trialEntry(_ trial: HeadMonitor.Trial, board: HeadMonitor.Board, now: Date) -> TopSnapshot.Trial {
+        var rung: Int?
         var maxEpochs = board.config?.scheduler.maxEpochs ?? 0
         if let sweep = sweeps[board.id], let f = sweep.familyIndex(trial.family) {
             let scheduler = sweep.families[f].tuner.scheduler
             maxEpochs = scheduler.maxEpochs
             rung = scheduler.milestones(for: trial.number).filter { $0 <= trial.epoch }.count
         }
-        return [
-            "id": trial.id,
-            "number": trial.number,
-            "family": trial.family,
-            "status": trial.status.rawValue,
-            "epoch": trial.epoch,
-            "max_epochs": maxEpochs,
-            "rung": rung,
-            "metric": Self.number(trial.value),
-            "params": keyParams(trial, board: board),
-            "worker": trial.worker ?? NSNull(),
-            "seconds": Self.number(trial.seconds(now: now)),
-        ]
+        return TopSnapshot.Trial(id: trial.id, number: trial.number, family: trial.family, status: trial.status.rawValue,
+                                 epoch: trial.epoch, maxEpochs: maxEpochs, rung: rung, metric: trial.value,
+                                 params: keyParams(trial, board: board), worker: trial.worker, seconds: trial.seconds(now: now))
     }
 
     /// The first three searched parameters (in the config's order) as [name, value] pairs.
@@ -168,20 +133,13 @@ extension Head {
         }
     }
 
-    private func workersJSON(now: Date) -> [[String: Any]] {
-        workers.names.map { name in
-            let w = workers[name]!
+    private func workerEntries(now: Date) -> [TopSnapshot.Worker] {
+        workers.names.compactMap { name in
+            guard let w = workers[name] else { return nil }
             monitor.noteWorker(name, now: now)
-            return [
-                "name": name,
-                "host": w.host,
-                "slots": w.slots,
-                "busy": w.running.count,
-                "draining": w.draining,
-                "trials": w.running.sorted(),
-                "last_heard_ms": max(0, Int(now.timeIntervalSince(w.lastHeard) * 1000)),
-                "utilisation": Self.number(monitor.utilisation(worker: name, slots: w.slots, now: now)),
-            ]
+            return TopSnapshot.Worker(name: name, host: w.host, slots: w.slots, busy: w.running.count, draining: w.draining,
+                                      trials: w.running.sorted(), lastHeardMs: max(0, Int(now.timeIntervalSince(w.lastHeard) * 1000)),
+                                      utilisation: monitor.utilisation(worker: name, slots: w.slots, now: now))
         }
     }
 
@@ -206,11 +164,5 @@ extension Head {
             }
             return a.id > b.id
         }
-    }
-
-    /// A finite number, or JSON null.
-    static func number(_ value: Double?) -> Any {
-        guard let value, value.isFinite else { return NSNull() }
-        return value
     }
 }

@@ -258,24 +258,15 @@ func runThread(options: LoadOptions, range: Range<Int>, context: UnsafeMutableRa
     collector.add(stats)
 }
 
-/// Submits a sweep config through a control frame and returns the head's reply.
-func submit(path: String, head: String, context: UnsafeMutableRawPointer) -> String {
+/// Submits a sweep config through the head's control requests and says how it went.
+func submit(path: String, head: String) -> String {
     guard let yaml = try? String(contentsOfFile: path, encoding: .utf8) else { fatalError("cannot read \(path)") }
-    guard let s = zmq_socket(context, ZMQ_DEALER) else { fatalError("zmq_socket failed") }
-    setInt(s, ZMQ_LINGER, 0)
-    setInt(s, ZMQ_RCVTIMEO, 120_000)
-    check(zmq_connect(s, head), "zmq_connect")
-    let request = try! JSONSerialization.data(withJSONObject: ["op": "submit", "config": yaml, "path": path])
-    _ = WireFormat.encode(.control(json: String(decoding: request, as: UTF8.self))).withUnsafeBytes {
-        zmq_send(s, $0.baseAddress, $0.count, 0)
+    do {
+        let client = try HeadControlClient(endpoint: head, timeoutMillis: 120_000)
+        return "sweep \(try client.send(SubmitSweepRequest(config: yaml, path: path)).sweep)"
+    } catch {
+        return "the head at \(head) did not take the sweep: \(error)"
     }
-    var msg = zmq_msg_t()
-    zmq_msg_init(&msg)
-    defer { zmq_msg_close(&msg); zmq_close(s) }
-    guard zmq_msg_recv(&msg, s, 0) >= 0 else { fatalError("no answer from the head at \(head) to the submit") }
-    let frame = Array(UnsafeBufferPointer(start: zmq_msg_data(&msg)!.assumingMemoryBound(to: UInt8.self), count: zmq_msg_size(&msg)))
-    if case .controlReply(let json)? = try? WireFormat.decode(frame) { return json }
-    return "unreadable reply"
 }
 
 /// Shared, lock-protected start and end of the measurement window.
@@ -294,7 +285,7 @@ zmq_ctx_set(context, ZMQ_IO_THREADS, Int32(max(1, options.threads)))
 zmq_ctx_set(context, ZMQ_MAX_SOCKETS, Int32(options.workers + 64))
 nonisolated(unsafe) let sharedContext = context
 if let path = options.submit {
-    FileHandle.standardError.write(Data("submit: \(submit(path: path, head: options.head, context: context))\n".utf8))
+    FileHandle.standardError.write(Data("submit: \(submit(path: path, head: options.head))\n".utf8))
 }
 let collector = Collector()
 let window = Window()

@@ -1,13 +1,14 @@
 import Foundation
 import RungCore
+import RungWire
 
 /// `rung sweep submit --wait`: polls a head until a sweep ends, showing its progress on
 /// stderr, prints how it ended on stdout, and returns the exit status for it.
 ///
-/// The head's `sweep` reply gives the status. When it also carries progress (`trials`: a
-/// count per trial status, `budget`, `metric`, `best`: family → value, `workers`), that is
-/// shown; otherwise the progress comes from the head's `status` reply (trials started,
-/// running, queued and paused per family), without the best so far.
+/// The head's `sweep` reply (`SweepStateReply`) gives the status. When it also carries
+/// progress (trials per status, the budget, the metric, the best per family, the workers),
+/// that is shown; otherwise the progress comes from the head's `status` reply (`HeadStatus`:
+/// trials started, running, queued and paused per family), without the metric or the best so far.
 struct SweepWaiter {
     /// The head's endpoint.
     var endpoint: String
@@ -33,9 +34,9 @@ struct SweepWaiter {
                 Output.note("rung: stopped waiting; sweep \(sweepID) goes on on the head at \(endpoint) (`rung sweep cancel \(sweepID)` stops it)")
                 return .interrupted
             }
-            let state: [String: Any]
+            let state: SweepStateReply
             do {
-                state = try client.request(["op": "sweep", "sweep": sweepID])
+                state = try client.send(SweepStateRequest(sweep: sweepID))
                 silentSince = nil
             } catch let error as RungError where error.kind == .unavailable {
                 let since = silentSince ?? Date()
@@ -49,13 +50,11 @@ struct SweepWaiter {
                 client = try HeadClient(endpoint: endpoint, timeoutMillis: 10_000, keys: keys)
                 continue
             }
-            let status = state["status"] as? String ?? "?"
-            if ["finished", "cancelled", "failed"].contains(status) {
+            if ["finished", "cancelled", "failed"].contains(state.status) {
                 progress.finishLine()
-                let counts = state["trials"] as? [String: Any]
-                let failed = counts.flatMap { Self.int($0["failed"]) }
-                let outcome = SweepExit.forSweep(status: status, failedTrials: failed)
-                try report(status: status, message: state["message"] as? String ?? "", counts: counts, outcome: outcome)
+                let counts = state.progress?.trials
+                let outcome = SweepExit.forSweep(status: state.status, failedTrials: counts?["failed"])
+                try report(status: state.status, message: state.message, counts: counts, outcome: outcome)
                 return outcome
             }
             if !json, let snapshot = try? snapshot(from: state, client: client) { progress.show(snapshot) }
@@ -65,12 +64,11 @@ struct SweepWaiter {
     }
 
     /// Prints how the sweep ended: one line, or one JSON document.
-    private func report(status: String, message: String, counts: [String: Any]?, outcome: SweepExit) throws {
-        var trials: [String: Int] = [:]
-        for (key, value) in counts ?? [:] { if let n = Self.int(value) { trials[key] = n } }
+    private func report(status: String, message: String, counts: [String: Int]?, outcome: SweepExit) throws {
+        let trials = counts ?? [:]
         if json {
             try Output.json(WaitResultJSON(sweep: sweepID, status: status, message: message,
-                                           trials: counts == nil ? nil : trials, exitStatus: outcome.rawValue))
+                                           trials: counts, exitStatus: outcome.rawValue))
             return
         }
         var line = "sweep \(sweepID) \(status)"
@@ -80,47 +78,25 @@ struct SweepWaiter {
     }
 
     /// The progress in the head's replies (see the type's comment).
-    private func snapshot(from state: [String: Any], client: HeadClient) throws -> ProgressSnapshot? {
-        if let counts = state["trials"] as? [String: Any] {
-            let n = { (key: String) in Self.int(counts[key]) ?? 0 }
+    private func snapshot(from state: SweepStateReply, client: HeadClient) throws -> ProgressSnapshot? {
+        if let p = state.progress {
+            let n = { (key: String) in p.trials[key] ?? 0 }
             let ended = n("finished") + n("stopped") + n("failed") + n("cancelled")
-            let all = counts.values.compactMap(Self.int).reduce(0, +)
-            return ProgressSnapshot(sweepID: sweepID, total: max(Self.int(state["budget"]) ?? all, all), ended: ended,
-                                    running: n("running"), failed: n("failed"), workers: Self.int(state["workers"]),
-                                    metric: state["metric"] as? String, best: Self.best(state["best"]))
+            let all = p.trials.values.reduce(0, +)
+            return ProgressSnapshot(sweepID: sweepID, total: max(p.budget, all), ended: ended, running: n("running"),
+                                    failed: n("failed"), workers: p.workers, metric: p.metric,
+                                    best: p.best.keys.sorted().map { .init(family: $0, value: p.best[$0] ?? nil) })
         }
-        let status = try client.request(["op": "status"])
-        guard let sweeps = status["sweeps"] as? [[String: Any]],
-              let mine = sweeps.first(where: { Self.int($0["id"]).map(Int64.init) == sweepID }),
-              let families = mine["families"] as? [[String: Any]] else { return nil }
+        let status = try client.send(HeadStatusRequest())
+        guard let mine = status.sweeps.first(where: { $0.id == sweepID }) else { return nil }
         var total = 0, ended = 0, running = 0
-        var best: [ProgressSnapshot.FamilyBest] = []
-        for f in families {
-            let n = { (key: String) in Self.int(f[key]) ?? 0 }
-            total += n("budget")
-            running += n("running")
-            ended += max(0, n("started") - n("running") - n("queued") - n("paused"))
-            if let name = f["name"] as? String, f.keys.contains("best") {
-                best.append(.init(family: name, value: (f["best"] as? NSNumber)?.doubleValue))
-            }
+        for f in mine.families {
+            total += f.budget
+            running += f.running
+            ended += max(0, f.started - f.running - f.queued - f.paused)
         }
         return ProgressSnapshot(sweepID: sweepID, total: total, ended: ended, running: running, failed: nil,
-                                workers: (status["workers"] as? [Any])?.count, metric: mine["metric"] as? String, best: best)
-    }
-
-    /// `best` as a family → value object or a list of `{"family", "value"}` objects.
-    private static func best(_ value: Any?) -> [ProgressSnapshot.FamilyBest] {
-        if let list = value as? [[String: Any]] {
-            return list.compactMap { item in (item["family"] as? String).map { .init(family: $0, value: (item["value"] as? NSNumber)?.doubleValue) } }
-        }
-        if let object = value as? [String: Any] {
-            return object.keys.sorted().map { .init(family: $0, value: (object[$0] as? NSNumber)?.doubleValue) }
-        }
-        return []
-    }
-
-    private static func int(_ value: Any?) -> Int? {
-        (value as? NSNumber).map { $0.intValue } ?? (value as? Int)
+                                workers: status.workers.count, metric: nil, best: [])
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RungStore
+import RungWire
 import XCTest
 
 /// Shared set-up for the cluster tests: the real dataset prepared once per test class, a
@@ -101,7 +102,7 @@ class ClusterTestCase: XCTestCase {
     }
 
     /// Waits until the head has `count` workers connected.
-    func waitForWorkers(_ count: Int, _ client: HeadClient, _ cluster: NamespaceCluster, timeout: TimeInterval = 30) throws {
+    func waitForWorkers(_ count: Int, _ client: HeadControlClient, _ cluster: NamespaceCluster, timeout: TimeInterval = 30) throws {
         try waitUntil("\(count) worker(s) joined", timeout: timeout, cluster) { try client.workerNames().count >= count }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RungStore
+import RungWire
 import XCTest
 
 /// A real cluster: `rung head` and `rung worker` processes on different "hosts" (network
@@ -10,7 +11,7 @@ final class ClusterTests: ClusterTestCase {
         let cluster = try NamespaceCluster(self, workers: 3)
         try cluster.startHead()
         for i in 1...3 { try cluster.startWorker("w\(i)", on: "w\(i)") }
-        let client = try HeadClient(endpoint: cluster.headEndpoint)
+        let client = try HeadControlClient.cluster(cluster.headEndpoint)
         try waitForWorkers(3, client, cluster)
         // Submitted as an operator would: `rung sweep submit` from another host (w3).
         let config = cluster.root.appendingPathComponent("three-hosts.yaml")
@@ -49,7 +50,7 @@ final class ClusterTests: ClusterTestCase {
         let cluster = try NamespaceCluster(self, workers: 3)
         try cluster.startHead()
         try cluster.startWorker("w1", on: "w1")
-        let client = try HeadClient(endpoint: cluster.headEndpoint)
+        let client = try HeadControlClient.cluster(cluster.headEndpoint)
         try waitForWorkers(1, client, cluster)
         // Slower xgboost epochs, so the kill lands inside a trial.
         let id = try client.submit(yaml: try sweepYAML(name: "lose-a-worker", xgboostRounds: 40),
@@ -80,7 +81,7 @@ final class ClusterTests: ClusterTestCase {
         let cluster = try NamespaceCluster(self, workers: 3)
         try cluster.startHead()
         for i in 1...3 { try cluster.startWorker("w\(i)", on: "w\(i)") }
-        let client = try HeadClient(endpoint: cluster.headEndpoint)
+        let client = try HeadControlClient.cluster(cluster.headEndpoint)
         try waitForWorkers(3, client, cluster)
         let id = try client.submit(yaml: try sweepYAML(name: "restart-the-head", xgboostRounds: 30),
                                    path: cluster.root.appendingPathComponent("sweep.yaml").path)
@@ -117,7 +118,7 @@ final class ClusterTests: ClusterTestCase {
         let cluster = try NamespaceCluster(self, workers: 2)
         try cluster.startHead()
         let w1 = try cluster.startWorker("w1", on: "w1")
-        let client = try HeadClient(endpoint: cluster.headEndpoint)
+        let client = try HeadControlClient.cluster(cluster.headEndpoint)
         try waitForWorkers(1, client, cluster)
         let id = try client.submit(yaml: try sweepYAML(name: "join-and-drain", xgboostRounds: 30),
                                    path: cluster.root.appendingPathComponent("sweep.yaml").path)
@@ -129,8 +130,8 @@ final class ClusterTests: ClusterTestCase {
             try withStore(cluster) { try $0.trials(sweepID: id).contains { $0.worker == "w2" } }
         }
         let running = try withStore(cluster) { try $0.trials(sweepID: id).first { $0.status == .running && $0.worker == "w1" } }
-        let reply = try client.request(["op": "drain", "worker": "w1"])
-        XCTAssertEqual(reply["ok"] as? Bool, true, "drain reply: \(reply)")
+        let reply = try client.send(DrainWorkerRequest(worker: "w1"))
+        XCTAssertTrue(reply.ok, "drain reply: \(reply)")
         try waitUntil("w1 exited after the drain", timeout: 40, cluster) { !w1.isRunning }
         XCTAssertEqual(w1.terminationReason, .exit)
         XCTAssertEqual(w1.terminationStatus, 0, "a drained worker exits 0:\n\(cluster.log("w1"))")
@@ -151,7 +152,7 @@ final class ClusterTests: ClusterTestCase {
         let cluster = try NamespaceCluster(self, workers: 2)
         let head = try cluster.startHead()
         for i in 1...2 { try cluster.startWorker("w\(i)", on: "w\(i)") }
-        let client = try HeadClient(endpoint: cluster.headEndpoint)
+        let client = try HeadControlClient.cluster(cluster.headEndpoint)
         try waitForWorkers(2, client, cluster)
         let id = try client.submit(yaml: try sweepYAML(name: "garbage"), path: cluster.root.appendingPathComponent("sweep.yaml").path)
 
@@ -176,8 +177,8 @@ final class ClusterTests: ClusterTestCase {
         try waitForSweep(id, cluster, timeout: 75)
         XCTAssertTrue(head.isRunning, "the head is still running")
         _ = try assertEveryTrialAccountedFor(id, cluster)
-        let status = try client.request(["op": "status"])
-        let dropped = (status["dropped_frames"] as? [String: Any])?.values.compactMap { ($0 as? NSNumber)?.intValue }.reduce(0, +) ?? 0
+        let status = try client.send(HeadStatusRequest())
+        let dropped = status.droppedFrames.values.reduce(0, +)
         XCTAssertGreaterThanOrEqual(dropped, 4, "the head counted the bad frames it dropped: \(status)")
     }
 }

@@ -79,9 +79,9 @@ final class HeadCurveTests: XCTestCase {
         XCTAssertTrue(stranger.received.isEmpty, "the unknown key hears nothing: \(stranger.received)")
         XCTAssertGreaterThanOrEqual(head.refusedHandshakes, 1)
         XCTAssertEqual(head.workerCount, 1)
-        let workers = try XCTUnwrap(head.status()["workers"] as? [[String: Any]])
-        XCTAssertEqual(workers.map { $0["name"] as? String }, ["w-good"])
-        XCTAssertEqual(workers.first?["key"] as? String, "good", "the head knows which key the worker used")
+        let workers = head.status().workers
+        XCTAssertEqual(workers.map(\.name), ["w-good"])
+        XCTAssertEqual(workers.first?.key, "good", "the head knows which key the worker used")
         XCTAssertTrue(lines.contains { $0.contains("worker w-good joined") && $0.contains("(key good)") }, "\(lines)")
         let refusal = lines.filter { $0.hasPrefix("refused a connection from 127.0.0.1 with unknown key \(keys.unknown.keyPair.publicKey.abbreviated)") }
         XCTAssertEqual(refusal.count, 1, "\(lines)")

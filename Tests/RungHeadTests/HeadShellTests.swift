@@ -209,4 +209,46 @@ final class HeadShellTests: XCTestCase {
         try head.runOnce(timeoutMillis: 0)
         XCTAssertNotNil(try controlReply(transport, to: "client")["error"])
     }
+
+    func testASweepCancelledWhileItsDataPreparesStaysCancelledWhenTheDataArrives() throws {
+        let fixture = try HeadFixture(self)
+        let fifo = fixture.root.appendingPathComponent("rows.fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        signal(SIGPIPE, SIG_IGN)
+        let rows = try String(contentsOf: fixture.root.appendingPathComponent("rows.csv"), encoding: .utf8)
+        let (yaml, path) = try sourceConfig(fixture, source: fifo)
+        let transport = InMemoryTransport()
+        let head = try fixture.makeHead(transport: transport, clock: ManualClock(), helperThread: true)
+        let sweep = try head.submitInBackground(configYAML: yaml, configPath: path)
+        transport.deliver(.control(json: #"{"op":"cancel","sweep":\#(sweep)}"#), from: "client")
+        try head.runOnce(timeoutMillis: 0)
+        XCTAssertNil(try controlReply(transport, to: "client")["error"])
+        XCTAssertFalse(head.isRunning(sweepID: sweep))
+        let store = try SQLiteStore(path: fixture.storePath, readOnly: true)
+        XCTAssertEqual(try store.sweep(id: sweep)?.status, .cancelled)
+
+        // Now the data arrives: the preparation finishes and its result is dropped.
+        transport.deliver(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["xgboost"])), from: "w1")
+        let writer = Thread {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, !Thread.current.isCancelled {
+                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+                guard fd >= 0 else { usleep(5_000); continue }   // no reader yet: poll
+                _ = fcntl(fd, F_SETFL, 0)
+                _ = rows.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count - 1) }
+                close(fd)
+            }
+        }
+        writer.start()
+        defer { writer.cancel() }
+        let deadline = Date().addingTimeInterval(60)
+        repeat {
+            try head.runOnce(timeoutMillis: 0)
+            usleep(10_000)   // polling with a deadline
+        } while head.slowWork.pending > 0 && Date() < deadline
+        XCTAssertEqual(head.slowWork.pending, 0, "the preparation should finish once the data arrives")
+        XCTAssertEqual(try store.sweep(id: sweep)?.status, .cancelled)
+        XCTAssertFalse(transport.take(to: "w1").contains { if case .assign = $0 { return true } else { return false } })
+        XCTAssertEqual(try store.trials(sweepID: sweep).count, 0)
+    }
 }

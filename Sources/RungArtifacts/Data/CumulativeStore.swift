@@ -2,7 +2,6 @@ import Foundation
 import RungCore
 import RungData
 import RungBlob
-import RungArtifacts
 
 /// Cumulative data (`CumulativeData`) and its nightly state in the artifacts blob store,
 /// local or remote (S3): `data/cumulative/<base data version>/through-<k>/` holds the data

@@ -2,7 +2,6 @@ import Foundation
 import RungCore
 import RungData
 import RungBlob
-import RungArtifacts
 
 /// The prepared splits a sweep trains on: where workers fetch them and their content version.
 public struct SweepData: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
+import RungWire
 
 /// `rung sweep submit`: hand a sweep to a running head.
 struct SweepSubmitCommand: ParsableCommand {
@@ -46,12 +47,7 @@ struct SweepSubmitCommand: ParsableCommand {
             throw RungError.badInput("cannot read the sweep config \(config): \(error.localizedDescription)")
         }
         let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: 120_000, keys: keys)
-        var request: [String: Any] = ["op": "submit", "config": yaml, "path": url.path]
-        if let data { request["data"] = data }
-        let reply = try client.request(request)
-        guard let id = (reply["sweep"] as? NSNumber)?.int64Value else {
-            throw RungError.unavailable("the head at \(client.endpoint) accepted the sweep but sent no id")
-        }
+        let id = try client.send(SubmitSweepRequest(config: yaml, path: url.path, data: data)).sweep
         guard wait else {
             if json { try Output.json(["sweep": id]) } else { Output.line("\(id)") }
             return
@@ -80,7 +76,7 @@ struct SweepCancelCommand: ParsableCommand {
 
     func run() throws {
         let client = try HeadClient(endpoint: HeadClient.endpoint(head), keys: keys)
-        _ = try client.request(["op": "cancel", "sweep": sweep])
+        _ = try client.send(CancelSweepRequest(sweep: sweep))
         Output.line("sweep \(sweep) cancelled")
     }
 }

@@ -60,8 +60,9 @@ struct TopCommand: ParsableCommand {
         let state = TopViewState(sweep: sweep, family: family, sort: TopSort(rawValue: sort) ?? .metric)
         if json {
             let client = try HeadClient(endpoint: endpoint, timeoutMillis: 5000, keys: keys)
-            let reply = try TopRequest.fetchRaw(client, state: state)
-            var data = try JSONSerialization.data(withJSONObject: reply, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            var data = try encoder.encode(TopRequest.fetch(client, state: state))
             data.append(0x0A)
             FileHandle.standardOutput.write(data)
             return

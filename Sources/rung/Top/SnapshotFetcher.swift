@@ -1,5 +1,6 @@
 import Foundation
 import RungCore
+import RungWire
 
 /// Asks the head for `top` snapshots on its own thread (the ZeroMQ socket lives and dies
 /// there), so the screen keeps answering keys while a request waits on a slow or absent
@@ -98,21 +99,13 @@ final class SnapshotFetcher: @unchecked Sendable {
 
 /// The `top` control request for a view state.
 enum TopRequest {
-    /// Asks `client` for one snapshot of what `state` shows.
-    static func fetch(_ client: HeadClient, state: TopViewState) throws -> TopSnapshot {
-        let reply = try fetchRaw(client, state: state)
-        do {
-            return try TopSnapshot.decode(reply)
-        } catch {
-            throw RungError.unavailable("the head at \(client.endpoint) sent a top snapshot this rung cannot read (\(error)); are the head and this rung the same version?")
-        }
+    /// The request for what `state` shows.
+    static func request(for state: TopViewState) -> TopSnapshotRequest {
+        TopSnapshotRequest(sweep: state.sweep, family: state.family, sort: state.sort.rawValue, limit: 200)
     }
 
-    /// The reply object as the head sent it.
-    static func fetchRaw(_ client: HeadClient, state: TopViewState) throws -> [String: Any] {
-        var request: [String: Any] = ["op": "top", "sort": state.sort.rawValue, "limit": 200]
-        if let sweep = state.sweep { request["sweep"] = sweep }
-        if let family = state.family { request["family"] = family }
-        return try client.request(request)
+    /// Asks `client` for one snapshot of what `state` shows.
+    static func fetch(_ client: HeadClient, state: TopViewState) throws -> TopSnapshot {
+        try client.send(request(for: state))
     }
 }

@@ -1,0 +1,5 @@
+/// A test-client failure with a message.
+struct ClientError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
