@@ -11,6 +11,7 @@ struct RegistryCommand: ParsableCommand {
         discussion: """
         Versions live under <artifacts>/registry/<family>/v<N>/ (model.json, preprocessor.json, \
         metadata.json); their stages (none, staging, production, archived) live in the store.
+
         References: FAMILY (production, else the newest), FAMILY@production, FAMILY@staging \
         (newest staging), FAMILY@latest, FAMILY@3 or FAMILY@v3.
         """,
@@ -135,9 +136,10 @@ struct RegistryPromoteCommand: ParsableCommand {
         let opened: any Store
         do {
             opened = try store.openWritable(missing: "model \(parsed) is not registered")
-        } catch let error as RungError where error.message.contains("in use by another head") {
-            let reason = error.message.replacingOccurrences(of: "; stop it or open the store read-only", with: "")
-            throw RungError.unavailable("cannot promote \(parsed): \(reason); stop the head first (promotion through a running head is not built yet)")
+        } catch let error as RungError {
+            guard case .storeInUse(let lockedStore, let holder)? = error.cause else { throw error }
+            throw RungError(.unavailable, "cannot promote \(parsed): store \(lockedStore) is in use by another head (\(holder)); stop the head first (promotion through a running head is not built yet)",
+                            cause: error.cause)
         }
         defer { opened.close() }
         let registry = try store.registry(store: opened)

@@ -10,9 +10,9 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one model on prepared splits and print the validation metrics of every epoch.",
         discussion: """
-        Families: xgboost (an epoch is `rounds` boosting rounds, default 10), random_forest
-        (an epoch adds `trees_per_epoch` trees, default 10), logistic_regression (an epoch is
-        `rounds` coordinate-descent rounds). An unknown or out-of-range parameter is an error
+        Families: xgboost (an epoch is `rounds` boosting rounds, default 10), random_forest \
+        (an epoch adds `trees_per_epoch` trees, default 10), logistic_regression (an epoch is \
+        `rounds` coordinate-descent rounds). An unknown or out-of-range parameter is an error \
         naming it and its allowed range. The same parameters and seed give the same model.
 
         Example:
