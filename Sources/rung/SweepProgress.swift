@@ -254,9 +254,13 @@ struct SweepSummary: Encodable {
         families = config.families.map { f in
             let mine = trials.filter { $0.family == f.name }
             let finished = mine.filter { $0.status == .finished }
+            // The trial registration would pick (docs/cli.md, "Best per family"): among the
+            // finished trials, or among all while none has finished.
             let pool = finished.isEmpty ? mine : finished
-            let best = pool.filter { last[$0.id].map { !$0.isNaN } ?? false }
-                .min { config.metric.mode.isBetter(last[$0.id]!, than: last[$1.id]!) }
+            let bestID = BestPerFamily.best(of: pool.map {
+                BestPerFamily.Candidate(id: $0.id, family: $0.family, epochs: $0.lastEpoch, value: last[$0.id])
+            }, mode: config.metric.mode)?.id
+            let best = bestID.flatMap { id in pool.first { $0.id == id } }
             return Family(name: f.name, trials: mine.count, finished: finished.count,
                           stopped: mine.filter { $0.status == .stopped }.count,
                           failed: mine.filter { $0.status == .failed }.count,

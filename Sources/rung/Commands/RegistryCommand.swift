@@ -90,9 +90,9 @@ struct RegistryShowCommand: ParsableCommand {
         let metadataFile = directory.appendingPathComponent(Registry.metadataFile)
         let metadata = try registry.metadata(of: version)
         if json {
-            let raw: ModelMetadata.Value
+            let raw: JSONValue
             do {
-                raw = try JSONDecoder().decode(ModelMetadata.Value.self, from: Data(contentsOf: metadataFile))
+                raw = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: metadataFile))
             } catch {
                 throw RungError.badInput("\(metadataFile.path) is not valid JSON: \(error.localizedDescription)")
             }
@@ -230,15 +230,15 @@ struct RegistryListJSON: Encodable {
 struct RegistryShowJSON: Encodable {
     var version: RegistryVersionJSON
     var directory: String
-    var metadata: ModelMetadata.Value
+    var metadata: JSONValue
 
     /// Parameters as sorted `name=value` pairs.
-    static func params(_ params: [String: ModelMetadata.Value]) -> String {
+    static func params(_ params: [String: JSONValue]) -> String {
         guard !params.isEmpty else { return "—" }
         return params.keys.sorted().map { "\($0)=\(text(params[$0]!))" }.joined(separator: " ")
     }
 
-    private static func text(_ value: ModelMetadata.Value) -> String {
+    private static func text(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
