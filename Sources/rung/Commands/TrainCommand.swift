@@ -16,8 +16,8 @@ struct TrainCommand: ParsableCommand {
         naming it and its allowed range. The same parameters and seed give the same model.
 
         Example:
-          rung train --family xgboost --params '{"max_depth": 6, "learning_rate": 0.1}' \\
-                     --data .rung/data --epochs 10 --save .rung/models/xgb
+          rung train --family xgboost --data .rung/data --epochs 10 \\
+            --params '{"max_depth": 6, "learning_rate": 0.1}' --save .rung/models/xgb
         """
     )
 
