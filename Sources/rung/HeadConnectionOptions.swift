@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import RungWorker
 
 /// `--head` and `--keys`: how a client command reaches a running head, shared by every
 /// command that talks to one. Empty environment variables mean unset (`EnvironmentDefault`).
 struct HeadConnectionOptions: ParsableArguments {
-    /// The default endpoint of a head and of the head `rung run` starts.
-    static let defaultEndpoint = "tcp://127.0.0.1:7770"
+    /// The default endpoint of a head and of the head `rung run` starts (the worker's).
+    static let defaultEndpoint = WorkerOptions.defaultHeadEndpoint
 
     @Option(help: ArgumentHelp("The head's endpoint. Default: env RUNG_HEAD, else \(HeadConnectionOptions.defaultEndpoint).",
                                valueName: "endpoint"))

@@ -23,7 +23,7 @@ struct HeadCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The ZeroMQ endpoint to listen on (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
+    @Option(help: "The ZeroMQ endpoint to listen on (default: $RUNG_HEAD, else \(HeadConnectionOptions.defaultEndpoint)).")
     var listen: String?
 
     @OptionGroup var store: StoreOptions

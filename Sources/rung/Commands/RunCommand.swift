@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
         // this run without options; any free loopback port otherwise.
         let head: Head
         do {
-            head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:7770", artifacts: artifactsURI), store: store)
+            head = try Head(options: HeadOptions(listen: HeadConnectionOptions.defaultEndpoint, artifacts: artifactsURI), store: store)
         } catch let error as RungError {
             // Taken (another run or head listens there): any free loopback port instead.
             guard case .addressInUse? = error.cause else { throw error }
