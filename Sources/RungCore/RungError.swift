@@ -1,18 +1,36 @@
 /// The one error type a user sees: a sentence naming what is wrong and where, and the
-/// exit status that tells scripts which kind of failure it was (DESIGN.md: 64 usage,
+/// exit status that tells scripts which kind of failure it was (docs/cli.md: 64 usage,
 /// 65 bad input data, 69 unreachable service, 70 internal failure).
+///
+/// Code that reacts to a particular failure matches its `cause`, never its message: the
+/// message is for people and may be reworded.
 public struct RungError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Which kind of failure this is; it decides the exit status.
     public enum Kind: String, Sendable, Codable {
         case usage, badInput, unavailable, `internal`
     }
 
-    public var kind: Kind
-    public var message: String
+    /// A failure that callers recognise and handle, with the facts they need to do so.
+    public enum Cause: Equatable, Sendable {
+        /// Another process already listens on `endpoint`.
+        case addressInUse(endpoint: String)
+        /// The store `store` is held for writing by another head, described by `holder`
+        /// (e.g. `pid 4711`).
+        case storeInUse(store: String, holder: String)
+    }
 
-    public init(_ kind: Kind, _ message: String) {
+    /// Which kind of failure this is.
+    public var kind: Kind
+    /// The sentence shown to the user.
+    public var message: String
+    /// The recognised failure behind this error, if it is one callers handle.
+    public var cause: Cause?
+
+    /// An error of `kind` explained by `message`, optionally with a recognised `cause`.
+    public init(_ kind: Kind, _ message: String, cause: Cause? = nil) {
         self.kind = kind
         self.message = message
+        self.cause = cause
     }
 
     /// A malformed file, row, parameter or value supplied by the user (exit 65).
@@ -24,7 +42,21 @@ public struct RungError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A bug or a failure of a library rung relies on (exit 70).
     public static func internalFailure(_ message: String) -> RungError { RungError(.internal, message) }
 
-    /// The process exit status for this kind of failure.
+    /// Another process already listens on `endpoint` (exit 69).
+    public static func addressInUse(_ endpoint: String) -> RungError {
+        RungError(.unavailable, "cannot listen on \(endpoint): the address is already in use",
+                  cause: .addressInUse(endpoint: endpoint))
+    }
+
+    /// The store is held for writing by another head (exit 69); `holder` describes it, e.g.
+    /// `pid 4711`.
+    public static func storeInUse(store: String, holder: String) -> RungError {
+        RungError(.unavailable, "store \(store) is in use by another head (\(holder)); stop it or open the store read-only",
+                  cause: .storeInUse(store: store, holder: holder))
+    }
+
+    /// The process exit status for this kind of failure: the one mapping from errors to
+    /// exit codes (docs/cli.md).
     public var exitCode: Int32 {
         switch kind {
         case .usage: return 64
@@ -34,5 +66,6 @@ public struct RungError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -64,28 +64,20 @@ public struct DatasetRecipe: Sendable, Equatable {
         return try parse(yaml: text, fileName: url.lastPathComponent)
     }
 
-    /// Parses and validates recipe YAML; `fileName` is used in error messages.
+    /// Parses and validates recipe YAML; `fileName` is used in error messages, which have
+    /// the one format of rung's YAML files, `FILE:LINE: key PATH: what is wrong` (`YAMLField`).
     public static func parse(yaml: String, fileName: String) throws -> DatasetRecipe {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw RungError.badInput("\(fileName)\(YAMLWalker.describe(error))")
-        }
-        guard let root else { throw RungError.badInput("\(fileName) is empty.") }
-        let y = YAMLWalker(fileName: fileName)
+        let root = try YAMLField.document(yaml: yaml, file: fileName, what: "the recipe")
         var mentions: [ColumnMention] = []
-        func columns(_ node: Node, _ key: String) throws -> [String] {
-            let items = try y.sequence(node, key)
-            var names: [String] = []
-            for item in items {
-                let name = try y.string(item, key)
-                mentions.append(ColumnMention(column: name, line: y.line(item), key: key))
-                names.append(name)
+        func columns(_ field: YAMLField, _ key: String) throws -> [String] {
+            try field.sequence().map { item in
+                let name = try item.text()
+                mentions.append(ColumnMention(column: name, line: item.line, key: key))
+                return name
             }
-            return names
         }
-        let top = try y.mapping(root, "the recipe", allowed: [
+        func texts(_ field: YAMLField) throws -> [String] { try field.sequence().map { try $0.text() } }
+        let top = try root.mapping(allowed: [
             "name", "description", "source", "csv", "drop_columns", "fill_missing", "drop_rows", "target",
             "ordinal", "id_columns", "categorical", "numeric", "split",
         ])
@@ -96,138 +88,135 @@ public struct DatasetRecipe: Sendable, Equatable {
         var spec = CleaningSpec()
         var split = SplitRule()
         var sawTarget = false
-        for entry in top {
-            let v = entry.value
-            switch entry.key {
-            case "name": name = try y.string(v, "name")
-            case "description": description = try y.string(v, "description")
-            case "source": source = try y.string(v, "source")
+        for (key, v) in top {
+            switch key {
+            case "name": name = try v.text()
+            case "description": description = try v.text()
+            case "source": source = try v.text()
             case "csv":
-                for e in try y.mapping(v, "csv", allowed: ["delimiter", "missing"]) {
-                    switch e.key {
-                    case "delimiter":
-                        let d = try y.string(e.value, "csv.delimiter")
+                for (k, e) in try v.mapping(allowed: ["delimiter", "missing"]) {
+                    if k == "delimiter" {
+                        let d = try e.text()
                         guard d.utf8.count == 1, let b = d.utf8.first, b != UInt8(ascii: "\""), b != 10, b != 13 else {
-                            throw RungError.badInput("\(fileName) line \(y.line(e.value)): `csv.delimiter` must be one ASCII character other than a quote or a line break, not `\(d)`.")
+                            throw e.error("must be one ASCII character other than a quote or a line break, not `\(d)`")
                         }
                         delimiter = b
-                    default:
-                        spec.missingMarkers = try y.sequence(e.value, "csv.missing").map { try y.string($0, "csv.missing") }
+                    } else {
+                        spec.missingMarkers = try texts(e)
                     }
                 }
             case "drop_columns": spec.dropColumns = try columns(v, "drop_columns")
             case "fill_missing":
-                let rows = try y.mapping(v, "fill_missing", allowed: nil)
-                for e in rows {
-                    mentions.append(ColumnMention(column: e.key, line: e.keyLine, key: "fill_missing"))
-                    spec.fillMissing.append(.init(column: e.key, value: try y.string(e.value, "fill_missing.\(e.key)")))
+                for (column, e) in try v.mapping() {
+                    mentions.append(ColumnMention(column: column, line: e.keyLine ?? e.line, key: "fill_missing"))
+                    spec.fillMissing.append(.init(column: column, value: try e.text()))
                 }
             case "drop_rows":
-                for item in try y.sequence(v, "drop_rows") {
+                for item in try v.sequence() {
                     var column: String?
                     var values: [String]?
-                    for e in try y.mapping(item, "drop_rows entry", allowed: ["column", "in"]) {
-                        if e.key == "column" {
-                            column = try y.string(e.value, "drop_rows.column")
-                            mentions.append(ColumnMention(column: column!, line: y.line(e.value), key: "drop_rows"))
+                    for (k, e) in try item.mapping(allowed: ["column", "in"]) {
+                        if k == "column" {
+                            column = try e.text()
+                            mentions.append(ColumnMention(column: column!, line: e.line, key: "drop_rows"))
                         } else {
-                            values = try y.sequence(e.value, "drop_rows.in").map { try y.string($0, "drop_rows.in") }
+                            values = try texts(e)
                         }
                     }
                     guard let column, let values else {
-                        throw RungError.badInput("\(fileName) line \(y.line(item)): a `drop_rows` entry needs both `column` and `in`.")
+                        throw item.error("a `drop_rows` entry needs both `column` and `in`")
                     }
                     spec.rowFilters.append(.init(column: column, values: values))
                 }
             case "target":
                 sawTarget = true
                 var tName: String?, tSource: String?, positive: [String]?, negative: [String]?
-                for e in try y.mapping(v, "target", allowed: ["name", "from", "positive", "negative"]) {
-                    switch e.key {
-                    case "name": tName = try y.string(e.value, "target.name")
+                for (k, e) in try v.mapping(allowed: ["name", "from", "positive", "negative"]) {
+                    switch k {
+                    case "name": tName = try e.text()
                     case "from":
-                        tSource = try y.string(e.value, "target.from")
-                        mentions.append(ColumnMention(column: tSource!, line: y.line(e.value), key: "target.from"))
-                    case "positive": positive = try y.sequence(e.value, "target.positive").map { try y.string($0, "target.positive") }
-                    default: negative = try y.sequence(e.value, "target.negative").map { try y.string($0, "target.negative") }
+                        tSource = try e.text()
+                        mentions.append(ColumnMention(column: tSource!, line: e.line, key: "target.from"))
+                    case "positive": positive = try texts(e)
+                    default: negative = try texts(e)
                     }
                 }
                 guard let tSource else {
-                    throw RungError.badInput("\(fileName) line \(y.line(v)): `target` needs `from`, the column the label is computed from.")
+                    throw v.error("needs `from`, the column the label is computed from")
                 }
                 guard (positive == nil) != (negative == nil) else {
-                    throw RungError.badInput("\(fileName) line \(y.line(v)): `target` needs exactly one of `positive` and `negative`.")
+                    throw v.error("needs exactly one of `positive` and `negative`")
                 }
-                if let p = positive, p.isEmpty {
-                    throw RungError.badInput("\(fileName) line \(y.line(v)): `target.positive` is empty.")
-                }
-                if let n = negative, n.isEmpty {
-                    throw RungError.badInput("\(fileName) line \(y.line(v)): `target.negative` is empty.")
-                }
+                if let p = positive, p.isEmpty { throw v.error("`positive` is empty") }
+                if let n = negative, n.isEmpty { throw v.error("`negative` is empty") }
                 spec.target = .init(name: tName ?? tSource, source: tSource, positive: positive, negative: negative)
             case "ordinal":
-                for e in try y.mapping(v, "ordinal", allowed: nil) {
-                    mentions.append(ColumnMention(column: e.key, line: e.keyLine, key: "ordinal"))
+                for (column, e) in try v.mapping() {
+                    mentions.append(ColumnMention(column: column, line: e.keyLine ?? e.line, key: "ordinal"))
                     var labels: [String] = [], values: [Double] = []
-                    if case .sequence = e.value {
-                        for (k, item) in try y.sequence(e.value, "ordinal.\(e.key)").enumerated() {
-                            labels.append(try y.string(item, "ordinal.\(e.key)"))
+                    if case .sequence = e.node {
+                        for (k, item) in try e.sequence().enumerated() {
+                            labels.append(try item.text())
                             values.append(Double(k))
                         }
                     } else {
-                        for m in try y.mapping(e.value, "ordinal.\(e.key)", allowed: nil) {
-                            labels.append(m.key)
-                            values.append(try y.number(m.value, "ordinal.\(e.key).\(m.key)"))
+                        for (label, m) in try e.mapping() {
+                            labels.append(label)
+                            values.append(try finite(m))
                         }
                     }
-                    if labels.isEmpty {
-                        throw RungError.badInput("\(fileName) line \(e.keyLine): `ordinal.\(e.key)` lists no labels.")
-                    }
-                    if Set(labels).count != labels.count {
-                        throw RungError.badInput("\(fileName) line \(e.keyLine): `ordinal.\(e.key)` lists a label twice.")
-                    }
-                    spec.ordinals.append(.init(column: e.key, labels: labels, values: values))
+                    if labels.isEmpty { throw e.keyError("lists no labels") }
+                    if Set(labels).count != labels.count { throw e.keyError("lists a label twice") }
+                    spec.ordinals.append(.init(column: column, labels: labels, values: values))
                 }
             case "id_columns": spec.idColumns = try columns(v, "id_columns")
             case "categorical": spec.categorical = try columns(v, "categorical")
             case "numeric": spec.numeric = try columns(v, "numeric")
             default: // split
-                for e in try y.mapping(v, "split", allowed: ["initial_fraction", "train", "validation", "future_batches"]) {
-                    switch e.key {
-                    case "initial_fraction": split.initialFraction = try y.number(e.value, "split.initial_fraction")
-                    case "train": split.train = try y.number(e.value, "split.train")
-                    case "validation": split.validation = try y.number(e.value, "split.validation")
+                for (k, e) in try v.mapping(allowed: ["initial_fraction", "train", "validation", "future_batches"]) {
+                    switch k {
+                    case "initial_fraction": split.initialFraction = try finite(e)
+                    case "train": split.train = try finite(e)
+                    case "validation": split.validation = try finite(e)
                     default:
-                        let b = try y.number(e.value, "split.future_batches")
+                        let b = try finite(e)
                         guard b >= 0, b == b.rounded(), b <= 100_000 else {
-                            throw RungError.badInput("\(fileName) line \(y.line(e.value)): `split.future_batches` must be a whole number ≥ 0, not \(e.value.string ?? "?").")
+                            throw e.error("must be a whole number ≥ 0, not \(e.node.string ?? "?")")
                         }
                         split.futureBatches = Int(b)
                     }
                 }
-                let line = y.line(v)
                 guard split.initialFraction > 0, split.initialFraction <= 1 else {
-                    throw RungError.badInput("\(fileName) line \(line): `split.initial_fraction` must be in (0, 1], not \(split.initialFraction).")
+                    throw v.error("`initial_fraction` must be in (0, 1], not \(split.initialFraction)")
                 }
                 guard split.train > 0, split.validation > 0, split.train + split.validation < 1 else {
-                    throw RungError.badInput("\(fileName) line \(line): `split.train` and `split.validation` must be positive and sum to less than 1 (the test split is the rest).")
+                    throw v.error("`train` and `validation` must be positive and sum to less than 1 (the test split is the rest)")
                 }
                 if split.initialFraction < 1 && split.futureBatches == 0 {
-                    throw RungError.badInput("\(fileName) line \(line): `split.future_batches` must be at least 1 when `split.initial_fraction` is below 1.")
+                    throw v.error("`future_batches` must be at least 1 when `initial_fraction` is below 1")
                 }
             }
         }
         guard let name, !name.isEmpty else {
-            throw RungError.badInput("\(fileName): the recipe needs a `name`.")
+            throw root.error("the recipe needs a `name`")
         }
         guard sawTarget else {
-            throw RungError.badInput("\(fileName): the recipe needs a `target` (the column the label is computed from).")
+            throw root.error("the recipe needs a `target` (the column the label is computed from)")
         }
         var recipe = DatasetRecipe(name: name, cleaning: spec, split: split, delimiter: delimiter,
                                    description: description, source: source, fileName: fileName)
         recipe.mentions = mentions
         try recipe.validateRoles()
         return recipe
+    }
+
+    /// A finite number: a YAML number, or text that reads as one (`"0.5"`).
+    private static func finite(_ field: YAMLField) throws -> Double {
+        let text = try field.text()
+        guard let value = NumberText.parse(text), value.isFinite else {
+            throw field.error("must be a number, not `\(text)`")
+        }
+        return value
     }
 
     /// Checks that no column has two incompatible roles (dropped, target, id, ordinal,
@@ -239,7 +228,7 @@ public struct DatasetRecipe: Sendable, Equatable {
             if let other = roles[column], other != role {
                 let line = mentions.first { $0.column == column && $0.key.hasPrefix(role) }?.line
                     ?? mentions.first { $0.column == column }?.line ?? 0
-                throw RungError.badInput("\(fileName)\(line > 0 ? " line \(line)" : ""): column `\(column)` is both in `\(other)` and in `\(role)`.")
+                throw YAMLField.error(file: fileName, line: line, path: role, "column `\(column)` is both in `\(other)` and in `\(role)`")
             }
             roles[column] = role
         }
@@ -259,11 +248,10 @@ public struct DatasetRecipe: Sendable, Equatable {
     public func validateColumns(header: [String], csvName: String) throws {
         let present = Set(header)
         for m in mentions where !present.contains(m.column) {
-            let at = m.line > 0 ? " line \(m.line)" : ""
-            throw RungError.badInput("\(fileName)\(at): column `\(m.column)` (in `\(m.key)`) is not in \(csvName).")
+            throw YAMLField.error(file: fileName, line: m.line, path: m.key, "column `\(m.column)` is not in \(csvName)")
         }
         if let t = cleaning.target, t.name != t.source, present.contains(t.name) {
-            throw RungError.badInput("\(fileName): the target name `\(t.name)` is already a column of \(csvName).")
+            throw YAMLField.error(file: fileName, line: nil, path: "target.name", "the target name `\(t.name)` is already a column of \(csvName)")
         }
     }
 }

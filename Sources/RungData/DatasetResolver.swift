@@ -27,22 +27,30 @@ public enum DatasetResolver {
     /// Resolves `source`; `catalog` lists the known dataset ids. A known dataset's download
     /// URL can be overridden with its `urlEnvironmentKey` variable.
     public static func resolve(_ source: String, environment: [String: String], catalog: [KnownDataset]) throws -> URL {
-        if source.hasPrefix("s3://") {
-            throw RungError.usage("data source \(source): s3:// sources are not supported yet; download the file and pass its path.")
-        }
-        if source.hasPrefix("http://") || source.hasPrefix("https://") {
-            return try resolveURL(source, environment: environment)
-        }
-        if source.hasPrefix("file://") {
-            guard let url = URL(string: source), url.isFileURL else {
-                throw RungError.usage("data source \(source) is not a valid file:// URL.")
-            }
-            return try existingFile(url, source: source)
-        }
         if let known = catalog.first(where: { $0.id == source }) {
             return try resolve(known, environment: environment)
         }
-        let url = URL(fileURLWithPath: source)
+        let location: Location
+        do {
+            location = try Location(parsing: source)
+        } catch .invalidFileURI {
+            throw RungError.usage("data source \(source) is not a valid file:// URL.")
+        } catch .empty {
+            location = .local(source)
+        }
+        let path: String
+        switch location {
+        case .s3:
+            throw RungError.usage("data source \(source): s3:// sources are not supported yet; download the file and pass its path.")
+        case .other(let scheme, _) where scheme == "http" || scheme == "https":
+            return try resolveURL(source, environment: environment)
+        case .other:
+            path = source
+        case .local(let local):
+            if local != source { return try existingFile(URL(fileURLWithPath: local), source: source) }
+            path = local
+        }
+        let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: url.path) else {
             let ids = catalog.map(\.id).joined(separator: ", ")
             throw RungError.badInput("data source \(source) is neither an existing file nor a known dataset id (\(ids)).")

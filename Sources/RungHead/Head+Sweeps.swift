@@ -202,8 +202,8 @@ extension Head {
     }
 
     /// The summary line of each family (nil where a registration will fill it in) and the
-    /// registrations to stage. The best trial of a family is its finished trial with the
-    /// best final value of the sweep metric (ties: the lower id).
+    /// registrations to stage. The best trial of a family is `BestPerFamily`'s among its
+    /// finished trials that saved a model.
     private func planRegistrations(of sweep: SweepEnd) -> (lines: [String?], plans: [RegistrationPlan]) {
         var lines: [String?] = []
         var plans: [RegistrationPlan] = []
@@ -216,15 +216,16 @@ extension Head {
             do {
                 let finished = try store.trials(matching: TrialQuery(sweepID: sweep.sweepID, family: family.name,
                                                                      statuses: [.finished]))
-                let scored = finished.compactMap { t -> (TrialRecord, Double)? in
-                    guard let v = t.finalMetrics?[metric.name], !v.isNaN, t.checkpointURI != nil else { return nil }
-                    return (t, v)
+                // The one definition of "best per family" (docs/cli.md), over finished trials with a saved model.
+                let withModel = finished.filter { $0.checkpointURI != nil }
+                let candidates = withModel.map {
+                    BestPerFamily.Candidate(id: $0.id, family: family.name, epochs: $0.lastEpoch, value: $0.finalMetrics?[metric.name])
                 }
-                guard let best = scored.min(by: { metric.mode.isBetter($0.1, than: $1.1) || ($0.1 == $1.1 && $0.0.id < $1.0.id) }) else {
+                guard let best = BestPerFamily.best(of: candidates, mode: metric.mode), let value = best.value,
+                      let trial = withModel.first(where: { $0.id == best.id }) else {
                     lines.append("\(family.name): no finished trial to register")
                     continue
                 }
-                let trial = best.0
                 if case .command = family.kind {
                     lines.append("\(family.name): best trial \(trial.id) (command families are not registered)")
                     continue
@@ -233,7 +234,7 @@ extension Head {
                 let number = max(try registry.nextVersionNumber(family: family.name), (reservedVersions[family.name] ?? 0) + 1)
                 reservedVersions[family.name] = number
                 plans.append(RegistrationPlan(
-                    family: family.name, line: lines.count, trialID: trial.id, value: best.1,
+                    family: family.name, line: lines.count, trialID: trial.id, value: value,
                     checkpointURI: trial.checkpointURI!,
                     metadata: ModelMetadata(family: family.name, params: params, seed: trial.seed,
                                             metrics: trial.finalMetrics ?? [:], dataVersion: sweep.data.version,

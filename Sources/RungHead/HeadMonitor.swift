@@ -7,7 +7,8 @@ import RungStore
 /// memory and never reads the store on the head's loop. Confined to the head's thread.
 ///
 /// It holds the trials of running sweeps and of the few most recently ended ones, each
-/// family's best-so-far history, and each worker's busy-slot timeline over the last minute.
+/// family's best-so-far history (`BestPerFamily`), and each worker's busy-slot timeline over
+/// the last minute.
 final class HeadMonitor {
     /// One trial as the monitor sees it.
     struct Trial {
@@ -33,12 +34,18 @@ final class HeadMonitor {
         }
     }
 
-    /// One family's best value so far and when it improved.
+    /// One family's best trial so far (`BestPerFamily`: the best value at a trial's last
+    /// reported epoch, as the leaderboard ranks it) and when its value changed.
     struct FamilyBest {
-        var value: Double?
-        var trial: Int64?
+        /// The best trial now, nil until a trial of the family has a value.
+        var candidate: BestPerFamily.Candidate?
         /// (time, best value from then on), oldest first; thinned to at most `historyLimit`.
         var history: [(Date, Double)] = []
+
+        /// The best value now.
+        var value: Double? { candidate?.value }
+        /// The best trial now.
+        var trial: Int64? { candidate?.id }
     }
 
     /// One sweep's trials and bests.
@@ -117,9 +124,7 @@ final class HeadMonitor {
         let metric = boards[record.sweepID]!.metricName
         if trial.value == nil, let final = record.finalMetrics?[metric] { trial.value = final }
         boards[record.sweepID]!.trials[record.id] = trial
-        if let value = trial.value {
-            improve(sweep: record.sweepID, family: record.family, trial: record.id, value: value, at: record.finishedAt ?? clock())
-        }
+        if trial.value != nil { updateBest(sweep: record.sweepID, trial: trial, at: record.finishedAt ?? clock()) }
         setRunning(record.id, on: record.status == .running ? record.worker : nil)
     }
 
@@ -132,7 +137,7 @@ final class HeadMonitor {
             if let v = e.metrics[metric] { trial.value = v }
             // Written in place: a copy of the board would copy its whole trial table per report.
             boards[sweepID]!.trials[e.trialID] = trial
-            if let v = trial.value { improve(sweep: sweepID, family: trial.family, trial: trial.id, value: v, at: e.recordedAt) }
+            if trial.value != nil { updateBest(sweep: sweepID, trial: trial, at: e.recordedAt) }
         }
     }
 
@@ -216,16 +221,34 @@ final class HeadMonitor {
 
     // MARK: - Bests
 
-    private func improve(sweep: Int64, family: String, trial: Int64, value: Double, at time: Date) {
-        guard value.isFinite, let mode = boards[sweep]?.mode else { return }
+    /// Brings the best of `trial`'s family up to date after the trial's value changed.
+    /// Usually one comparison; a rescan of the family only when its best trial fell back.
+    private func updateBest(sweep: Int64, trial: Trial, at time: Date) {
+        guard let mode = boards[sweep]?.mode else { return }
+        let family = trial.family
+        let changed = BestPerFamily.Candidate(id: trial.id, family: family, epochs: trial.epoch, value: trial.value)
         var best = boards[sweep]!.best[family] ?? FamilyBest()
-        if let current = best.value, !mode.isBetter(value, than: current) { return }
-        best.value = value
-        best.trial = trial
-        best.history.append((time, value))
-        if best.history.count > Self.historyLimit {
-            // Thin the middle, keeping the first and the latest improvements.
-            best.history = best.history.enumerated().filter { $0.offset % 2 == 0 || $0.offset == best.history.count - 1 }.map(\.element)
+        let winner: BestPerFamily.Candidate?
+        if let current = best.candidate, current.id == changed.id {
+            winner = BestPerFamily.precedes(current, changed, mode: mode)
+                ? BestPerFamily.best(of: boards[sweep]!.trials.values.lazy.filter { $0.family == family }.map {
+                    BestPerFamily.Candidate(id: $0.id, family: family, epochs: $0.epoch, value: $0.value)
+                }, mode: mode)
+                : changed
+        } else if changed.hasValue, best.candidate.map({ BestPerFamily.precedes(changed, $0, mode: mode) }) ?? true {
+            winner = changed
+        } else {
+            return
+        }
+        guard winner != best.candidate else { return }
+        let previous = best.value
+        best.candidate = winner
+        if let value = winner?.value, previous.map({ $0 != value }) ?? true {
+            best.history.append((time, value))
+            if best.history.count > Self.historyLimit {
+                // Thin the middle, keeping the first and the latest changes.
+                best.history = best.history.enumerated().filter { $0.offset % 2 == 0 || $0.offset == best.history.count - 1 }.map(\.element)
+            }
         }
         boards[sweep]!.best[family] = best
     }

@@ -86,7 +86,7 @@ public final class ZMQSocket {
         guard zmq_bind(try live(), endpoint) == 0 else {
             let reason = ZMQContext.lastError()
             if zmq_errno() == EADDRINUSE {
-                throw RungError.unavailable("cannot listen on \(endpoint): the address is already in use")
+                throw RungError.addressInUse(endpoint)
             }
             throw RungError.usage("cannot listen on \(endpoint): \(reason)")
         }

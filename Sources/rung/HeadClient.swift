@@ -14,15 +14,12 @@ extension HeadControlClient {
         try self.init(endpoint: endpoint, clientKeys: clientKeys, timeoutMillis: timeoutMillis)
     }
 
-    /// The endpoint from `--head`, else `$RUNG_HEAD`, else the default.
-    static func endpoint(_ option: String?) -> String {
-        option ?? ProcessInfo.processInfo.environment["RUNG_HEAD"] ?? "tcp://127.0.0.1:7770"
-    }
+    /// The endpoint from `--head`, else `$RUNG_HEAD`, else the default (empty means unset).
+    static func endpoint(_ option: String?) -> String { HeadConnectionOptions.endpoint(option) }
 
     /// The key directory from `--keys`, else `$RUNG_KEYS`; nil (no keys) when neither is set
     /// or the value is empty.
     static func keyDirectory(_ option: String?) -> String? {
-        let value = option ?? ProcessInfo.processInfo.environment["RUNG_KEYS"]
-        return value?.isEmpty == false ? value : nil
+        option.flatMap { $0.isEmpty ? nil : $0 } ?? EnvironmentDefault.value("RUNG_KEYS")
     }
 }

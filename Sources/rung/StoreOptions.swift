@@ -5,15 +5,15 @@ import RungBlob
 import RungStore
 import RungArtifacts
 
-/// `--db` and `--artifacts`: where the store and the artifacts (registry) live, shared by
-/// every command that reads or writes them.
+/// `--db` and `--artifacts`: where the store and the artifacts live, shared by every command
+/// that reads or writes them. Empty environment variables mean unset (`EnvironmentDefault`).
 struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("db"),
             help: ArgumentHelp("The store: sqlite:PATH or postgresql://USER@HOST:PORT/DB. Default: env RUNG_DB, else \(StoreURL.defaultURL).",
                                valueName: "url"))
     var db: String?
 
-    @Option(help: ArgumentHelp("The artifacts location (registry files): a path, file:///abs/path or s3://bucket/prefix. Default: env RUNG_ARTIFACTS, else .rung/artifacts.",
+    @Option(help: ArgumentHelp("The artifacts location (prepared data, trial models, the registry): a path, file:///abs/path or s3://bucket/prefix. Default: env RUNG_ARTIFACTS, else .rung/artifacts.",
                                valueName: "uri"))
     var artifacts: String?
 
@@ -22,16 +22,12 @@ struct StoreOptions: ParsableArguments {
 
     /// The store URL in effect: `--db`, else `RUNG_DB`, else the default.
     var storeURL: String {
-        if let db { return db }
-        if let env = ProcessInfo.processInfo.environment["RUNG_DB"], !env.isEmpty { return env }
-        return StoreURL.defaultURL
+        EnvironmentDefault.resolve(db, "RUNG_DB", else: StoreURL.defaultURL)
     }
 
     /// The artifacts URI in effect: `--artifacts`, else `RUNG_ARTIFACTS`, else the default.
     var artifactsURI: String {
-        if let artifacts { return artifacts }
-        if let env = ProcessInfo.processInfo.environment["RUNG_ARTIFACTS"], !env.isEmpty { return env }
-        return Self.defaultArtifacts
+        EnvironmentDefault.resolve(artifacts, "RUNG_ARTIFACTS", else: Self.defaultArtifacts)
     }
 
     /// The store URL with any password masked, for messages.

@@ -21,7 +21,7 @@ enum LocalPath {
     /// A prepared-splits directory on this machine: a local path as it is, an `s3://`
     /// location fetched (checked against its manifest) into `~/.cache/rung/data/<version>/`.
     static func preparedDirectory(_ text: String, what: String) throws -> URL {
-        guard text.lowercased().hasPrefix("s3://") else { return try url(text, what: what) }
+        guard Location.isS3(text) else { return try url(text, what: what) }
         let store = try openBlobStore(uri: text)
         let cacheRoot = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/rung/data", isDirectory: true)
         let manifestCopy = cacheRoot.appendingPathComponent("manifest-\(UUID().uuidString).json")
@@ -34,17 +34,18 @@ enum LocalPath {
         return try DataCache(root: cacheRoot).localDirectory(uri: text, dataVersion: version)
     }
 
+    /// A local path or `file://` URI as a file URL; an S3 location is a usage error.
     static func url(_ text: String, what: String) throws -> URL {
-        if text.hasPrefix("s3://") {
+        switch try? Location(parsing: text) {
+        case .s3?:
             throw RungError.usage("\(what) \(text): S3 locations are not supported by this command yet; use a local path")
+        case .local(let path)?:
+            return URL(fileURLWithPath: path).standardizedFileURL
+        case nil where Location.scheme(ofText: text) == "file":
+            throw RungError.usage("\(what) \(text) is not a valid file:// URI")
+        case .other?, nil:
+            return URL(fileURLWithPath: text).standardizedFileURL
         }
-        if text.hasPrefix("file://") {
-            guard let url = URL(string: text), url.isFileURL else {
-                throw RungError.usage("\(what) \(text) is not a valid file:// URI")
-            }
-            return url.standardizedFileURL
-        }
-        return URL(fileURLWithPath: text).standardizedFileURL
     }
 }
 

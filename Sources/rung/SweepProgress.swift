@@ -30,7 +30,8 @@ struct ProgressSnapshot: Equatable {
     var best: [FamilyBest]
 
     /// Reads a sweep's progress from the store; `config` is the sweep's parsed config.
-    /// The best so far is the leaderboard's: the best value at a trial's last reported epoch.
+    /// The best so far is `BestPerFamily`'s over every trial: the best value at a trial's
+    /// last reported epoch, as the leaderboard ranks it.
     static func load(sweepID: Int64, config: SweepConfig, store: any Store, workers: Int?) throws -> ProgressSnapshot {
         let trials = try store.trials(sweepID: sweepID)
         let epochs = try store.epochs(sweepID: sweepID, family: nil)
@@ -38,17 +39,15 @@ struct ProgressSnapshot: Equatable {
         for e in epochs where (last[e.trialID]?.epoch ?? Int.min) < e.epoch {
             last[e.trialID] = (e.epoch, e.metrics[config.metric.name] ?? .nan)
         }
-        var best: [String: Double] = [:]
-        for t in trials {
-            guard let v = last[t.id]?.value, !v.isNaN else { continue }
-            if best[t.family].map({ config.metric.mode.isBetter(v, than: $0) }) ?? true { best[t.family] = v }
-        }
+        let best = BestPerFamily.best(perFamily: trials.map {
+            BestPerFamily.Candidate(id: $0.id, family: $0.family, epochs: last[$0.id]?.epoch ?? 0, value: last[$0.id]?.value)
+        }, mode: config.metric.mode)
         let budget = config.families.reduce(0) { $0 + $1.trials }
         return ProgressSnapshot(
             sweepID: sweepID, total: max(budget, trials.count), ended: trials.filter { $0.status.isTerminal }.count,
             running: trials.filter { $0.status == .running }.count, failed: trials.filter { $0.status == .failed }.count,
             workers: workers, metric: config.metric.name,
-            best: config.families.map { FamilyBest(family: $0.name, value: best[$0.name]) })
+            best: config.families.map { FamilyBest(family: $0.name, value: best[$0.name]?.value) })
     }
 
     /// The progress as one line, e.g. "12/40 trials done, 2 running, 2 workers, eta 4m 10s |
@@ -255,9 +254,13 @@ struct SweepSummary: Encodable {
         families = config.families.map { f in
             let mine = trials.filter { $0.family == f.name }
             let finished = mine.filter { $0.status == .finished }
+            // The trial registration would pick (docs/cli.md, "Best per family"): among the
+            // finished trials, or among all while none has finished.
             let pool = finished.isEmpty ? mine : finished
-            let best = pool.filter { last[$0.id].map { !$0.isNaN } ?? false }
-                .min { config.metric.mode.isBetter(last[$0.id]!, than: last[$1.id]!) }
+            let bestID = BestPerFamily.best(of: pool.map {
+                BestPerFamily.Candidate(id: $0.id, family: $0.family, epochs: $0.lastEpoch, value: last[$0.id])
+            }, mode: config.metric.mode)?.id
+            let best = bestID.flatMap { id in pool.first { $0.id == id } }
             return Family(name: f.name, trials: mine.count, finished: finished.count,
                           stopped: mine.filter { $0.status == .stopped }.count,
                           failed: mine.filter { $0.status == .failed }.count,

@@ -37,49 +37,49 @@ final class DatasetRecipeTests: XCTestCase {
     func testUnknownTopLevelKeyNamesFileLineAndKey() {
         let yaml = minimal + "\nsplits:\n  train: 0.5\n"
         TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "tiny.yaml"), kind: .badInput,
-                                    contains: ["tiny.yaml line 5", "unknown key `splits`"])
+                                    contains: ["tiny.yaml:5: key splits: unknown key 'splits' (expected one of: name,"])
     }
 
     func testUnknownNestedKeyNamesLine() {
         let yaml = minimal + "\nsplit:\n  train: 0.5\n  validaton: 0.2\n"
         TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "tiny.yaml"),
-                                    contains: ["tiny.yaml line 7", "unknown key `validaton` in `split`"])
+                                    contains: ["tiny.yaml:7: key split.validaton: unknown key 'validaton' (expected one of: initial_fraction, train, validation, future_batches)"])
     }
 
     func testTargetNeedsExactlyOneRule() {
         let yaml = "name: x\ntarget:\n  from: y\n  positive: [a]\n  negative: [b]\n"
         TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml"),
-                                    contains: ["r.yaml line 3", "exactly one of `positive` and `negative`"])
+                                    contains: ["r.yaml:3: key target: needs exactly one of `positive` and `negative`"])
     }
 
     func testBadSplitFractions() {
         let yaml = minimal + "\nsplit:\n  train: 0.9\n  validation: 0.2\n"
         TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml"),
-                                    contains: ["r.yaml line 6", "sum to less than 1"])
+                                    contains: ["r.yaml:6: key split: ", "sum to less than 1"])
     }
 
     func testNonNumberWhereNumberExpected() {
         let yaml = minimal + "\nsplit:\n  train: lots\n"
         TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml"),
-                                    contains: ["r.yaml line 6", "`split.train` must be a number", "`lots`"])
+                                    contains: ["r.yaml:6: key split.train: must be a number, not `lots`"])
     }
 
     func testColumnInTwoRolesIsAnError() {
         let yaml = minimal + "\nid_columns: [a]\ncategorical: [b, a]\n"
         TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml"),
-                                    contains: ["r.yaml line 6", "column `a`", "`id_columns`", "`categorical`"])
+                                    contains: ["r.yaml:6: key categorical: column `a` is both in `id_columns` and in `categorical`"])
     }
 
     func testYAMLSyntaxErrorHasLine() {
         let yaml = "name: x\ntarget: [unclosed\n"
-        TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml"), contains: ["r.yaml", "line"])
+        TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml"), contains: ["r.yaml:3: invalid YAML: "])
     }
 
     func testColumnMissingFromCSVNamesRecipeLineAndCSV() throws {
         let yaml = minimal + "\ndrop_columns: [a, wieght]\n"
         let r = try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml")
         TestSupport.assertRungError(try r.validateColumns(header: ["a", "weight", "outcome"], csvName: "data.csv"),
-                                    kind: .badInput, contains: ["r.yaml line 5", "`wieght`", "`drop_columns`", "data.csv"])
+                                    kind: .badInput, contains: ["r.yaml:5: key drop_columns: column `wieght` is not in data.csv"])
     }
 
     func testPrepareReportsAColumnTheCSVLacks() throws {
@@ -88,7 +88,7 @@ final class DatasetRecipeTests: XCTestCase {
         let yaml = minimal + "\nfill_missing:\n  colour: none\n"
         let r = try DatasetRecipe.parse(yaml: yaml, fileName: "r.yaml")
         TestSupport.assertRungError(try DatasetPreparer.prepare(source: csv, recipe: r, out: dir.appendingPathComponent("out")),
-                                    contains: ["r.yaml line 6", "`colour`", "d.csv"])
+                                    contains: ["r.yaml:6: key fill_missing: column `colour` is not in d.csv"])
     }
 
     func testOrdinalAsMapping() throws {

@@ -1,5 +1,6 @@
 import XCTest
 import CZeroMQ
+import RungCore
 @testable import RungWire
 
 final class ZMQSocketTests: XCTestCase {
@@ -70,8 +71,12 @@ final class ZMQSocketTests: XCTestCase {
         let a = try ZMQSocket(context: context, type: .router)
         try a.bind("tcp://127.0.0.1:*")
         let b = try ZMQSocket(context: context, type: .router)
-        XCTAssertThrowsError(try b.bind(try a.lastEndpoint())) { error in
+        let endpoint = try a.lastEndpoint()
+        XCTAssertThrowsError(try b.bind(endpoint)) { error in
             XCTAssertTrue("\(error)".contains("already in use"), "\(error)")
+            // Callers (rung run picking another port) match the cause, not the sentence.
+            XCTAssertEqual((error as? RungError)?.cause, .addressInUse(endpoint: endpoint))
+            XCTAssertEqual((error as? RungError)?.kind, .unavailable)
         }
     }
 }

@@ -92,7 +92,7 @@ public struct SweepData: Sendable, Equatable {
     }
 
     /// Whether `location` names a remote blob store rather than a local directory.
-    public static func isRemote(_ location: String) -> Bool { location.lowercased().hasPrefix("s3://") }
+    public static func isRemote(_ location: String) -> Bool { Location.isS3(location) }
 
     private static func prepare(config: SweepConfig, configDirectory: URL, into out: URL,
                                 environment: [String: String], resolvedSource: URL? = nil) throws -> SweepData {
@@ -140,8 +140,8 @@ public struct SweepData: Sendable, Equatable {
 
     /// A plain path or `file://` URI as a file URL, relative paths against `base`.
     public static func localURL(_ text: String, relativeTo base: URL? = nil) -> URL {
-        if text.hasPrefix("file://"), let url = URL(string: text) { return url.standardizedFileURL }
-        if text.hasPrefix("/") || base == nil { return URL(fileURLWithPath: text).standardizedFileURL }
-        return base!.appendingPathComponent(text).standardizedFileURL
+        let path = (try? Location(parsing: text))?.localPath ?? text
+        if path.hasPrefix("/") || base == nil { return URL(fileURLWithPath: path).standardizedFileURL }
+        return base!.appendingPathComponent(path).standardizedFileURL
     }
 }

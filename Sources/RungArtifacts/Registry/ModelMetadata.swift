@@ -6,42 +6,8 @@ import RungStore
 /// `metadata.json` (snake_case keys; non-finite metrics as the strings "NaN",
 /// "Infinity", "-Infinity"). The registry fills in `family`, `version` and `createdAt`.
 public struct ModelMetadata: Codable, Sendable, Equatable {
-    /// A JSON value, for the trial's parameters.
-    public enum Value: Codable, Sendable, Equatable {
-        case null
-        case bool(Bool)
-        case int(Int64)
-        case double(Double)
-        case string(String)
-        case array([Value])
-        case object([String: Value])
-
-        /// Decodes any JSON value.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() { self = .null }
-            else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-            else if let value = try? container.decode(Int64.self) { self = .int(value) }
-            else if let value = try? container.decode(Double.self) { self = .double(value) }
-            else if let value = try? container.decode(String.self) { self = .string(value) }
-            else if let value = try? container.decode([Value].self) { self = .array(value) }
-            else { self = .object(try container.decode([String: Value].self)) }
-        }
-
-        /// Encodes the value as plain JSON.
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .null: try container.encodeNil()
-            case .bool(let v): try container.encode(v)
-            case .int(let v): try container.encode(v)
-            case .double(let v): try container.encode(v)
-            case .string(let v): try container.encode(v)
-            case .array(let v): try container.encode(v)
-            case .object(let v): try container.encode(v)
-            }
-        }
-    }
+    /// A JSON value, for the trial's parameters: rung's one JSON value type.
+    public typealias Value = JSONValue
 
     /// The model family.
     public var family: String

@@ -53,7 +53,7 @@ public struct S3Configuration: Sendable, Equatable {
     /// `RUNG_S3_ADDRESSING`, `AWS_REGION` and `AWS_DEFAULT_REGION` from `environment`.
     public init(uri: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let trimmed = uri.trimmingCharacters(in: .whitespaces)
-        guard trimmed.lowercased().hasPrefix("s3://") else {
+        guard Location.isS3(trimmed) else {
             throw RungError.usage("\(trimmed) is not an S3 URI; write s3://bucket/prefix")
         }
         let rest = trimmed.dropFirst(5)

@@ -17,20 +17,7 @@ public enum SweepConfigParser {
 
     /// Parses YAML `text`; `file` names it in error messages.
     public static func parse(yaml text: String, file: String) throws -> SweepConfig {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw RungError.badInput("\(file):1: the sweep config is empty")
-            }
-            root = node
-        } catch let e as RungError {
-            throw e
-        } catch let e as YamlError {
-            throw RungError.badInput(yamlErrorMessage(e, file: file))
-        } catch {
-            throw RungError.badInput("\(file): cannot parse YAML: \(error)")
-        }
-        let top = YAMLField(node: root, path: "", file: file)
+        let top = try YAMLField.document(yaml: text, file: file, what: "the sweep config")
         let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register",
                                                 "warm_start"])
 
@@ -56,19 +43,6 @@ public enum SweepConfigParser {
         return SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
                            scheduler: scheduler, families: families, register: register, file: file,
                            warmStart: warmStart)
-    }
-
-    static func yamlErrorMessage(_ e: YamlError, file: String) -> String {
-        switch e {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            let ctx = context.map { " \($0.text)" } ?? ""
-            return "\(file):\(mark.line): invalid YAML: \(problem)\(ctx)"
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return "\(file):\(context.mark.line): key \(duplicates.joined(separator: ", ")) appears twice"
-        default:
-            return "\(file): invalid YAML: \(e)"
-        }
     }
 
     static func parseData(_ field: YAMLField) throws -> DataSettings {
@@ -326,12 +300,7 @@ public enum SweepConfigParser {
         }
         if let problem = domain.validationProblem() {
             // Point at the most specific key the problem is about.
-            let key: String
-            if problem.hasPrefix("q ") || problem.hasPrefix("q must") { key = "q" }
-            else if problem.hasPrefix("choice") || problem.hasPrefix("choices") { key = "choices" }
-            else if problem.hasPrefix("low") || problem.contains("needs low") || problem.contains("must be positive") { key = "low" }
-            else { key = "high" }
-            throw (field.child(key, in: e) ?? field).error(problem)
+            throw (field.child(problemKey(of: domain), in: e) ?? field).error(problem)
         }
         var conditions: [ParameterCondition] = []
         let whenField = field.child("when", in: e)
@@ -349,5 +318,28 @@ public enum SweepConfigParser {
             }
         }
         return (Parameter(name: name, domain: domain, conditions: conditions), whenField)
+    }
+
+    /// The key of a parameter's mapping that `domain.validationProblem()` is about, decided
+    /// from the domain's values in the order that function checks them.
+    static func problemKey(of domain: ParameterDomain) -> String {
+        switch domain {
+        case let .uniform(low, high):
+            return low.isFinite && high.isFinite && low > high ? "low" : "high"
+        case let .loguniform(low, high):
+            guard low.isFinite, high.isFinite else { return "high" }
+            return low <= 0 || high <= 0 || low > high ? "low" : "high"
+        case let .int(low, high, log):
+            return low > high || (low != high && log && low < 1) ? "low" : "high"
+        case let .quniform(low, high, q):
+            guard low.isFinite, high.isFinite, q.isFinite else { return "high" }
+            if q <= 0 { return "q" }
+            if low > high { return "low" }
+            return low == high ? "high" : "q"
+        case .choice:
+            return "choices"
+        case .const:
+            return "value"
+        }
     }
 }

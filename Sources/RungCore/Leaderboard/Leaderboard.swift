@@ -41,15 +41,8 @@ public struct Leaderboard: Sendable, Equatable {
     /// Whether `a` ranks above `b`: a value beats no value, a better value beats a worse
     /// one, then more epochs, then the lower trial id.
     public static func precedes(_ a: LeaderboardEntry, _ b: LeaderboardEntry, mode: OptimizationMode) -> Bool {
-        switch (a.hasValue, b.hasValue) {
-        case (true, false): return true
-        case (false, true): return false
-        case (true, true) where a.value != b.value:
-            return mode == .max ? a.value > b.value : a.value < b.value
-        default:
-            if a.trial.epochs != b.trial.epochs { return a.trial.epochs > b.trial.epochs }
-            return a.trial.id < b.trial.id
-        }
+        BestPerFamily.precedes(aValue: a.value, aEpochs: a.trial.epochs, aID: a.trial.id,
+                               bValue: b.value, bEpochs: b.trial.epochs, bID: b.trial.id, mode: mode)
     }
 
     /// The families present, in the order of their best entry.
@@ -69,7 +62,8 @@ public struct Leaderboard: Sendable, Equatable {
         Array(entries(family: family).prefix(max(0, count)))
     }
 
-    /// The best entry of each family that has a value for the metric: the best so far.
+    /// The best entry of each family that has a value for the metric: the best so far, as
+    /// `BestPerFamily` defines it (the ranking is that definition's order).
     public var bestPerFamily: [String: LeaderboardEntry] {
         var best: [String: LeaderboardEntry] = [:]
         for entry in entries where entry.hasValue && best[entry.trial.family] == nil {

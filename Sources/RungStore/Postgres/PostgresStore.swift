@@ -452,7 +452,7 @@ public final class PostgresStore: SQLStore {
                 continue
             }
             let who = holder.map { "\($0.applicationName.isEmpty ? "a client" : $0.applicationName), PostgreSQL backend pid \($0.pid) from \($0.clientAddress)" } ?? "holder unknown"
-            throw RungError.unavailable("store \(location) is in use by another head (\(who)); stop it or open the store read-only")
+            throw RungError.storeInUse(store: location, holder: who)
         }
         throw RungError.unavailable("store \(location): cannot retake the writer lock from this head's previous session")
     }

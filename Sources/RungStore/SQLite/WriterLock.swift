@@ -35,7 +35,7 @@ final class WriterLock {
             }
             close(fd)
             if code == EWOULDBLOCK {
-                throw RungError.unavailable("store \(storeDescription) is in use by another head (pid \(holder)); stop it or open the store read-only")
+                throw RungError.storeInUse(store: storeDescription, holder: "pid \(holder)")
             }
             throw RungError.unavailable("cannot lock store \(storeDescription) via \(path): \(String(cString: strerror(code)))")
         }

@@ -16,11 +16,12 @@ struct AskTellCommand: ParsableCommand {
           tell   {"op":"tell","trial":0,"value":1.5} -> {"ok":true}
                  (value null: the trial failed)
           close  {"op":"close"} -> no reply, exit 0
-        space maps names to {"type":...}: uniform and loguniform ("low", "high"),
-        int ("low", "high" inclusive, optional "log": true), quniform ("q"),
-        choice ("choices"), const ("value"); "when": {"p": v} makes one conditional.
-        A malformed request is answered {"error":"..."} and the session goes on.
-        With "parallel" P the evaluator may ask P times before telling; pending
+
+        space maps names to {"type":...}: uniform and loguniform ("low", "high"), \
+        int ("low", "high" inclusive, optional "log": true), quniform ("q"), \
+        choice ("choices"), const ("value"); "when": {"p": v} makes one conditional. \
+        A malformed request is answered {"error":"..."} and the session goes on. \
+        With "parallel" P the evaluator may ask P times before telling; pending \
         trials count as bad results, so parallel asks spread out.
         """
     )

@@ -51,7 +51,7 @@ struct DataCommand: ParsableCommand {
             guard let sourceText = source ?? parsed.source else {
                 throw RungError.usage("no --source given and \(recipeURL.lastPathComponent) names no `source`.")
             }
-            let remote = out.lowercased().hasPrefix("s3://")
+            let remote = Location.isS3(out)
             let outURL = remote ? FileManager.default.temporaryDirectory
                 .appendingPathComponent("rung-prepare-\(UUID().uuidString)", isDirectory: true) : try Self.outputDirectory(out)
             defer { if remote { try? FileManager.default.removeItem(at: outURL) } }
@@ -101,16 +101,16 @@ struct DataCommand: ParsableCommand {
 
         /// The local directory named by `--out`.
         static func outputDirectory(_ text: String) throws -> URL {
-            if text.hasPrefix("file://") {
-                guard let url = URL(string: text), url.isFileURL, !url.path.isEmpty else {
-                    throw RungError.usage("--out \(text) is not a valid file:// URI.")
-                }
-                return url
-            }
-            if text.contains("://") {
+            switch try? Location(parsing: text) {
+            case .local(let path)?:
+                return URL(fileURLWithPath: path)
+            case nil where Location.scheme(ofText: text) == "file":
+                throw RungError.usage("--out \(text) is not a valid file:// URI.")
+            case .s3?, .other?:
                 throw RungError.usage("--out \(text): use a local path, a file:// URI or s3://bucket/prefix.")
+            case nil:
+                return URL(fileURLWithPath: text)
             }
-            return URL(fileURLWithPath: text)
         }
     }
 
@@ -155,7 +155,7 @@ struct DataCommand: ParsableCommand {
         func run() throws {
             let env = ProcessInfo.processInfo.environment
             let sweep = try SweepConfigParser.load(path: config)
-            let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"].flatMap { $0.isEmpty ? nil : $0 } ?? ".rung/artifacts"
+            let artifactsURI = EnvironmentDefault.resolve(artifacts, "RUNG_ARTIFACTS", else: StoreOptions.defaultArtifacts, in: env)
             let artifactsStore = try openBlobStore(uri: artifactsURI, environment: env)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rung-advance-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: scratch) }

@@ -23,14 +23,10 @@ struct HeadCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The ZeroMQ endpoint to listen on (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
+    @Option(help: "The ZeroMQ endpoint to listen on (default: $RUNG_HEAD, else \(HeadConnectionOptions.defaultEndpoint)).")
     var listen: String?
 
-    @Option(help: "The store: sqlite:PATH or postgresql://… (default: $RUNG_DB or sqlite:.rung/rung.db).")
-    var db: String?
-
-    @Option(help: "Where prepared data, trial models and the registry live (default: $RUNG_ARTIFACTS or .rung/artifacts).")
-    var artifacts: String?
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "Heartbeat interval in milliseconds.")
     var heartbeatMs: UInt32 = 1000
@@ -48,9 +44,8 @@ struct HeadCommand: ParsableCommand {
     var insecure = false
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
-        let endpoint = listen ?? env["RUNG_HEAD"] ?? "tcp://127.0.0.1:7770"
-        let keyDirectory = keys ?? env["RUNG_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
+        let endpoint = HeadConnectionOptions.endpoint(listen)
+        let keyDirectory = keys ?? EnvironmentDefault.value("RUNG_KEYS")
         if keyDirectory != nil && insecure {
             throw RungError.usage("--insecure allows a listener without keys; with --keys it means nothing: leave one of them out")
         }
@@ -58,17 +53,17 @@ struct HeadCommand: ParsableCommand {
             throw RungError.usage("refusing to listen on \(endpoint) without CURVE keys: anyone who reaches it could join as a worker, read trial data or submit sweeps that run commands; pass --keys DIR (see `rung keys generate`), or --insecure on a trusted network")
         }
         let curve = try keyDirectory.map { try CurveServerKeys.load(directory: URL(fileURLWithPath: $0, isDirectory: true)) }
-        let store = try openStore(url: db ?? env["RUNG_DB"] ?? StoreURL.defaultURL)
+        let opened = try openStore(url: store.storeURL)
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
         let head = try Head(options: HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
                                                  retryLimit: retries,
-                                                 artifacts: artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts",
+                                                 artifacts: store.artifactsURI,
                                                  keys: curve),
-                            store: store)
+                            store: opened)
         let clock = DateFormatter()
         clock.dateFormat = "HH:mm:ss"
         head.log = { Output.note("\(clock.string(from: Date())) \($0)") }
-        head.log("listening on \(head.endpoint), store \(store.location)"
+        head.log("listening on \(head.endpoint), store \(opened.location)"
                  + (curve.map { ", CURVE keys \($0.directory.path) (head key \($0.keyPair.publicKey.abbreviated))" } ?? ", no CURVE keys (plain text)"))
         let stop = StopSignal()
         try head.run { _ in stop.received > 0 }

@@ -12,6 +12,7 @@ struct RegistryCommand: ParsableCommand {
         discussion: """
         Versions live under <artifacts>/registry/<family>/v<N>/ (model.json, preprocessor.json, \
         metadata.json); their stages (none, staging, production, archived) live in the store.
+
         References: FAMILY (production, else the newest), FAMILY@production, FAMILY@staging \
         (newest staging), FAMILY@latest, FAMILY@3 or FAMILY@v3.
         """,
@@ -90,9 +91,9 @@ struct RegistryShowCommand: ParsableCommand {
         let metadataFile = directory.appendingPathComponent(Registry.metadataFile)
         let metadata = try registry.metadata(of: version)
         if json {
-            let raw: ModelMetadata.Value
+            let raw: JSONValue
             do {
-                raw = try JSONDecoder().decode(ModelMetadata.Value.self, from: Data(contentsOf: metadataFile))
+                raw = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: metadataFile))
             } catch {
                 throw RungError.badInput("\(metadataFile.path) is not valid JSON: \(error.localizedDescription)")
             }
@@ -136,9 +137,10 @@ struct RegistryPromoteCommand: ParsableCommand {
         let opened: any Store
         do {
             opened = try store.openWritable(missing: "model \(parsed) is not registered")
-        } catch let error as RungError where error.message.contains("in use by another head") {
-            let reason = error.message.replacingOccurrences(of: "; stop it or open the store read-only", with: "")
-            throw RungError.unavailable("cannot promote \(parsed): \(reason); stop the head first (promotion through a running head is not built yet)")
+        } catch let error as RungError {
+            guard case .storeInUse(let lockedStore, let holder)? = error.cause else { throw error }
+            throw RungError(.unavailable, "cannot promote \(parsed): store \(lockedStore) is in use by another head (\(holder)); stop the head first (promotion through a running head is not built yet)",
+                            cause: error.cause)
         }
         defer { opened.close() }
         let registry = try store.registry(store: opened)
@@ -229,15 +231,15 @@ struct RegistryListJSON: Encodable {
 struct RegistryShowJSON: Encodable {
     var version: RegistryVersionJSON
     var directory: String
-    var metadata: ModelMetadata.Value
+    var metadata: JSONValue
 
     /// Parameters as sorted `name=value` pairs.
-    static func params(_ params: [String: ModelMetadata.Value]) -> String {
+    static func params(_ params: [String: JSONValue]) -> String {
         guard !params.isEmpty else { return "—" }
         return params.keys.sorted().map { "\($0)=\(text(params[$0]!))" }.joined(separator: " ")
     }
 
-    private static func text(_ value: ModelMetadata.Value) -> String {
+    private static func text(_ value: JSONValue) -> String {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"

@@ -10,18 +10,18 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a sweep to completion on this machine: an embedded head plus N local worker processes.",
         discussion: """
-        The head and the workers talk over real ZeroMQ on loopback, exactly as in a cluster.
-        Everything is kept in the store (default sqlite:.rung/rung.db): afterwards,
-        `rung leaderboard` and `rung registry ls` show the results. The best model of every
+        The head and the workers talk over real ZeroMQ on loopback, exactly as in a cluster. \
+        Everything is kept in the store (default sqlite:.rung/rung.db): afterwards, \
+        `rung leaderboard` and `rung registry ls` show the results. The best model of every \
         family is registered under <artifacts>/registry/<family>/v<N>/.
 
-        On a terminal one live line shows the trials done, running, the best so far per family
-        and an ETA; otherwise (a pipe, cron, systemd) a timestamped line is printed when the
+        On a terminal one live line shows the trials done, running, the best so far per family \
+        and an ETA; otherwise (a pipe, cron, systemd) a timestamped line is printed when the \
         progress changes, at most every 10 s.
 
-        Exit status: 0 the sweep finished; 3 it finished but some trials failed; 4 it was
-        cancelled; 5 the head gave up on it; 130 interrupted (the sweep is kept and resumes
-        with `rung head`); 64 usage, 65 bad config or data, 69 store or files unreachable,
+        Exit status: 0 the sweep finished; 3 it finished but some trials failed; 4 it was \
+        cancelled; 5 the head gave up on it; 130 interrupted (the sweep is kept and resumes \
+        with `rung head`); 64 usage, 65 bad config or data, 69 store or files unreachable, \
         70 internal failure (see docs/cli.md).
 
         Example:
@@ -35,11 +35,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "How many local worker processes (one trial at a time each). Default: the number of cores.")
     var workers: Int?
 
-    @Option(help: "The store (default: $RUNG_DB or sqlite:.rung/rung.db).")
-    var db: String?
-
-    @Option(help: "Artifacts location for prepared data, trial models and the registry: a path, file:///abs/path or s3://bucket/prefix (default: $RUNG_ARTIFACTS or .rung/artifacts).")
-    var artifacts: String?
+    @OptionGroup var storeOptions: StoreOptions
 
     @Option(help: "Prepared splits to use instead of the config's data: a `rung data prepare` output directory or s3://bucket/prefix.")
     var data: String?
@@ -52,7 +48,6 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
         let yaml: String
         do {
             yaml = try String(contentsOfFile: config, encoding: .utf8)
@@ -61,15 +56,16 @@ struct RunCommand: ParsableCommand {
         }
         let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
-        let storeURL = db ?? env["RUNG_DB"] ?? StoreURL.defaultURL
-        let store = try openStore(url: storeURL)
-        let artifactsURI = artifacts ?? env["RUNG_ARTIFACTS"] ?? ".rung/artifacts"
+        let store = try openStore(url: storeOptions.storeURL)
+        let artifactsURI = storeOptions.artifactsURI
         // The default endpoint when it is free, so that `rung top` in another terminal finds
         // this run without options; any free loopback port otherwise.
         let head: Head
         do {
-            head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:7770", artifacts: artifactsURI), store: store)
-        } catch let error as RungError where error.kind == .unavailable && error.message.contains("already in use") {
+            head = try Head(options: HeadOptions(listen: HeadConnectionOptions.defaultEndpoint, artifacts: artifactsURI), store: store)
+        } catch let error as RungError {
+            // Taken (another run or head listens there): any free loopback port instead.
+            guard case .addressInUse? = error.cause else { throw error }
             head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
         }
         let progress = SweepProgress(json: json)
@@ -81,7 +77,7 @@ struct RunCommand: ParsableCommand {
         let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, logDirectory: logs, sweepID: sweepID)
         if !json {
             Output.line("sweep \(sweepID): \(workerCount) local worker(s); their logs are in \(logs.path)/")
-            let watch = head.endpoint == HeadClient.endpoint(nil) ? "rung top" : "rung top --head \(head.endpoint)"
+            let watch = head.endpoint == HeadConnectionOptions.endpoint(nil) ? "rung top" : "rung top --head \(head.endpoint)"
             Output.line("watch it live in another terminal: \(watch)")
         }
         defer { pool.terminate() }
@@ -112,7 +108,7 @@ struct RunCommand: ParsableCommand {
         try summary.print(json: json)
         if !json {
             Output.line("")
-            let leaderboard = try LeaderboardCommand.parse([String(sweepID), "--top", "10", "--db", storeURL])
+            let leaderboard = try LeaderboardCommand.parse([String(sweepID), "--top", "10", "--db", storeOptions.storeURL])
             try leaderboard.run()
         }
         try SweepExit.forSweep(status: summary.status, failedTrials: summary.families.reduce(0) { $0 + $1.failed })

@@ -8,13 +8,15 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Simulate a sweep in virtual time: searcher and scheduler for real, training replaced by learning curves.",
         discussion: """
-        Each epoch takes --epoch-time units of virtual time on one of --workers slots. Reports
-        the final best metric per family, when and after how many trials it was reached,
+        Each epoch takes --epoch-time units of virtual time on one of --workers slots. Reports \
+        the final best metric per family, when and after how many trials it was reached, \
         trials stopped per milestone, and worker utilisation.
-        Curves: saturating (smooth), noisy (saturating + noise), crossing (better configurations
-        learn more slowly), synthetic (= saturating), or a file of JSON lines
+
+        Curves: saturating (smooth), noisy (saturating + noise), crossing (better configurations \
+        learn more slowly), synthetic (= saturating), or a file of JSON lines \
         {"trial":ID,"params":{...},"epoch":E,"value":V} whose nearest recorded trial is replayed.
-        --compare-fit runs the sweep --repeats times with the searcher fitted on the highest rung
+
+        --compare-fit runs the sweep --repeats times with the searcher fitted on the highest rung \
         and on last results, and reports how many trials each needed to reach a common target.
         """
     )

@@ -179,16 +179,8 @@ struct SweepSnapshot {
     /// A trial's parameters; parameters the leaderboard cannot read (nested JSON) are left out.
     static func params(of trial: TrialRecord) -> [String: ParamValue] {
         if let flat = try? JSONDecoder().decode([String: ParamValue].self, from: Data(trial.paramsJSON.utf8)) { return flat }
-        guard let any = try? JSONDecoder().decode([String: ModelMetadata.Value].self, from: Data(trial.paramsJSON.utf8)) else { return [:] }
-        return any.compactMapValues {
-            switch $0 {
-            case .bool(let b): return .bool(b)
-            case .int(let i): return .int(Int(i))
-            case .double(let d): return .double(d)
-            case .string(let s): return .string(s)
-            default: return nil
-            }
-        }
+        guard let any = try? JSONDecoder().decode([String: JSONValue].self, from: Data(trial.paramsJSON.utf8)) else { return [:] }
+        return any.compactMapValues(\.paramValue)
     }
 
     /// The sweep's families: its studies, plus any family that has trials without a study.

@@ -9,15 +9,15 @@ struct SweepSubmitCommand: ParsableCommand {
         commandName: "submit",
         abstract: "Submit a sweep config to a running head and print the sweep id.",
         discussion: """
-        The config's relative paths (the dataset recipe) are resolved on the head's machine,
+        The config's relative paths (the dataset recipe) are resolved on the head's machine, \
         relative to the config's absolute path there.
 
-        With --wait, waits for the sweep to end, showing its progress on stderr (one live line
-        on a terminal, polled every second; a timestamped line when it changes otherwise) and
-        then its outcome on stdout. Exit status with --wait: 0 finished; 3 finished but some
-        trials failed; 4 cancelled; 5 the head gave up on the sweep; 69 the head cannot be
-        reached (or stopped answering for a minute); 130 stopped waiting on SIGINT/SIGTERM
-        (the sweep goes on). Without --wait: 0 submitted. Always: 64 usage, 65 bad config.
+        With --wait, waits for the sweep to end, showing its progress on stderr (one live line \
+        on a terminal, polled every second; a timestamped line when it changes otherwise) and \
+        then its outcome on stdout. Exit status with --wait: 0 finished; 3 finished but some \
+        trials failed; 4 cancelled; 5 the head gave up on the sweep; 69 the head cannot be \
+        reached (or stopped answering for a minute); 130 stopped waiting on SIGINT/SIGTERM \
+        (the sweep goes on). Without --wait: 0 submitted. Always: 64 usage, 65 bad config. \
         See docs/cli.md.
         """
     )
@@ -25,11 +25,13 @@ struct SweepSubmitCommand: ParsableCommand {
     @Argument(help: "The sweep config (YAML).")
     var config: String
 
-    @Option(help: "The head's endpoint (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
-    var head: String?
+    @OptionGroup var connection: HeadConnectionOptions
 
-    @Option(help: ArgumentHelp("A CURVE key directory (this client's NAME.key and the head's head.pub) for a head started with --keys. Default: $RUNG_KEYS.", valueName: "DIR"))
-    var keys: String?
+    /// The endpoint in effect (`--head`, else `RUNG_HEAD`, else the default).
+    var head: String? { connection.endpoint }
+
+    /// The key directory in effect (`--keys`, else `RUNG_KEYS`), nil for none.
+    var keys: String? { connection.keyDirectory }
 
     @Option(help: "Prepared splits (a directory on the head's machine) instead of the config's data.")
     var data: String?
@@ -68,11 +70,13 @@ struct SweepCancelCommand: ParsableCommand {
     @Argument(help: "The sweep id.")
     var sweep: Int64
 
-    @Option(help: "The head's endpoint (default: $RUNG_HEAD or tcp://127.0.0.1:7770).")
-    var head: String?
+    @OptionGroup var connection: HeadConnectionOptions
 
-    @Option(help: ArgumentHelp("A CURVE key directory (this client's NAME.key and the head's head.pub) for a head started with --keys. Default: $RUNG_KEYS.", valueName: "DIR"))
-    var keys: String?
+    /// The endpoint in effect (`--head`, else `RUNG_HEAD`, else the default).
+    var head: String? { connection.endpoint }
+
+    /// The key directory in effect (`--keys`, else `RUNG_KEYS`), nil for none.
+    var keys: String? { connection.keyDirectory }
 
     func run() throws {
         let client = try HeadClient(endpoint: HeadClient.endpoint(head), keys: keys)

@@ -19,11 +19,13 @@ struct TopCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The head's endpoint. Default: $RUNG_HEAD, else tcp://127.0.0.1:7770.", valueName: "ENDPOINT"))
-    var head: String?
+    @OptionGroup var connection: HeadConnectionOptions
 
-    @Option(help: ArgumentHelp("A CURVE key directory (this client's NAME.key and the head's head.pub) for a head started with --keys. Default: $RUNG_KEYS.", valueName: "DIR"))
-    var keys: String?
+    /// The endpoint in effect (`--head`, else `RUNG_HEAD`, else the default).
+    var head: String? { connection.endpoint }
+
+    /// The key directory in effect (`--keys`, else `RUNG_KEYS`), nil for none.
+    var keys: String? { connection.keyDirectory }
 
     @Option(help: ArgumentHelp("Seconds between refreshes (at most 1 on a terminal).", valueName: "SECONDS"))
     var interval: Double = 1

@@ -10,14 +10,14 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one model on prepared splits and print the validation metrics of every epoch.",
         discussion: """
-        Families: xgboost (an epoch is `rounds` boosting rounds, default 10), random_forest
-        (an epoch adds `trees_per_epoch` trees, default 10), logistic_regression (an epoch is
-        `rounds` coordinate-descent rounds). An unknown or out-of-range parameter is an error
+        Families: xgboost (an epoch is `rounds` boosting rounds, default 10), random_forest \
+        (an epoch adds `trees_per_epoch` trees, default 10), logistic_regression (an epoch is \
+        `rounds` coordinate-descent rounds). An unknown or out-of-range parameter is an error \
         naming it and its allowed range. The same parameters and seed give the same model.
 
         Example:
-          rung train --family xgboost --params '{"max_depth": 6, "learning_rate": 0.1}' \\
-                     --data .rung/data --epochs 10 --save .rung/models/xgb
+          rung train --family xgboost --data .rung/data --epochs 10 \\
+            --params '{"max_depth": 6, "learning_rate": 0.1}' --save .rung/models/xgb
         """
     )
 

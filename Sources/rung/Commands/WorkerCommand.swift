@@ -29,8 +29,7 @@ struct WorkerCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The head's endpoint. Default: $RUNG_HEAD, else \(WorkerOptions.defaultHeadEndpoint).", valueName: "ENDPOINT"))
-    var head: String?
+    @OptionGroup var connection: HeadConnectionOptions
 
     @Option(help: "How many trials to run at once, one thread each. Default: the number of cores.")
     var slots: Int?
@@ -44,9 +43,6 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "XGBoost threads per trial. Default: 1.")
     var threadsPerTrial: Int = 1
 
-    @Option(help: ArgumentHelp("A CURVE key directory: this worker's NAME.key and the head's head.pub (see `rung keys generate`). Default: $RUNG_KEYS.", valueName: "DIR"))
-    var keys: String?
-
     func validate() throws {
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, not \(slots).") }
         guard threadsPerTrial >= 1 else { throw ValidationError("--threads-per-trial must be at least 1, not \(threadsPerTrial).") }
@@ -54,9 +50,8 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let endpoint = head ?? ProcessInfo.processInfo.environment["RUNG_HEAD"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? WorkerOptions.defaultHeadEndpoint
-        let keyDirectory = keys ?? ProcessInfo.processInfo.environment["RUNG_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
+        let endpoint = connection.endpoint
+        let keyDirectory = connection.keyDirectory
         let curve = try keyDirectory.map { try CurveClientKeys.load(directory: URL(fileURLWithPath: $0, isDirectory: true)) }
         let options = WorkerOptions(headEndpoint: endpoint, name: name, slots: slots,
                                     cacheDirectory: cache.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL },
