@@ -1,7 +1,7 @@
 import Foundation
 import RungCore
 
-/// The credential chain of DESIGN.md, tried in order: the environment
+/// The credential chain of docs/storage.md, tried in order: the environment
 /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the shared
 /// credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`, profile
 /// `AWS_PROFILE` or `default`), then the EC2 instance metadata service with IMDSv2

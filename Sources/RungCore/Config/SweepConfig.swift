@@ -1,4 +1,4 @@
-/// A whole sweep as described by its YAML file (DESIGN.md "Sweep config"): what to tune,
+/// A whole sweep as described by its YAML file (docs/config-sweep.md): what to tune,
 /// on which data, by which metric, with which searcher and scheduler.
 public struct SweepConfig: Sendable, Equatable {
     /// The sweep's name.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The state machine behind `rung ask-tell`: one JSON request line in, at most one JSON
-/// reply line out (DESIGN.md "ask-tell"). Malformed requests get `{"error":"…"}` and the
+/// reply line out (docs/search.md, "ask-tell"). Malformed requests get `{"error":"…"}` and the
 /// session goes on.
 public struct AskTellSession {
     /// What to do after a request.

@@ -1,7 +1,7 @@
 import Foundation
 import RungCore
 
-/// Runs a user's training program as a trial (the `command` family of DESIGN.md).
+/// Runs a user's training program as a trial (the `command` family, docs/config-sweep.md).
 ///
 /// The program gets the trial's parameters as JSON in `RUNG_PARAMS`, plus `RUNG_TRIAL_ID`,
 /// `RUNG_DATA_DIR` and `RUNG_OUTPUT_DIR`, and prints one JSON object per finished epoch on
