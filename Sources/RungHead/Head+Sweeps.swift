@@ -49,7 +49,8 @@ extension Head {
     private func recordSubmission(_ config: SweepConfig, yaml: String, status: SweepRecord.Status, data: SweepData?,
                                   message: String) throws -> Int64 {
         let record = try store.createSweep(SweepRecord(name: config.name, configYAML: yaml, seed: config.seed,
-                                                       status: status, dataVersion: data?.version, message: message))
+                                                       status: status, dataVersion: data?.version, message: message,
+                                                       dataURI: data?.uri))
         for family in config.families {
             try store.createStudy(StudyRecord(sweepID: record.id, family: family.name, trialBudget: family.trials))
         }
@@ -97,6 +98,7 @@ extension Head {
             case .success(let data):
                 record.status = .running
                 record.dataVersion = data.version
+                record.dataURI = data.uri
                 record.message = "data \(data.uri)"
                 try store.updateSweep(record)
                 startScheduling(id, config: config, data: data)
@@ -296,7 +298,7 @@ extension Head {
                             dataOverride: source?.dataOverride, environment: ProcessInfo.processInfo.environment)
                 continue
             }
-            let uri = record.message.flatMap { $0.hasPrefix("data ") ? String($0.dropFirst(5)) : nil } ?? ""
+            let uri = record.dataURI ?? ""
             let trials = try store.trials(sweepID: record.id)
             // A family that had not started any trial looks its warm start up again.
             let begun = Set(trials.map(\.family))

@@ -48,13 +48,18 @@ final class SQLiteStoreTests: XCTestCase {
         do {
             let db = try SQLiteDatabase(path: path, readOnly: false)
             try db.execute(try String(contentsOf: fixture, encoding: .utf8), purpose: "load the fixture")
+            // A sweep that was running: heads before schema 3 kept its data only in the message.
+            try db.execute("INSERT INTO sweeps VALUES(2,'running-one','name: r',1,'running',NULL,1.0,NULL,'data /srv/prepared/x')",
+                           purpose: "add a running sweep")
             db.close()
         }
         let store = try SQLiteStore(path: path)
-        XCTAssertEqual(try store.schemaVersion(), 2)
+        XCTAssertEqual(try store.schemaVersion(), SQLiteStore.latestSchemaVersion)
+        XCTAssertEqual(try store.sweep(id: 2)?.dataURI, "/srv/prepared/x", "migration 3 copies the data location out of the message")
         let sweep = try XCTUnwrap(try store.sweep(id: 1))
         XCTAssertEqual(sweep.configYAML, "name: storebench\n")
         XCTAssertEqual(sweep.status, .finished)
+        XCTAssertNil(sweep.dataURI, "the old sweep's message did not name its data, so migration 3 has nothing to copy")
         let trials = try store.trials(sweepID: 1)
         XCTAssertEqual(trials.map(\.number), [1, 2])
         XCTAssertEqual(trials.last?.finalMetrics?["test_auc"], 0.69)
@@ -63,7 +68,7 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertEqual(try store.productionVersion(family: "xgboost")?.trialID, 2)
 
         // New rows continue the old ids, and the schema is exactly the one a new store gets.
-        XCTAssertEqual(try store.createSweep(SweepRecord(name: "next", configYAML: "", seed: 1)).id, 2)
+        XCTAssertEqual(try store.createSweep(SweepRecord(name: "next", configYAML: "", seed: 1)).id, 3)
         XCTAssertEqual(try store.createModelVersion(ModelVersion(family: "xgboost", stage: .staging, uri: "file:///r/2")).version, 2)
         let fresh = try SQLiteStore(path: dir.path("fresh.db"))
         let schema = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite%' ORDER BY name"

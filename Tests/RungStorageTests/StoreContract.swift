@@ -35,8 +35,10 @@ enum StoreContract {
         sweep.status = .failed
         sweep.finishedAt = at(99.75)
         sweep.message = "worker ☠ lost"
+        sweep.dataURI = "s3://bücket/processed/ä b/"
         try store.updateSweep(sweep)
         XCTAssertEqual(try store.sweep(id: sweep.id), sweep)
+        XCTAssertEqual(try store.sweep(id: sweep.id)?.dataURI, "s3://bücket/processed/ä b/")
 
         let other = try makeSweep(store, name: "b", status: .running)
         XCTAssertEqual(try store.sweeps().map(\.id), [sweep.id, other.id])

@@ -136,5 +136,10 @@ enum SQLSchema {
         Migration(version: 2, name: "trial final metrics", template: """
             ALTER TABLE trials ADD COLUMN final_metrics TEXT;
             """),
+        // Earlier heads kept a running sweep's data location only in its message ("data URI").
+        Migration(version: 3, name: "sweep data uri", template: """
+            ALTER TABLE sweeps ADD COLUMN data_uri TEXT;
+            UPDATE sweeps SET data_uri = substr(message, 6) WHERE message LIKE 'data %';
+            """),
     ]
 }

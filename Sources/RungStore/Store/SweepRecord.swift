@@ -28,10 +28,13 @@ public struct SweepRecord: Sendable, Equatable, Codable {
     public var finishedAt: Date?
     /// A human-readable note, e.g. why it failed.
     public var message: String?
+    /// Where its prepared splits are (a path or URI workers read), once known.
+    public var dataURI: String?
 
     /// Creates a sweep record; `id` is assigned by the store on creation.
     public init(id: Int64 = 0, name: String, configYAML: String, seed: UInt64, status: Status = .queued,
-                dataVersion: String? = nil, createdAt: Date = Date(), finishedAt: Date? = nil, message: String? = nil) {
+                dataVersion: String? = nil, createdAt: Date = Date(), finishedAt: Date? = nil, message: String? = nil,
+                dataURI: String? = nil) {
         self.id = id
         self.name = name
         self.configYAML = configYAML
@@ -41,5 +44,6 @@ public struct SweepRecord: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.finishedAt = finishedAt
         self.message = message
+        self.dataURI = dataURI
     }
 }
