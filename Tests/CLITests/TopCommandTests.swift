@@ -114,13 +114,12 @@ final class TopCommandTests: XCTestCase {
         let cluster = try TopCluster(self)
         // Wait until trials have reported, through the JSON snapshot.
         var document: [String: Any] = [:]
-        let deadline = Date().addingTimeInterval(20)
-        repeat {
-            Thread.sleep(forTimeInterval: 0.3)
+        try waitUntil("a trial reported a metric in `rung top --json`", timeout: 20, interval: 0.3, detail: "\(document)") {
             let json = try RungProcess.run(["top", "--head", cluster.endpoint, "--json"])
             XCTAssertEqual(json.status, 0, json.stderr)
             document = try jsonObject(json.stdout)
-        } while ((document["trials"] as? [[String: Any]])?.contains { $0["metric"] is Double } != true) && Date() < deadline
+            return (document["trials"] as? [[String: Any]])?.contains { $0["metric"] is Double } == true
+        }
 
         // The snapshot's shape.
         let sweeps = try XCTUnwrap(document["sweeps"] as? [[String: Any]])
@@ -165,14 +164,17 @@ final class TopCommandTests: XCTestCase {
         let process = Process()
         process.executableURL = RungProcess.executable
         process.arguments = ["top", "--head", cluster.endpoint, "--interval", "0.3"]
-        let out = Pipe()
-        process.standardOutput = out
+        let output = cluster.directory.appendingPathComponent("top-plain.out")
+        XCTAssertTrue(FileManager.default.createFile(atPath: output.path, contents: nil))
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        func blocks() -> Int { RungProcess.text(of: output).components(separatedBy: "rung top · ").count - 1 }
+        waitUntil("three blocks from `rung top --interval 0.3`", timeout: 20, detail: RungProcess.text(of: output)) { blocks() >= 3 }
+        waitUntil("`rung top` catches SIGINT", timeout: 5) { RungProcess.catches(SIGINT, pid: process.processIdentifier) }
         process.interrupt()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let text = RungProcess.text(of: output)
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertGreaterThanOrEqual(text.components(separatedBy: "rung top · ").count - 1, 3, text)
     }
@@ -192,11 +194,10 @@ final class TopCommandTests: XCTestCase {
             return families.first { $0["name"] as? String == "alpha" } ?? [:]
         }
         var before: [String: Any] = [:]
-        let deadline = Date().addingTimeInterval(30)
-        repeat {
-            Thread.sleep(forTimeInterval: 0.5)
+        try waitUntil("three alpha trials finished", timeout: 30, interval: 0.5, detail: "\(before)") {
             before = alpha(try snapshot())
-        } while (before["finished"] as? Int ?? 0) < 3 && Date() < deadline
+            return (before["finished"] as? Int ?? 0) >= 3
+        }
         let finished = try XCTUnwrap(before["finished"] as? Int)
         XCTAssertGreaterThanOrEqual(finished, 3, "\(before)")
         let best = try XCTUnwrap(before["best"] as? Double)
