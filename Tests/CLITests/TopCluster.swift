@@ -69,9 +69,14 @@ final class TopCluster {
         processes.insert(head, at: 0)
     }
 
-    /// Stops the head (SIGINT) and starts it again on the same store and endpoint.
-    func restartHead() throws {
-        guard let head = processes.first(where: { $0.arguments?.first == "head" }) else { return }
+    /// Stops the head (SIGINT) and starts it again on the same store and endpoint; fails
+    /// the test when there is no running head to restart (a test of what survives a restart
+    /// would otherwise pass without one).
+    func restartHead(file: StaticString = #filePath, line: UInt = #line) throws {
+        guard let head = processes.first(where: { $0.arguments?.first == "head" }), head.isRunning else {
+            XCTFail("no running head to restart", file: file, line: line)
+            throw CocoaError(.executableNotLoadable)
+        }
         head.interrupt()
         head.waitUntilExit()
         processes.removeAll { $0 === head }
