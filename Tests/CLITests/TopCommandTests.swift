@@ -89,7 +89,10 @@ final class TopCommandTests: XCTestCase {
 
         // q: rung top exits 0, the shell's screen is back with the cursor and a cooked terminal.
         try tmux.send("q")
-        screen = try tmux.waitFor("rung top to exit") { $0.contains { $0.contains("rung top exited with") } }
+        // Wait for `stty -a` too: its local flags (icanon, echo) come last, after the exit line.
+        screen = try tmux.waitFor("rung top to exit and stty to show the local flags") { s in
+            s.contains { $0.contains("rung top exited with") } && s.contains { $0.contains("icanon") }
+        }
         XCTAssertTrue(screen.contains("rung top exited with 0"), screen.joined(separator: "\n"))
         XCTAssertFalse(screen.contains { $0.hasPrefix("TRIAL") || $0.contains("q quit") }, "the view is gone:\n\(screen.joined(separator: "\n"))")
         XCTAssertEqual(try tmux.format("#{alternate_on} #{cursor_flag}"), "0 1", "main screen, visible cursor")
