@@ -89,7 +89,7 @@ final class KeysCommandTests: XCTestCase {
             trials: 2
             space: {max_depth: {type: int, low: 2, high: 4}}
         """.write(to: config, atomically: true, encoding: .utf8)
-        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 20_000..<45_000))"
+        let endpoint = try RungProcess.freeEndpoint()
         let headLog = dir.appendingPathComponent("head.log")
         XCTAssertTrue(FileManager.default.createFile(atPath: headLog.path, contents: nil))
         let head = Process()
@@ -163,7 +163,7 @@ final class KeysCommandTests: XCTestCase {
             epoch: {rounds: 2}
             space: {max_depth: {type: int, low: 2, high: 4}}
         """.write(to: config, atomically: true, encoding: .utf8)
-        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 20_000..<45_000))"
+        let endpoint = try RungProcess.freeEndpoint()
         let head = Process()
         head.executableURL = RungProcess.executable
         head.arguments = ["head", "--listen", endpoint, "--keys", keys.head.path, "--db", "sqlite:\(dir.path)/rung.db",

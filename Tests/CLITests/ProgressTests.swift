@@ -96,7 +96,7 @@ final class ProgressTests: XCTestCase {
         let fixture = try ReportFixture(self)
         let data = try fixture.preparedData()
         let config = try fixture.config("sweep.yaml", commandSweep(fixture, data: data, families: [("cmd", try trainer(fixture), 3)]))
-        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 20_000..<45_000))"
+        let endpoint = try RungProcess.freeEndpoint()
         let head = try background(["head", "--listen", endpoint, "--db", fixture.db, "--artifacts", fixture.artifacts])
         defer { stop(head.process) }
 

@@ -32,6 +32,10 @@ extension RungProcess {
         return mask & (1 << UInt64(signal - 1)) != 0
     }
 
+    /// A loopback endpoint on a port the kernel just handed out and nothing listens on, for
+    /// a head a test starts (a random port may be taken by a parallel test run).
+    static func freeEndpoint() throws -> String { "tcp://127.0.0.1:\(try TopCluster.freePort())" }
+
     /// The text of a log file a child process writes (empty until it exists).
     static func text(of file: URL) -> String {
         (try? String(contentsOf: file, encoding: .utf8)) ?? ""
