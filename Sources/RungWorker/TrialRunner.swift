@@ -90,21 +90,16 @@ struct TrialRunner {
             let epoch = UInt32(result.epoch)
             let metrics = result.validation.named(.val)
             validation = metrics
-            let atMilestone = epoch != assignment.maxEpochs && assignment.milestones.contains(epoch)
-            channel.send(.toHead(.epochReport(EpochReport(
-                trialID: trialID, epoch: epoch, seconds: result.trainSeconds + result.evaluationSeconds,
-                metrics: Self.wire(metrics), atMilestone: atMilestone))))
-            guard atMilestone else { continue }
-            switch channel.waitForDecision(trialID: trialID, epoch: epoch) {
-            case nil:
+            switch report(epoch: epoch, seconds: result.trainSeconds + result.evaluationSeconds, metrics: metrics) {
+            case .trainOn, .continued:
+                continue
+            case .cancelled:
                 channel.send(.ended(trialID: trialID, note: "cancelled at epoch \(epoch)"))
                 return
-            case .continue?:
-                continue
-            case .stop?:
+            case .stopped:
                 channel.send(.ended(trialID: trialID, note: "stopped at epoch \(epoch)"))
                 return
-            case .pause?:
+            case .paused:
                 let uri = try artifacts.uploadCheckpoint(trainer, epoch: result.epoch)
                 channel.send(.toHead(.done(TrialDone(trialID: trialID, epoch: epoch, metrics: Self.wire(metrics),
                                                      checkpointURI: uri))))
@@ -124,6 +119,7 @@ struct TrialRunner {
 
     // MARK: - The command family
 
+    /// How a command trial ended early: at a milestone (stopped or paused there), or cancelled.
     private enum CommandEnd { case stopped(UInt32), paused(UInt32), cancelled }
 
     private func runCommand(scratch: URL) throws {
@@ -150,15 +146,12 @@ struct TrialRunner {
             lastTime = now
             last = (line.epoch, line.metrics)
             let epoch = UInt32(clamping: line.epoch)
-            let atMilestone = epoch != assignment.maxEpochs && assignment.milestones.contains(epoch)
-            channel.send(.toHead(.epochReport(EpochReport(trialID: trialID, epoch: epoch, seconds: seconds,
-                                                          metrics: Self.wire(line.metrics), atMilestone: atMilestone))))
-            guard atMilestone else { return }
-            switch channel.waitForDecision(trialID: trialID, epoch: epoch) {
-            case nil: end = .cancelled
-            case .continue?: lastTime = DispatchTime.now().uptimeNanoseconds; return
-            case .stop?: end = .stopped(epoch)
-            case .pause?: end = .paused(epoch)
+            switch report(epoch: epoch, seconds: seconds, metrics: line.metrics) {
+            case .trainOn: return
+            case .continued: lastTime = DispatchTime.now().uptimeNanoseconds; return
+            case .cancelled: end = .cancelled
+            case .stopped: end = .stopped(epoch)
+            case .paused: end = .paused(epoch)
             }
             trainer.stop(grace: grace)
         })
@@ -190,6 +183,39 @@ struct TrialRunner {
             channel.send(.ended(trialID: trialID, note: "cancelled"))
         case .failed(let reason):
             throw RungError.badInput(reason)
+        }
+    }
+
+    // MARK: - The milestone protocol
+
+    /// What follows an epoch's report.
+    enum EpochOutcome: Equatable {
+        /// The epoch is no milestone: train on.
+        case trainOn
+        /// The epoch is a milestone and the head said continue: train on.
+        case continued
+        /// The trial was cancelled while it waited for the head's decision.
+        case cancelled
+        /// The head stopped the trial at this milestone.
+        case stopped
+        /// The head paused the trial at this milestone (it may resume later).
+        case paused
+    }
+
+    /// The milestone protocol, the same for every family: sends the epoch's report, marked
+    /// at-milestone when `epoch` is one of the assignment's milestones (but not its last
+    /// epoch), and at a milestone waits for the head's decision. Each family then obeys the
+    /// outcome its own way (a built-in trainer pauses with a checkpoint, a command cannot).
+    private func report(epoch: UInt32, seconds: Double, metrics: [String: Double]) -> EpochOutcome {
+        let atMilestone = epoch != assignment.maxEpochs && assignment.milestones.contains(epoch)
+        channel.send(.toHead(.epochReport(EpochReport(trialID: trialID, epoch: epoch, seconds: seconds,
+                                                      metrics: Self.wire(metrics), atMilestone: atMilestone))))
+        guard atMilestone else { return .trainOn }
+        switch channel.waitForDecision(trialID: trialID, epoch: epoch) {
+        case nil: return .cancelled
+        case .continue?: return .continued
+        case .stop?: return .stopped
+        case .pause?: return .paused
         }
     }
 

@@ -17,8 +17,7 @@ final class HeadCommandTests: XCTestCase {
             trials: 3
             space: {max_depth: {type: int, low: 2, high: 4}}
         """.write(to: config, atomically: true, encoding: .utf8)
-        let port = Int.random(in: 20_000..<45_000)
-        let endpoint = "tcp://127.0.0.1:\(port)"
+        let endpoint = try RungProcess.freeEndpoint()
         let head = Process()
         head.executableURL = RungProcess.executable
         head.arguments = ["head", "--listen", endpoint, "--db", "sqlite:\(dir.path)/rung.db", "--artifacts", dir.appendingPathComponent("artifacts").path]

@@ -89,7 +89,7 @@ final class KeysCommandTests: XCTestCase {
             trials: 2
             space: {max_depth: {type: int, low: 2, high: 4}}
         """.write(to: config, atomically: true, encoding: .utf8)
-        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 20_000..<45_000))"
+        let endpoint = try RungProcess.freeEndpoint()
         let headLog = dir.appendingPathComponent("head.log")
         XCTAssertTrue(FileManager.default.createFile(atPath: headLog.path, contents: nil))
         let head = Process()
@@ -121,14 +121,19 @@ final class KeysCommandTests: XCTestCase {
         worker.executableURL = RungProcess.executable
         worker.arguments = ["worker", "--head", endpoint, "--keys", keys.mallory.path, "--slots", "1",
                             "--cache", dir.appendingPathComponent("cache").path]
-        let workerErr = Pipe()
-        worker.standardError = workerErr
+        let workerLog = dir.appendingPathComponent("worker.log")
+        XCTAssertTrue(FileManager.default.createFile(atPath: workerLog.path, contents: nil))
+        worker.standardError = try FileHandle(forWritingTo: workerLog)
         worker.standardOutput = FileHandle.nullDevice
         try worker.run()
-        Thread.sleep(forTimeInterval: 3)
+        defer { if worker.isRunning { worker.terminate() }; worker.waitUntilExit() }
+        waitUntil("the worker says it cannot authenticate", timeout: 20, detail: RungProcess.text(of: workerLog)) {
+            let text = RungProcess.text(of: workerLog)
+            return text.contains("cannot authenticate to head at \(endpoint)") && text.contains("mallory")
+        }
         worker.interrupt()
         worker.waitUntilExit()
-        let workerText = String(decoding: workerErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let workerText = RungProcess.text(of: workerLog)
         XCTAssertTrue(workerText.contains("cannot authenticate to head at \(endpoint)") && workerText.contains("mallory"), workerText)
         XCTAssertFalse(workerText.contains("joined head"), workerText)
 
@@ -158,7 +163,7 @@ final class KeysCommandTests: XCTestCase {
             epoch: {rounds: 2}
             space: {max_depth: {type: int, low: 2, high: 4}}
         """.write(to: config, atomically: true, encoding: .utf8)
-        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 20_000..<45_000))"
+        let endpoint = try RungProcess.freeEndpoint()
         let head = Process()
         head.executableURL = RungProcess.executable
         head.arguments = ["head", "--listen", endpoint, "--keys", keys.head.path, "--db", "sqlite:\(dir.path)/rung.db",
@@ -178,9 +183,10 @@ final class KeysCommandTests: XCTestCase {
         worker.standardError = try FileHandle(forWritingTo: workerLog)
         try worker.run()
         defer { if worker.isRunning { worker.terminate() }; worker.waitUntilExit() }
-        func workerText() -> String { (try? String(contentsOf: workerLog, encoding: .utf8)) ?? "" }
-        let deadline = Date().addingTimeInterval(20)
-        while !workerText().contains("cannot authenticate") && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        func workerText() -> String { RungProcess.text(of: workerLog) }
+        waitUntil("the worker says it cannot authenticate", timeout: 20, detail: workerText()) {
+            workerText().contains("cannot authenticate")
+        }
         XCTAssertTrue(workerText().contains("cannot authenticate to head"), workerText())
 
         // Let the key in while everything runs: the worker retries and joins without a restart.

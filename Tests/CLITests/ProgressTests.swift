@@ -96,7 +96,7 @@ final class ProgressTests: XCTestCase {
         let fixture = try ReportFixture(self)
         let data = try fixture.preparedData()
         let config = try fixture.config("sweep.yaml", commandSweep(fixture, data: data, families: [("cmd", try trainer(fixture), 3)]))
-        let endpoint = "tcp://127.0.0.1:\(Int.random(in: 20_000..<45_000))"
+        let endpoint = try RungProcess.freeEndpoint()
         let head = try background(["head", "--listen", endpoint, "--db", fixture.db, "--artifacts", fixture.artifacts])
         defer { stop(head.process) }
 
@@ -104,7 +104,9 @@ final class ProgressTests: XCTestCase {
         let interrupted = try background(["sweep", "submit", config.path, "--head", endpoint, "--wait"])
         defer { stop(interrupted.process) }
         XCTAssertTrue(waitForSweep(1, fixture: fixture), "sweep 1 was submitted")
-        Thread.sleep(forTimeInterval: 1)
+        waitUntil("the waiter catches SIGINT", timeout: 30, detail: interrupted.stderr) {
+            RungProcess.catches(SIGINT, pid: interrupted.process.processIdentifier)
+        }
         interrupted.process.interrupt()
         let stopped = interrupted.finish(timeout: 30)
         XCTAssertEqual(stopped.status, 130, "interrupted: \(stopped.stderr)")
@@ -158,6 +160,9 @@ final class ProgressTests: XCTestCase {
         let err: LockedData
         let group: DispatchGroup
 
+        /// Its stderr so far.
+        var stderr: String { String(decoding: err.get(), as: UTF8.self) }
+
         func finish(timeout: TimeInterval) -> RungProcess.Result {
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
@@ -187,7 +192,8 @@ final class ProgressTests: XCTestCase {
         for (pipe, box) in [(out, outData), (err, errData)] {
             group.enter()
             DispatchQueue.global().async {
-                box.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                // Chunk by chunk, so that a test can look at the output while the process runs.
+                while case let chunk = pipe.fileHandleForReading.availableData, !chunk.isEmpty { box.append(chunk) }
                 group.leave()
             }
         }

@@ -88,6 +88,7 @@ final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+    func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
     func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }
 

@@ -38,7 +38,8 @@ final class TopCluster {
         worker.arguments = ["worker", "--head", endpoint, "--slots", "3", "--name", "w-top",
                             "--cache", directory.appendingPathComponent("cache").path]
         worker.standardOutput = FileHandle.nullDevice
-        worker.standardError = FileHandle.nullDevice
+        XCTAssertTrue(FileManager.default.createFile(atPath: workerLog.path, contents: nil))
+        worker.standardError = try FileHandle(forWritingTo: workerLog)
         try worker.run()
         processes.append(worker)
         test.addTeardownBlock { [self] in stop() }
@@ -68,21 +69,32 @@ final class TopCluster {
         processes.insert(head, at: 0)
     }
 
-    /// Stops the head (SIGINT) and starts it again on the same store and endpoint.
-    func restartHead() throws {
-        guard let head = processes.first(where: { $0.arguments?.first == "head" }) else { return }
+    /// Stops the head (SIGINT) and starts it again on the same store and endpoint; fails
+    /// the test when there is no running head to restart (a test of what survives a restart
+    /// would otherwise pass without one).
+    func restartHead(file: StaticString = #filePath, line: UInt = #line) throws {
+        guard let head = processes.first(where: { $0.arguments?.first == "head" }), head.isRunning else {
+            XCTFail("no running head to restart", file: file, line: line)
+            throw CocoaError(.executableNotLoadable)
+        }
         head.interrupt()
         head.waitUntilExit()
         processes.removeAll { $0 === head }
         try startHead()
     }
 
+    /// The worker's stderr.
+    private var workerLog: URL { directory.appendingPathComponent("worker.log") }
+
     /// Stops the worker (two signals: cancel its trials and leave) and the head.
     func stop() {
         for process in processes.reversed() where process.isRunning {
             process.interrupt()
             if process.arguments?.first == "worker" {
-                Thread.sleep(forTimeInterval: 0.2)
+                // The second signal only after the worker handled the first (two at once may arrive as one).
+                let deadline = Date().addingTimeInterval(5)
+                while process.isRunning && !RungProcess.text(of: workerLog).contains("received SIGINT")
+                        && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
                 if process.isRunning { process.interrupt() }
             }
             let deadline = Date().addingTimeInterval(5)

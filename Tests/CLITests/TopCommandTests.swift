@@ -89,7 +89,10 @@ final class TopCommandTests: XCTestCase {
 
         // q: rung top exits 0, the shell's screen is back with the cursor and a cooked terminal.
         try tmux.send("q")
-        screen = try tmux.waitFor("rung top to exit") { $0.contains { $0.contains("rung top exited with") } }
+        // Wait for `stty -a` too: its local flags (icanon, echo) come last, after the exit line.
+        screen = try tmux.waitFor("rung top to exit and stty to show the local flags") { s in
+            s.contains { $0.contains("rung top exited with") } && s.contains { $0.contains("icanon") }
+        }
         XCTAssertTrue(screen.contains("rung top exited with 0"), screen.joined(separator: "\n"))
         XCTAssertFalse(screen.contains { $0.hasPrefix("TRIAL") || $0.contains("q quit") }, "the view is gone:\n\(screen.joined(separator: "\n"))")
         XCTAssertEqual(try tmux.format("#{alternate_on} #{cursor_flag}"), "0 1", "main screen, visible cursor")
@@ -114,13 +117,12 @@ final class TopCommandTests: XCTestCase {
         let cluster = try TopCluster(self)
         // Wait until trials have reported, through the JSON snapshot.
         var document: [String: Any] = [:]
-        let deadline = Date().addingTimeInterval(20)
-        repeat {
-            Thread.sleep(forTimeInterval: 0.3)
+        try waitUntil("a trial reported a metric in `rung top --json`", timeout: 20, interval: 0.3, detail: "\(document)") {
             let json = try RungProcess.run(["top", "--head", cluster.endpoint, "--json"])
             XCTAssertEqual(json.status, 0, json.stderr)
             document = try jsonObject(json.stdout)
-        } while ((document["trials"] as? [[String: Any]])?.contains { $0["metric"] is Double } != true) && Date() < deadline
+            return (document["trials"] as? [[String: Any]])?.contains { $0["metric"] is Double } == true
+        }
 
         // The snapshot's shape.
         let sweeps = try XCTUnwrap(document["sweeps"] as? [[String: Any]])
@@ -165,14 +167,17 @@ final class TopCommandTests: XCTestCase {
         let process = Process()
         process.executableURL = RungProcess.executable
         process.arguments = ["top", "--head", cluster.endpoint, "--interval", "0.3"]
-        let out = Pipe()
-        process.standardOutput = out
+        let output = cluster.directory.appendingPathComponent("top-plain.out")
+        XCTAssertTrue(FileManager.default.createFile(atPath: output.path, contents: nil))
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        func blocks() -> Int { RungProcess.text(of: output).components(separatedBy: "rung top · ").count - 1 }
+        waitUntil("three blocks from `rung top --interval 0.3`", timeout: 20, detail: RungProcess.text(of: output)) { blocks() >= 3 }
+        waitUntil("`rung top` catches SIGINT", timeout: 5) { RungProcess.catches(SIGINT, pid: process.processIdentifier) }
         process.interrupt()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let text = RungProcess.text(of: output)
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertGreaterThanOrEqual(text.components(separatedBy: "rung top · ").count - 1, 3, text)
     }
@@ -192,11 +197,10 @@ final class TopCommandTests: XCTestCase {
             return families.first { $0["name"] as? String == "alpha" } ?? [:]
         }
         var before: [String: Any] = [:]
-        let deadline = Date().addingTimeInterval(30)
-        repeat {
-            Thread.sleep(forTimeInterval: 0.5)
+        try waitUntil("three alpha trials finished", timeout: 30, interval: 0.5, detail: "\(before)") {
             before = alpha(try snapshot())
-        } while (before["finished"] as? Int ?? 0) < 3 && Date() < deadline
+            return (before["finished"] as? Int ?? 0) >= 3
+        }
         let finished = try XCTUnwrap(before["finished"] as? Int)
         XCTAssertGreaterThanOrEqual(finished, 3, "\(before)")
         let best = try XCTUnwrap(before["best"] as? Double)

@@ -89,6 +89,12 @@ final class TrainPredictTests: XCTestCase {
             models.append(try Data(contentsOf: dir.appendingPathComponent("model.json")))
         }
         XCTAssertEqual(models[0], models[1])
+        // And the seed matters: another one gives another model (else the check above proves nothing).
+        let other = scratch.appendingPathComponent("m-seed-8")
+        let r = try RungProcess.run(["train", "--family", "random_forest", "--data", data.path, "--epochs", "2",
+                                     "--seed", "8", "--save", other.path, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertNotEqual(try Data(contentsOf: other.appendingPathComponent("model.json")), models[0])
     }
 
     func testPredictNamesTheUnreadableLineOrSkipsIt() throws {

@@ -98,7 +98,7 @@ final class ClusterTests: ClusterTestCase {
             }
         }
         cluster.kill9("head")
-        usleep(300_000)
+        usleep(300_000)  // not a wait for a condition: the head stays down a while, as a crashed one would
         try cluster.startHead(label: "head-restarted")
         try waitForSweep(id, cluster, timeout: 80)
 

@@ -22,7 +22,13 @@ enum RawTCP {
             if n <= 0 { break }  // the head may close on us: that is fine
             sent += n
         }
-        usleep(100_000)
+        // Say we are done and wait (up to 5 s) for the head to drop the connection, so that
+        // it has read what we sent before we close.
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var sink = [UInt8](repeating: 0, count: 4096)
+        while sink.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
     }
 }
 

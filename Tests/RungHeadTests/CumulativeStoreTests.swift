@@ -103,12 +103,14 @@ final class CumulativeStoreTests: XCTestCase {
         XCTAssertEqual(URL(fileURLWithPath: one.data.uri).standardizedFileURL.path, directory.standardizedFileURL.path)
         XCTAssertEqual(one.manifest.cumulative?.throughBatch, 1)
         XCTAssertEqual(one.data.version, try PreparedData.open(directory).dataVersion)
-        let written = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("train.csv").path)[.modificationDate] as? Date
-        usleep(20_000)
+        // Date the prepared file far in the past: a rewrite would show, however coarse the file system's clock.
+        let train = directory.appendingPathComponent("train.csv").path
+        let written = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: train)
         let cached = try store.data(base: base, throughBatch: 1)
         XCTAssertFalse(cached.derived)
         XCTAssertEqual(cached.data, one.data)
-        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("train.csv").path)[.modificationDate] as? Date,
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: train)[.modificationDate] as? Date,
                        written, "the second request reuses the prepared directory")
 
         try store.record(throughBatch: 3, of: base)

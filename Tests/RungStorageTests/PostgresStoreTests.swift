@@ -170,7 +170,7 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertTrue(message.contains("PostgreSQL backend pid \(head.backendPID) from 127.0.0.1"), message)
         // Killing the holder's session (e.g. its host died) frees the store for another head.
         try server.admin("SELECT pg_terminate_backend($1::integer)", [.integer(Int64(head.backendPID))])
-        Thread.sleep(forTimeInterval: 0.2)
+        server.waitUntilEnded(backendPID: head.backendPID)
         let next = try open(url)
         XCTAssertEqual(try next.sweeps().count, 0)
         // The old head notices on its next write that another head holds the store.
@@ -224,7 +224,9 @@ final class PostgresStoreTests: XCTestCase {
                 }
             }
             try writeStep(store, sweepID: sweep.id, number: number)
-            if number == 60 { Thread.sleep(forTimeInterval: 0.3) }   // be writing while the server goes down
+            if number == 60 {   // write on once the server went down
+                waitUntil("the restart cut the store's connection", timeout: 40) { store.reconnections > 0 || peerHungUp(store.socket) }
+            }
         }
         wait(for: [restarted], timeout: 40)
         XCTAssertEqual(restartError.all, [])
@@ -270,7 +272,8 @@ final class PostgresStoreTests: XCTestCase {
             guard !fired else { return }
             fired = true
             _ = try? server.admin("SELECT pg_terminate_backend($1::integer)", [.integer(Int64(store.backendPID))])
-            Thread.sleep(forTimeInterval: 0.1)
+            server.waitUntilEnded(backendPID: store.backendPID)
+            waitUntil("the store's socket is hung up", timeout: 10) { peerHungUp(store.socket) }
         }
         try writeStep(store, sweepID: sweep.id, number: 2)
         store.beforeCommit = nil
@@ -288,12 +291,12 @@ final class PostgresStoreTests: XCTestCase {
         try store.createStudy(StudyRecord(sweepID: sweep.id, family: "f", trialBudget: 10))
         try writeStep(store, sweepID: sweep.id, number: 1)
         var fired = false
-        store.afterCommitSent = { [unowned store] in
+        store.afterCommitSent = { [unowned store, server = server!] in
             guard !fired else { return }
             fired = true
             // Let the server commit, then lose the reply: the network failed after the COMMIT.
             // /dev/null replaces the socket, so libpq's next read fails and the server sees EOF.
-            Thread.sleep(forTimeInterval: 0.2)
+            server.waitUntilIdle(backendPID: store.backendPID)
             let null = Glibc.open("/dev/null", O_RDWR)
             dup2(null, store.socket)
             close(null)
@@ -316,7 +319,8 @@ final class PostgresStoreTests: XCTestCase {
             XCTAssertNotNil(captureError { try store.createWorker(worker) })
             try store.transaction { _ = try StoreContract.makeSweep(store, name: "inner") }
             _ = try server.admin("SELECT pg_terminate_backend($1::integer)", [.integer(Int64(store.backendPID))])
-            Thread.sleep(forTimeInterval: 0.1)
+            server.waitUntilEnded(backendPID: store.backendPID)
+            waitUntil("the store's socket is hung up", timeout: 10) { peerHungUp(store.socket) }
             _ = try StoreContract.makeSweep(store, name: "after the drop")
         }
         XCTAssertEqual(try store.sweeps().map(\.name), ["inner", "after the drop"])

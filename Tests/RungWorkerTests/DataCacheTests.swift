@@ -19,7 +19,9 @@ private final class RemoteLikeStore: BlobStore, @unchecked Sendable {
     func putDirectory(_ files: [String: URL], prefix: String) throws { try inner.putDirectory(files, prefix: prefix) }
     func get(_ key: String, to destination: URL) throws {
         lock.withLock { downloads.append(key) }
-        Thread.sleep(forTimeInterval: 0.01)  // widen the window for a second fetcher
+        // Not a wait for a condition: a slow download widens the window in which a second
+        // fetcher could start the same download, so a missing lock shows as a double fetch.
+        Thread.sleep(forTimeInterval: 0.01)
         try inner.get(key, to: destination)
     }
     func localFile(for key: String) -> URL? { nil }

@@ -131,9 +131,8 @@ final class WorkerConnectionTests: WorkerTestCase {
         options.helloIntervalMillis = 200
         let worker = try RunningWorker(options: options)
         running = worker
-        let deadline = Date().addingTimeInterval(5)
-        while !worker.log.contains(where: { $0.hasPrefix("waiting for head at \(endpoint)") }) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
+        waitUntil("the worker logs that it waits for the head", timeout: 5, detail: "\(worker.log)") {
+            worker.log.contains { $0.hasPrefix("waiting for head at \(endpoint)") }
         }
         XCTAssertEqual(worker.log.filter { $0.hasPrefix("waiting for head") }.count, 1, "\(worker.log)")
         worker.worker.requestStop()
@@ -215,8 +214,12 @@ final class WorkerCancelAndRestartTests: WorkerTestCase {
         let milestone = try head.expect("milestone report") { $0.report(50) }
         let endpoint = head.endpoint
         head = nil  // the head dies
-        Thread.sleep(forTimeInterval: 0.3)
-        head = try FakeHead(endpoint: endpoint)  // and comes back empty-handed:
+        var reborn: FakeHead?  // and comes back on its endpoint as soon as the port is free, empty-handed:
+        waitUntil("the dead head's endpoint can be bound again", timeout: 5) {
+            reborn = try? FakeHead(endpoint: endpoint)
+            return reborn != nil
+        }
+        head = try XCTUnwrap(reborn)
         head.answersHeartbeats = false           // it ignores heartbeats from workers it does not know
         let hello = try head.expect("hello to the new head", timeout: 5) { $0.hello }
         XCTAssertEqual(hello.running, [50])

@@ -145,6 +145,7 @@ final class WorkerTrialTests: WorkerTestCase {
                                          family: "command", command: ["sh", "-c", script])))
         let r1 = try head.expect("epoch 1") { $0.report(13) }
         XCTAssertEqual(r1.metrics, [WireMetric("val_auc", 0.1)])
+        XCTAssertFalse(r1.atMilestone)
         let r2 = try head.expect("epoch 2") { $0.report(13) }
         XCTAssertTrue(r2.atMilestone)
         let waiting = try head.collect(for: 0.5)
@@ -152,6 +153,7 @@ final class WorkerTrialTests: WorkerTestCase {
         try head.send(.decision(Decision(trialID: 13, epoch: 2, verdict: .continue)))
         let r3 = try head.expect("epoch 3") { $0.report(13) }
         XCTAssertEqual(r3.epoch, 3)
+        XCTAssertFalse(r3.atMilestone, "the last epoch is never a milestone")
         let done = try head.expect("done") { $0.done(13) }
         XCTAssertEqual(done.metrics, [WireMetric("val_auc", 0.3)])
         let params = try String(contentsOfFile: localPath(done.checkpointURI) + "/params.json", encoding: .utf8)
@@ -161,6 +163,39 @@ final class WorkerTrialTests: WorkerTestCase {
         let failed = try head.expect("failed") { $0.failed(14) }
         XCTAssertTrue(failed.reason.contains("status 4") && failed.reason.contains("broken"), failed.reason)
         try head.send(.drain)
-        _ = try expectDrainAndReturn(worker)
+        let summary = try expectDrainAndReturn(worker)
+        XCTAssertEqual(summary.finished, 1)
+        XCTAssertEqual(summary.failed, 1)
+    }
+
+    /// The milestone protocol for a command: stop ends the program and sends nothing more;
+    /// pause ends it too (a program cannot be checkpointed) with a `done` carrying the
+    /// milestone's metrics and no checkpoint.
+    func testCommandFamilyObeysStopAndPauseAtAMilestone() throws {
+        let (worker, _) = try join()
+        let script = #"for i in 1 2 3; do echo "{\"epoch\": $i, \"val_auc\": 0.$i}"; done"#
+        try head.send(.assign(assignment(15, maxEpochs: 3, milestones: [1], family: "command", command: ["sh", "-c", script])))
+        XCTAssertTrue(try head.expect("epoch 1 of trial 15") { $0.report(15) }.atMilestone)
+        try head.send(.decision(Decision(trialID: 15, epoch: 1, verdict: .stop)))
+        let after = try head.collect(for: 0.5)
+        XCTAssertFalse(after.contains { $0.isTrialMessage }, "a stopped trial sends nothing more: \(after)")
+
+        try head.send(.assign(assignment(16, maxEpochs: 3, milestones: [1], family: "command", command: ["sh", "-c", script])))
+        XCTAssertTrue(try head.expect("epoch 1 of trial 16") { $0.report(16) }.atMilestone)
+        try head.send(.decision(Decision(trialID: 16, epoch: 1, verdict: .pause)))
+        let paused = try head.expect("done after pause") { message -> TrialDone? in
+            XCTAssertNil(message.report(16), "no report after the pause")
+            return message.done(16)
+        }
+        XCTAssertEqual(paused.epoch, 1)
+        XCTAssertEqual(paused.metrics, [WireMetric("val_auc", 0.1)])
+        XCTAssertEqual(paused.checkpointURI, "")
+
+        try head.send(.drain)
+        let summary = try expectDrainAndReturn(worker)
+        XCTAssertEqual(summary.stopped, 1)
+        XCTAssertEqual(summary.paused, 1)
+        XCTAssertEqual(summary.finished, 0)
+        XCTAssertTrue(worker.log.contains { $0.contains("trial 15 stopped at epoch 1") }, "\(worker.log)")
     }
 }
