@@ -46,7 +46,7 @@ struct TrialRunner {
 
     private func fail(_ reason: String) {
         if control.shouldEnd(trialID) {
-            channel.send(.ended(trialID: trialID, note: "cancelled"))
+            channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled"))
         } else {
             channel.send(.toHead(.failed(TrialFailed(trialID: trialID, reason: reason))))
         }
@@ -83,7 +83,7 @@ struct TrialRunner {
         var validation: [String: Double]?
         while trainer.epochsCompleted < maxEpochs {
             if control.shouldEnd(trialID) {
-                channel.send(.ended(trialID: trialID, note: "cancelled after epoch \(trainer.epochsCompleted)"))
+                channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled after epoch \(trainer.epochsCompleted)"))
                 return
             }
             let result = try trainer.runEpoch()
@@ -94,10 +94,10 @@ struct TrialRunner {
             case .trainOn, .continued:
                 continue
             case .cancelled:
-                channel.send(.ended(trialID: trialID, note: "cancelled at epoch \(epoch)"))
+                channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled at epoch \(epoch)"))
                 return
             case .stopped:
-                channel.send(.ended(trialID: trialID, note: "stopped at epoch \(epoch)"))
+                channel.send(.ended(trialID: trialID, how: .stopped, note: "stopped at epoch \(epoch)"))
                 return
             case .paused:
                 let uri = try artifacts.uploadCheckpoint(trainer, epoch: result.epoch)
@@ -107,7 +107,7 @@ struct TrialRunner {
             }
         }
         if control.shouldEnd(trialID) {
-            channel.send(.ended(trialID: trialID, note: "cancelled after epoch \(trainer.epochsCompleted)"))
+            channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled after epoch \(trainer.epochsCompleted)"))
             return
         }
         let val = try validation ?? trainer.evaluate(data.validation).named(.val)
@@ -132,7 +132,7 @@ struct TrialRunner {
         let trainer = try CommandTrainer(command: assignment.command, params: params, trialID: trialID,
                                          dataDirectory: dataDirectory, outputDirectory: output)
         guard control.attach(trainer, trialID: trialID) else {
-            channel.send(.ended(trialID: trialID, note: "cancelled before its command started"))
+            channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled before its command started"))
             return
         }
         let grace = options.commandStopGraceSeconds
@@ -158,10 +158,10 @@ struct TrialRunner {
         if control.shouldEnd(trialID) { end = .cancelled }
         switch end {
         case .cancelled?:
-            channel.send(.ended(trialID: trialID, note: "cancelled"))
+            channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled"))
             return
         case .stopped(let epoch)?:
-            channel.send(.ended(trialID: trialID, note: "stopped at epoch \(epoch)"))
+            channel.send(.ended(trialID: trialID, how: .stopped, note: "stopped at epoch \(epoch)"))
             return
         case .paused(let epoch)?:
             // A program cannot be checkpointed: pausing ends it, reporting the milestone's metrics.
@@ -180,7 +180,7 @@ struct TrialRunner {
             channel.send(.toHead(.done(TrialDone(trialID: trialID, epoch: UInt32(clamping: last.epoch),
                                                  metrics: Self.wire(last.metrics), checkpointURI: uri))))
         case .stopped:
-            channel.send(.ended(trialID: trialID, note: "cancelled"))
+            channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled"))
         case .failed(let reason):
             throw RungError.badInput(reason)
         }

@@ -178,9 +178,9 @@ final class WorkerLoop {
                 continue
             }
             switch event {
-            case .ended(let trialID, let note):
+            case .ended(let trialID, let how, let note):
                 guard slots[index].trial?.trialID == trialID else { continue }
-                if slots[index].cancelled || note.hasPrefix("cancelled") {
+                if slots[index].cancelled || how == .cancelled {
                     summary.cancelled += 1
                     log("trial \(trialID) \(note)")
                 } else {

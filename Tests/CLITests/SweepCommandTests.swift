@@ -2,7 +2,7 @@ import Foundation
 import RungStore
 import XCTest
 
-/// A store in a temporary directory filled through the RungStorage API, and the
+/// A store in a temporary directory filled through the RungStore API, and the
 /// `--db`/`--artifacts` arguments that point `rung` at it.
 struct StoreFixture {
     let directory: URL

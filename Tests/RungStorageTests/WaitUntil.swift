@@ -1,5 +1,5 @@
 import Foundation
-@testable import RungStorage
+@testable import RungStore
 import XCTest
 #if canImport(Glibc)
 import Glibc
