@@ -1,6 +1,7 @@
 import Foundation
 import RungStore
 import XCTest
+import RungCore
 
 /// Read-only commands through a running head (`--head ENDPOINT`) for machines that cannot
 /// open the store: they print what they print from the store itself.

@@ -1,6 +1,7 @@
 import Foundation
 import RungStore
 import XCTest
+import RungCore
 
 /// `rung report`: the HTML page is checked as text (one self-contained file, one curve per
 /// trial, escaped text) and as a picture (headless Chromium's screenshot, decoded).

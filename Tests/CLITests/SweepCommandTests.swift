@@ -1,6 +1,7 @@
 import Foundation
 import RungStore
 import XCTest
+import RungCore
 
 /// A store in a temporary directory filled through the RungStore API, and the
 /// `--db`/`--artifacts` arguments that point `rung` at it.

@@ -1,6 +1,7 @@
 import Foundation
 import RungStore
 import XCTest
+import RungCore
 
 final class WorkersCommandTests: XCTestCase {
     func testListsWorkersByNameWithHowLongAgoTheyWereSeen() throws {

@@ -2,6 +2,7 @@ import Foundation
 import RungStore
 import RungWire
 import XCTest
+import RungCore
 
 /// Shared set-up for the cluster tests: the real dataset prepared once per test class, a
 /// small sweep config on it, and helpers that wait on the store with a deadline.

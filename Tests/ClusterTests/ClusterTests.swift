@@ -2,6 +2,7 @@ import Foundation
 import RungStore
 import RungWire
 import XCTest
+import RungCore
 
 /// A real cluster: `rung head` and `rung worker` processes on different "hosts" (network
 /// namespaces), talking over TCP; sweeps submitted with control frames, results read from

@@ -1,5 +1,6 @@
 import RungStore
 import RungWire
+import RungCore
 
 /// A trial the book still tracks: running, queued to run again, or paused. Everything the
 /// head knows about one trial lives here and nowhere else.

@@ -1,6 +1,7 @@
 import Foundation
 import RungStore
 import RungWire
+import RungCore
 
 /// Workers: joining, heartbeats, loss, leaving and draining.
 extension TrialBook {

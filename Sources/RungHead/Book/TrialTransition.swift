@@ -1,4 +1,5 @@
 import RungStore
+import RungCore
 
 /// Every legal change of a trial's status, in one table: the trial book moves a trial only
 /// through `TrialBook.move(_:by:now:)`, which refuses a move whose `from` set does not hold

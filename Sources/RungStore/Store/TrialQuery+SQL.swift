@@ -1,3 +1,4 @@
+import RungCore
 /// The SELECT both SQL stores run for `trials(matching:)`.
 extension TrialQuery {
     /// The statement selecting `columns` of the matching trials (table alias `t`), ordered by

@@ -1,3 +1,4 @@
+import RungCore
 /// Which trials `Store.trials(matching:)` returns; nil fields do not filter.
 /// Results are ordered by trial id.
 public struct TrialQuery: Sendable, Equatable {

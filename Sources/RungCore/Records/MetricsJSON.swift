@@ -1,5 +1,4 @@
 import Foundation
-import RungCore
 
 /// The text form of a metrics dictionary in the store: a JSON object with sorted keys in
 /// which finite values are JSON numbers (shortest form that reads back to the same
