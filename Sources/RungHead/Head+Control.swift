@@ -51,6 +51,8 @@ extension Head {
                                         firstSeen: w.firstSeen.timeIntervalSince1970, lastSeen: w.lastSeen.timeIntervalSince1970)
                 }
                 return ControlCodec.encode(reply: StoreWorkers(store: store.location, workers: recorded))
+            case .records:
+                return try records(ControlCodec.decode(SweepRecordsRequest.self, from: json))
             }
         } catch let error as RungError {
             return ControlCodec.encode(error: error)
@@ -77,5 +79,34 @@ extension Head {
                                      lastHeardMs: Int(now.timeIntervalSince(w.lastHeard) * 1000), key: w.key)
         }
         return HeadStatus(sweeps: running, workers: connected, droppedFrames: droppedFrames, refusedHandshakes: zap?.refused)
+    }
+
+    /// The `records` reply: the sweeps asked for and, with details, their studies, trials and
+    /// epoch results, as the store holds them; refused when it would not fit one frame.
+    private func records(_ request: SweepRecordsRequest) throws -> String {
+        let sweeps: [SweepRecord]
+        if let id = request.sweep {
+            guard let sweep = try store.sweep(id: id) else { throw RungError.badInput("there is no sweep \(id)") }
+            sweeps = [sweep]
+        } else {
+            sweeps = try store.sweeps()
+        }
+        var reply = SweepRecords(store: store.location, sweeps: sweeps)
+        if request.details {
+            for sweep in sweeps {
+                reply.studies += try store.studies(sweepID: sweep.id)
+                reply.trials += try store.trials(sweepID: sweep.id)
+                reply.epochs += try store.epochs(sweepID: sweep.id, family: nil)
+            }
+            reply.modelVersions = try store.modelVersions(family: nil).sorted { ($0.family, $0.version) < ($1.family, $1.version) }
+        }
+        let text = ControlCodec.encode(reply: reply)
+        let limit = WireFormat.maxFrameBytes - 1024
+        guard text.utf8.count <= limit else {
+            let what = request.sweep.map { "sweep \($0)" } ?? "every sweep"
+            throw RungError.badInput("the records of \(what) take \(text.utf8.count) bytes, more than one control reply holds (\(limit))"
+                                     + (request.sweep == nil ? "; name one sweep" : "; read the store directly with --db"))
+        }
+        return text
     }
 }

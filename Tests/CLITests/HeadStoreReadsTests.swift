@@ -53,4 +53,64 @@ final class HeadStoreReadsTests: XCTestCase {
         XCTAssertEqual(r.status, 69, r.stderr)
         XCTAssertTrue(r.stderr.contains("cannot reach the head at tcp://127.0.0.1:9"), r.stderr)
     }
+
+    /// Equal JSON values, with numbers equal within `tolerance` (times measured against "now"
+    /// differ between two runs) and the `store` location left out (the copy names the head).
+    private func assertSameJSON(_ a: Any, _ b: Any, path: String = "", tolerance: Double = 2,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        switch (a, b) {
+        case (let x as [String: Any], let y as [String: Any]):
+            let keys = Set(x.keys).union(y.keys).subtracting(["store"])
+            for key in keys.sorted() {
+                guard let xv = x[key], let yv = y[key] else {
+                    XCTFail("\(path).\(key) is only on one side", file: file, line: line)
+                    continue
+                }
+                assertSameJSON(xv, yv, path: path + "." + key, tolerance: tolerance, file: file, line: line)
+            }
+        case (let x as [Any], let y as [Any]):
+            XCTAssertEqual(x.count, y.count, "\(path) count", file: file, line: line)
+            for (i, (xv, yv)) in zip(x, y).enumerated() {
+                assertSameJSON(xv, yv, path: "\(path)[\(i)]", tolerance: tolerance, file: file, line: line)
+            }
+        case (let x as NSNumber, let y as NSNumber) where !(x is Bool):
+            XCTAssertEqual(x.doubleValue, y.doubleValue, accuracy: tolerance, path, file: file, line: line)
+        default:
+            XCTAssertEqual("\(a)", "\(b)", path, file: file, line: line)
+        }
+    }
+
+    func testLeaderboardAndSweepListingsThroughTheHeadMatchTheStore() throws {
+        let fixture = try StoreFixture(self)
+        try fixture.buildTwoSweeps()
+        let endpoint = try RungProcess.freeEndpoint()
+        let log = fixture.directory.appendingPathComponent("head.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let head = Process()
+        head.executableURL = RungProcess.executable
+        head.arguments = fixture.args(["head", "--listen", endpoint])
+        head.standardOutput = FileHandle.nullDevice
+        head.standardError = try FileHandle(forWritingTo: log)
+        try head.run()
+        defer { if head.isRunning { head.terminate() }; head.waitUntilExit() }
+
+        for command in [["leaderboard", "--json"], ["leaderboard", "1", "--json", "--family", "xgboost"],
+                        ["sweep", "show", "1", "--json"], ["sweep", "show", "2", "--json"], ["sweep", "ls", "--json"]] {
+            let remote = try RungProcess.run(command + ["--head", endpoint])
+            XCTAssertEqual(remote.status, 0, "\(command): \(remote.stderr)")
+            let local = try RungProcess.run(fixture.args(command))
+            XCTAssertEqual(local.status, 0, "\(command): \(local.stderr)")
+            let remoteJSON = try jsonObject(remote.stdout), localJSON = try jsonObject(local.stdout)
+            assertSameJSON(remoteJSON, localJSON, path: command.joined(separator: " "))
+            if let store = remoteJSON["store"] as? String {
+                XCTAssertTrue(store.hasSuffix("(through the head at \(endpoint))"), store)
+            }
+        }
+        // The table reads the same too, and a sweep the head's store does not hold is exit 65.
+        let table = try RungProcess.run(["leaderboard", "1", "--head", endpoint])
+        XCTAssertEqual(table.stdout, try RungProcess.run(fixture.args(["leaderboard", "1"])).stdout)
+        let missing = try RungProcess.run(["sweep", "show", "99", "--head", endpoint])
+        XCTAssertEqual(missing.status, 65, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("there is no sweep 99"), missing.stderr)
+    }
 }

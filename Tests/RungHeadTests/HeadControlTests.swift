@@ -74,7 +74,7 @@ final class HeadControlTests: XCTestCase {
         let fixture = try HeadFixture(self)
         let head = try fixture.makeHead()
         XCTAssertEqual(refusal(head, #"{"op":"reboot"}"#),
-                       ControlErrorReply(error: "unknown op reboot; known: submit, cancel, sweep, status, top, drain, workers", kind: .badInput))
+                       ControlErrorReply(error: "unknown op reboot; known: submit, cancel, sweep, status, top, drain, workers, records", kind: .badInput))
         XCTAssertEqual(refusal(head, #"{"op":"status","v":2}"#)?.kind, .unavailable)
         XCTAssertEqual(refusal(head, #"{"op":"top","sort":"size"}"#),
                        ControlErrorReply(error: "top: unknown sort size; known: metric, id, duration, status", kind: .badInput))

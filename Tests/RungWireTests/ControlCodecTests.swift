@@ -28,6 +28,7 @@ final class ControlCodecTests: XCTestCase {
             case .top: _ = try ControlCodec.decode(TopSnapshotRequest.self, from: json)
             case .drain: _ = try ControlCodec.decode(DrainWorkerRequest.self, from: json)
             case .workers: _ = try ControlCodec.decode(StoreWorkersRequest.self, from: json)
+            case .records: _ = try ControlCodec.decode(SweepRecordsRequest.self, from: json)
             }
             XCTFail("\(json) was accepted", file: file, line: line)
             return nil
@@ -43,6 +44,8 @@ final class ControlCodecTests: XCTestCase {
         try roundTrip(SubmitSweepRequest(config: "name: s\n", path: "/etc/rung/sweep.yaml", data: "/data/splits"))
         try roundTrip(SubmitSweepRequest(config: "name: s\n"))
         try roundTrip(CancelSweepRequest(sweep: 42))
+        try roundTrip(SweepRecordsRequest(sweep: 7, details: false))
+        try roundTrip(SweepRecordsRequest())
         try roundTrip(SweepStateRequest(sweep: 7))
         try roundTrip(HeadStatusRequest())
         try roundTrip(TopSnapshotRequest(sweep: 3, family: "xgboost", sort: "duration", limit: 50))
@@ -74,7 +77,7 @@ final class ControlCodecTests: XCTestCase {
 
     func testAnUnknownOpNamesTheKnownOnes() {
         let error = requestError(#"{"op":"frobnicate"}"#)
-        XCTAssertEqual(error, RungError.badInput("unknown op frobnicate; known: submit, cancel, sweep, status, top, drain, workers"))
+        XCTAssertEqual(error, RungError.badInput("unknown op frobnicate; known: submit, cancel, sweep, status, top, drain, workers, records"))
     }
 
     func testSomethingThatIsNotARequestIsRefused() {
@@ -169,5 +172,29 @@ final class ControlCodecTests: XCTestCase {
         let empty = try replyRoundTrip(TopSnapshot(now: 1, endpoint: "e", sweeps: [], workers: [], sweep: nil, family: nil,
                                                    sort: "id", trials: [], trialsTotal: 0))
         XCTAssertTrue(empty.contains(#""sweep":null"#), empty)
+    }
+
+    func testRecordsKeepNaNMetricsAndExactDatesAndAMissingDetailsFieldIsNamed() throws {
+        let at = Date(timeIntervalSince1970: 1_790_000_000.25)
+        let reply = SweepRecords(
+            store: "sqlite:/srv/rung.db",
+            sweeps: [SweepRecord(id: 3, name: "s", configYAML: "name: s\n", seed: 1, status: .running, createdAt: at, dataURI: "s3://b/p")],
+            studies: [StudyRecord(sweepID: 3, family: "xgboost", trialBudget: 4, createdAt: at)],
+            trials: [TrialRecord(id: 9, sweepID: 3, family: "xgboost", number: 0, paramsJSON: "{}", seed: 2, createdAt: at,
+                                 finalMetrics: ["val_auc": .nan, "test_auc": .infinity])],
+            epochs: [EpochRecord(trialID: 9, epoch: 1, seconds: .nan, metrics: ["val_auc": .nan], recordedAt: at)])
+        let json = ControlCodec.encode(reply: reply)
+        let back = try ControlCodec.decode(reply: SweepRecords.self, from: json)
+        XCTAssertEqual(back.sweeps, reply.sweeps)
+        XCTAssertEqual(back.studies, reply.studies)
+        XCTAssertEqual(back.trials.first?.finalMetrics?["val_auc"]?.isNaN, true)
+        XCTAssertEqual(back.trials.first?.finalMetrics?["test_auc"], .infinity)
+        XCTAssertEqual(back.epochs.first?.metrics["val_auc"]?.isNaN, true)
+        XCTAssertEqual(back.epochs.first?.seconds.isNaN, true)
+        XCTAssertEqual(back.epochs.first?.recordedAt, at)
+        XCTAssertTrue(json.contains(#""val_auc":"nan""#), json)
+        XCTAssertTrue(json.contains("1790000000.25"), json)
+        XCTAssertEqual(requestError(#"{"op":"records","details":"yes"}"#)?.message,
+                       #"records: "details" (whether to send studies, trials and epochs) must be true or false"#)
     }
 }

@@ -24,8 +24,11 @@ public final class SQLiteStore: SQLStore {
 
     /// The database file (absolute), or `:memory:`.
     public let path: String
-    /// The store's location as a URL, e.g. `sqlite:/var/lib/rung/rung.db`.
-    public var location: String { "sqlite:" + path }
+    /// The store's location as a URL, e.g. `sqlite:/var/lib/rung/rung.db`, or `label`.
+    public var location: String { label ?? "sqlite:" + path }
+    /// What `location` says instead of the path, for an in-memory copy of another store's
+    /// records (what `--head` reads show as their store).
+    public var label: String?
     /// Whether the store was opened read-only.
     public let isReadOnly: Bool
 

@@ -13,10 +13,11 @@ extension SQLStore {
                            finishedAt: row.optionalDate(7), message: row.optionalText(8), dataURI: row.optionalText(9))
     }
 
-    /// Inserts a sweep and returns it with its new id.
+    /// Inserts a sweep and returns it with its id: `sweep.id` when positive (a copy of a
+    /// sweep kept elsewhere), else a new one.
     public func createSweep(_ sweep: SweepRecord) throws -> SweepRecord {
         var created = sweep
-        created.id = try inserting(into: .sweeps, id: nil) { id in
+        created.id = try inserting(into: .sweeps, id: sweep.id > 0 ? sweep.id : nil) { id in
             try write("""
                 INSERT INTO sweeps (id, name, config_yaml, seed, status, data_version, created_at, finished_at, message, data_uri)
                 VALUES (?, ?, \(dialect.bytesParameter), ?, ?, ?, ?, ?, ?, ?)

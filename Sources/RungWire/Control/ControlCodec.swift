@@ -82,7 +82,7 @@ public enum ControlCodec {
     public static func decode<R: ControlReply>(reply type: R.Type, from json: String) throws -> R {
         let data = Data(json.utf8)
         if let failure = try? JSONDecoder().decode(ControlErrorReply.self, from: data) { throw failure.rungError }
-        return try JSONDecoder().decode(R.self, from: data)
+        return try replyDecoder.decode(R.self, from: data)
     }
 
     /// A one-sentence description of a decoding error in a request.
@@ -128,10 +128,25 @@ public enum ControlCodec {
         }
     }
 
+    /// How dates and non-finite numbers travel in replies: dates as seconds since 1970, NaN
+    /// and infinities (metrics may be NaN) as the strings "nan", "inf" and "-inf".
+    private static let nonFinite = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
     private static func text<T: Encodable>(of value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: nonFinite.positiveInfinity, negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private static var replyDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: nonFinite.positiveInfinity, negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+        return decoder
     }
 
     /// `op` and `v` as they arrive, before they are checked.

@@ -30,6 +30,8 @@ struct LeaderboardCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var through: HeadReadOptions
+
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
@@ -46,7 +48,9 @@ struct LeaderboardCommand: ParsableCommand {
 
     func run() throws {
         let opened: any Store
-        if let sweep {
+        if let mirrored = try through.mirror(sweep: sweep, latest: true) {
+            opened = mirrored
+        } else if let sweep {
             opened = try store.openReadOnly(missing: "sweep \(sweep) does not exist")
         } else {
             guard let existing = try store.openReadOnlyIfExists() else {

@@ -23,11 +23,13 @@ struct SweepListCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var through: HeadReadOptions
+
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
     func run() throws {
-        guard let opened = try store.openReadOnlyIfExists() else {
+        guard let opened = try through.mirror(sweep: nil) ?? store.openReadOnlyIfExists() else {
             if json { try Output.json(SweepListJSON(store: store.maskedStoreURL, sweeps: [])) }
             else { Output.line("no sweeps yet: nothing has run with store \(store.maskedStoreURL)") }
             return
@@ -68,11 +70,13 @@ struct SweepShowCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var through: HeadReadOptions
+
     @Flag(help: "Print one JSON document instead of text.")
     var json = false
 
     func run() throws {
-        let opened = try store.openReadOnly(missing: "sweep \(id) does not exist")
+        let opened = try through.mirror(sweep: id) ?? store.openReadOnly(missing: "sweep \(id) does not exist")
         defer { opened.close() }
         let sweep = try SweepSnapshot.sweep(id: id, in: opened)
         let snapshot = try SweepSnapshot.load(sweep, from: opened)

@@ -16,17 +16,13 @@ struct WorkersCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
-    @Option(help: ArgumentHelp("Ask a running head at ENDPOINT instead of opening the store (for machines without access to it).", valueName: "ENDPOINT"))
-    var head: String?
-
-    @Option(help: ArgumentHelp("With --head: a CURVE key directory for a head started with --keys. Default: $RUNG_KEYS.", valueName: "DIR"))
-    var keys: String?
+    @OptionGroup var through: HeadReadOptions
 
     func run() throws {
         let location: String
         var workers: [WorkerRecord] = []
-        if let head {
-            (location, workers) = try HeadStoreReads.workers(endpoint: head, keys: keys)
+        if let head = through.head {
+            (location, workers) = try HeadStoreReads.workers(endpoint: head, keys: through.keys)
         } else if let opened = try store.openReadOnlyIfExists() {
             defer { opened.close() }
             location = opened.location
