@@ -65,7 +65,7 @@ extension Head {
     /// A snapshot of the head (the `status` control reply): the running sweeps, the
     /// connected workers and the head's counters.
     public func status() -> HeadStatus {
-        let now = Date()
+        let now = clock.now()
         let running: [HeadStatus.Sweep] = runningSweeps.compactMap { id in
             guard let s = sweeps[id] else { return nil }
             return HeadStatus.Sweep(id: id, name: s.config.name, families: s.families.map { f in

@@ -20,7 +20,7 @@ extension Head {
     /// the trials of `sweep` (default: the first running sweep) in `family` (default: all),
     /// ordered by `sort` and cut to `limit`, and every connected worker.
     func topSnapshot(sweep requested: Int64?, family: String?, sort: TopSort, limit: Int) -> TopSnapshot {
-        let now = Date()
+        let now = clock.now()
         for id in runningSweeps where monitor.needsLoad(id) { loadBoard(id) }
         let running = runningSweeps.compactMap { monitor.boards[$0] }
         let ended = monitor.boards.values.filter { sweeps[$0.id] == nil }
@@ -47,7 +47,7 @@ extension Head {
     func sweepProgress(_ id: Int64) -> SweepStateReply.Progress? {
         if sweeps[id] != nil, monitor.needsLoad(id) { loadBoard(id) }
         guard let board = monitor.boards[id] else { return nil }
-        let entry = sweepEntry(board, now: Date())
+        let entry = sweepEntry(board, now: clock.now())
         var counts = entry.totals
         let budget = counts.removeValue(forKey: "budget") ?? 0
         counts.removeValue(forKey: "started")
