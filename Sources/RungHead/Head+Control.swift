@@ -46,11 +46,7 @@ extension Head {
                 return ControlCodec.encode(reply: ControlOK())
             case .workers:
                 _ = try ControlCodec.decode(StoreWorkersRequest.self, from: json)
-                let recorded = try store.workers().map { w in
-                    StoreWorkers.Worker(name: w.name, host: w.host, slots: w.slots, status: w.status.rawValue,
-                                        firstSeen: w.firstSeen.timeIntervalSince1970, lastSeen: w.lastSeen.timeIntervalSince1970)
-                }
-                return ControlCodec.encode(reply: StoreWorkers(store: store.location, workers: recorded))
+                return ControlCodec.encode(reply: StoreWorkers(store: store.location, workers: try store.workers()))
             case .records:
                 return try records(ControlCodec.decode(SweepRecordsRequest.self, from: json))
             }

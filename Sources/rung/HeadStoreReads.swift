@@ -45,13 +45,6 @@ enum HeadStoreReads {
     static func workers(endpoint: String, keys: String?) throws -> (location: String, workers: [WorkerRecord]) {
         let client = try HeadClient(endpoint: endpoint, keys: keys)
         let reply = try client.send(StoreWorkersRequest())
-        let workers = try reply.workers.map { w in
-            guard let status = WorkerRecord.Status(rawValue: w.status) else {
-                throw RungError.unavailable("the head at \(endpoint) sent a worker status this rung does not know (\(w.status)); are the head and this rung the same version?")
-            }
-            return WorkerRecord(name: w.name, host: w.host, slots: w.slots, status: status,
-                                firstSeen: Date(timeIntervalSince1970: w.firstSeen), lastSeen: Date(timeIntervalSince1970: w.lastSeen))
-        }
-        return (reply.store, workers)
+        return (reply.store, reply.workers)
     }
 }

@@ -97,6 +97,23 @@ final class HeadShellTests: XCTestCase {
 
     // MARK: - Slow work off the loop
 
+    /// A thread that writes `rows` to the named pipe `fifo` each time a reader opens it (the
+    /// data is hashed, then prepared), for up to a minute or until cancelled.
+    private func feed(_ fifo: String, with rows: String) -> Thread {
+        let writer = Thread {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, !Thread.current.isCancelled {
+                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+                guard fd >= 0 else { usleep(5_000); continue }   // no reader yet: poll
+                _ = fcntl(fd, F_SETFL, 0)
+                _ = rows.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count - 1) }
+                close(fd)
+            }
+        }
+        writer.start()
+        return writer
+    }
+
     /// A sweep config whose data source is `source`, prepared with the fixture's recipe.
     private func sourceConfig(_ fixture: HeadFixture, source: String) throws -> (yaml: String, path: String) {
         try """
@@ -159,17 +176,7 @@ final class HeadShellTests: XCTestCase {
         XCTAssertEqual(head.workerCount, 1)
 
         // Feed the pipe to every reader (hashing, then preparing) until the sweep starts.
-        let writer = Thread {
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline, !Thread.current.isCancelled {
-                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
-                guard fd >= 0 else { usleep(5_000); continue }   // no reader yet: poll
-                _ = fcntl(fd, F_SETFL, 0)
-                _ = rows.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count - 1) }
-                close(fd)
-            }
-        }
-        writer.start()
+        let writer = feed(fifo, with: rows)
         defer { writer.cancel() }
         var assigned: Assignment?
         let deadline = Date().addingTimeInterval(60)
@@ -229,17 +236,7 @@ final class HeadShellTests: XCTestCase {
 
         // Now the data arrives: the preparation finishes and its result is dropped.
         transport.deliver(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["xgboost"])), from: "w1")
-        let writer = Thread {
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline, !Thread.current.isCancelled {
-                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
-                guard fd >= 0 else { usleep(5_000); continue }   // no reader yet: poll
-                _ = fcntl(fd, F_SETFL, 0)
-                _ = rows.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count - 1) }
-                close(fd)
-            }
-        }
-        writer.start()
+        let writer = feed(fifo, with: rows)
         defer { writer.cancel() }
         let deadline = Date().addingTimeInterval(60)
         repeat {

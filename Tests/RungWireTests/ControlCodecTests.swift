@@ -118,9 +118,11 @@ final class ControlCodecTests: XCTestCase {
         XCTAssertEqual(try replyRoundTrip(SweepIDReply(sweep: 12)), #"{"ok":true,"sweep":12}"#)
         XCTAssertEqual(try replyRoundTrip(ControlOK()), #"{"ok":true}"#)
         let workers = StoreWorkers(store: "sqlite:/var/lib/rung/rung.db",
-                                   workers: [.init(name: "w1", host: "h", slots: 2, status: "lost", firstSeen: 1_700_000_000, lastSeen: 1_700_000_060.5)])
+                                   workers: [WorkerRecord(name: "w1", host: "h", slots: 2, status: .lost,
+                                                          firstSeen: Date(timeIntervalSince1970: 1_700_000_000),
+                                                          lastSeen: Date(timeIntervalSince1970: 1_700_000_060.5))])
         XCTAssertEqual(try replyRoundTrip(workers),
-                       #"{"ok":true,"store":"sqlite:/var/lib/rung/rung.db","workers":[{"first_seen":1700000000,"host":"h","last_seen":1700000060.5,"name":"w1","slots":2,"status":"lost"}]}"#)
+                       #"{"ok":true,"store":"sqlite:/var/lib/rung/rung.db","workers":[{"firstSeen":1700000000,"host":"h","lastSeen":1700000060.5,"name":"w1","slots":2,"status":"lost"}]}"#)
     }
 
     func testTheSweepReplyCarriesItsProgressFlatAndOnlyWhenKnown() throws {

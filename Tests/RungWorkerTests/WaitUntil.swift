@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Polls `condition` every `interval` seconds until it holds and returns true; when
+/// (Shared by symlink with CLITests and RungStorageTests.) Polls `condition` every `interval` seconds until it holds and returns true; when
 /// `timeout` seconds pass first, fails the test naming what was awaited (with `detail`,
 /// evaluated only then) and returns false. Tests wait on a condition this way, never on a
 /// fixed sleep.
