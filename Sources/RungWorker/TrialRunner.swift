@@ -231,8 +231,8 @@ struct TrialRunner {
     }
 
     /// The assignment's parameters as a JSON object for a command.
-    static func jsonObject(_ json: String, trialID: UInt64) throws -> [String: Any] {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
+    static func jsonObject(_ json: String, trialID: UInt64) throws -> [String: JSONValue] {
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8)) else {
             throw RungError.badInput("the parameters of trial \(trialID) are not a JSON object: \(json)")
         }
         return object

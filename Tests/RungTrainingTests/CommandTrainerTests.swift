@@ -1,4 +1,5 @@
 import Foundation
+import RungCore
 import XCTest
 @testable import RungTraining
 
@@ -10,7 +11,7 @@ final class CommandTrainerTests: XCTestCase {
         return url
     }
 
-    private func trainer(_ script: String, params: [String: Any] = ["lr": 0.1], in dir: URL) throws -> CommandTrainer {
+    private func trainer(_ script: String, params: [String: JSONValue] = ["lr": .double(0.1)], in dir: URL) throws -> CommandTrainer {
         try CommandTrainer(command: ["sh", "-c", script], params: params, trialID: 17,
                            dataDirectory: dir.appendingPathComponent("data"),
                            outputDirectory: dir.appendingPathComponent("out"))
@@ -39,7 +40,7 @@ final class CommandTrainerTests: XCTestCase {
         printf '%s\n' "$RUNG_PARAMS" > "$RUNG_OUTPUT_DIR/params.json"
         echo "{\"epoch\": 1, \"trial\": $RUNG_TRIAL_ID}"
         echo "data=$RUNG_DATA_DIR"
-        """#, params: ["max_depth": 6, "penalty": "l1"], in: dir)
+        """#, params: ["max_depth": .int(6), "penalty": .string("l1")], in: dir)
         var epochs: [CommandTrainer.EpochLine] = []
         var logs: [String] = []
         XCTAssertEqual(try t.run(onEpoch: { epochs.append($0) }, onLog: { logs.append($0) }), .finished)

@@ -33,15 +33,17 @@ public final class CommandTrainer {
     private let stderrTail = TailBuffer(limit: 4096)
 
     /// Prepares to run `command` (argv; the first element is looked up on `PATH`) in `workingDirectory`.
-    public init(command: [String], params: [String: Any], trialID: UInt64, dataDirectory: URL,
+    public init(command: [String], params: [String: JSONValue], trialID: UInt64, dataDirectory: URL,
                 outputDirectory: URL, workingDirectory: URL? = nil,
                 extraEnvironment: [String: String] = [:]) throws {
         guard let program = command.first, !program.isEmpty else {
             throw RungError.badInput("the command family needs a non-empty `command:` list")
         }
         self.command = command
-        guard JSONSerialization.isValidJSONObject(params),
-              let paramsData = try? JSONSerialization.data(withJSONObject: params, options: [.sortedKeys]) else {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let paramsData = try? encoder.encode(params) else {
+            // Only a non-finite number cannot be written.
             throw RungError.badInput("the parameters of trial \(trialID) cannot be written as JSON")
         }
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
