@@ -120,6 +120,27 @@ final class ProgressLineTests: XCTestCase {
         XCTAssertEqual(s.text(eta: nil), "4/10 trials done, 2 running, 1 failed, 3 workers | best val_logloss: random_forest 0.4400  xgboost 0.4000")
     }
 
+    func testTheSummaryAtTheEndPicksEachFamilysBestAsRegistrationWould() throws {
+        let fixture = try CLIStoreFixture(self)
+        let (sweep, ids) = try fixture.buildSweep()
+        let store = try fixture.open()
+        defer { store.close() }
+        let summary = try SweepSummary(store: store, sweepID: sweep, elapsed: 61)
+        XCTAssertEqual(summary.status, "running")
+        XCTAssertEqual(summary.metric, "val_logloss")
+        XCTAssertEqual(summary.families.map(\.name), ["random_forest", "xgboost"], "config order")
+        let forest = summary.families[0], xgboost = summary.families[1]
+        XCTAssertEqual([forest.trials, forest.finished, forest.stopped, forest.failed], [3, 0, 1, 1])
+        XCTAssertEqual(forest.bestTrial, ids["c"], "none finished: the best of all, ties to more epochs")
+        XCTAssertEqual(xgboost.bestTrial, ids["a"], "among the finished only: the running 0.40 does not count")
+        XCTAssertEqual(try XCTUnwrap(xgboost.bestValue), 0.45, accuracy: 1e-12)
+        XCTAssertEqual(xgboost.bestParams, #"{"learning_rate":0.0123456,"max_depth":3}"#)
+        XCTAssertEqual(summary.failures, ["trial \(ids["d"]!) (random_forest): failed"])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as? [String: Any])
+        XCTAssertEqual(json["elapsed_seconds"] as? Double, 61)
+        XCTAssertEqual((json["families"] as? [[String: Any]])?.first?["best_trial"] as? Int64, ids["c"])
+    }
+
     func testExitStatusForHowASweepEnded() {
         XCTAssertEqual(SweepExit.forSweep(status: "finished", failedTrials: 0), .finished)
         XCTAssertEqual(SweepExit.forSweep(status: "finished", failedTrials: nil), .finished)

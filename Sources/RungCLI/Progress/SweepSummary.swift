@@ -7,9 +7,9 @@ import RungStore
 public struct SweepSummary: Encodable {
     /// One family's trials and its best trial.
     public struct Family: Encodable {
-        /// The name.
+        /// The family's name.
         public var name: String
-        /// The trials started.
+        /// The family's trials, of every status.
         public var trials: Int
         /// The trials that finished.
         public var finished: Int
@@ -33,7 +33,7 @@ public struct SweepSummary: Encodable {
 
     /// The sweep id.
     public var sweep: Int64
-    /// The name.
+    /// The sweep's name.
     public var name: String
     /// The sweep's status.
     public var status: String
@@ -43,7 +43,7 @@ public struct SweepSummary: Encodable {
     public var elapsedSeconds: Double
     /// Per family, in config order.
     public var families: [Family]
-    /// The versions registered, e.g. "xgboost@3 (production)".
+    /// The versions registered, as the sweep's final message lists them.
     public var registered: [String]
     /// Up to five failed trials with their reasons.
     public var failures: [String]
