@@ -2,6 +2,7 @@
 import PackageDescription
 
 // One target per concern; dependencies point one way (docs/architecture.md draws the graph):
+//   rung → RungCLI → RungStore, RungTraining, RungWire
 //   rung → RungHead, RungWorker → RungArtifacts → RungStore, RungData → RungBlob → RungCore
 //   RungWorker → RungTraining → RungData; RungHead, RungWorker → RungWire → RungCore
 // A C library is imported only by the one target that wraps it: CZeroMQ by RungWire,
@@ -53,9 +54,12 @@ let package = Package(
         .target(name: "RungHead", dependencies: ["RungCore", "RungData", "RungStore", "RungBlob", "RungArtifacts", "RungWire"]),
         // The worker: a DEALER to the head, one training thread per slot, the data cache.
         .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungBlob", "RungWire"]),
-        // The command-line tool.
+        // The command-line tool's read models and rendering (leaderboard, sweep and registry
+        // views, report, top screen, progress line), without ArgumentParser.
+        .target(name: "RungCLI", dependencies: ["RungCore", "RungData", "RungTraining", "RungStore", "RungWire"]),
+        // The command-line tool: the ArgumentParser commands only.
         .executableTarget(name: "rung", dependencies: [
-            "RungCore", "RungData", "RungTraining", "RungStore", "RungBlob", "RungArtifacts", "RungWire", "RungHead", "RungWorker",
+            "RungCLI", "RungCore", "RungData", "RungTraining", "RungStore", "RungBlob", "RungArtifacts", "RungWire", "RungHead", "RungWorker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -76,6 +80,7 @@ let package = Package(
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
         .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStore", "RungBlob", "RungArtifacts", "RungData", "RungCore"]),
         .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungBlob", "RungCore"]),
+        .testTarget(name: "RungCLITests", dependencies: ["RungCLI", "RungCore", "RungStore", "RungWire"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStore", "RungBlob", "RungArtifacts"]),
         .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStore", "RungBlob", "CZeroMQ"]),
     ],

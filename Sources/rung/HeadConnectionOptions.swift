@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import RungCLI
+import RungWire
 import RungWorker
 
 /// `--head` and `--keys`: how a client command reaches a running head, shared by every
@@ -27,4 +29,9 @@ struct HeadConnectionOptions: ParsableArguments {
     static func endpoint(_ option: String?) -> String {
         EnvironmentDefault.resolve(option, "RUNG_HEAD", else: defaultEndpoint)
     }
+}
+
+extension HeadControlClient {
+    /// The endpoint from `--head`, else `$RUNG_HEAD`, else the default (empty means unset).
+    static func endpoint(_ option: String?) -> String { HeadConnectionOptions.endpoint(option) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RungCore
+import RungCLI
 import RungStore
 
 /// `--head` and `--keys` for the read-only commands that can ask a running head instead of

@@ -4,6 +4,7 @@ import RungCore
 import RungBlob
 import RungStore
 import RungArtifacts
+import RungCLI
 
 /// `--db` and `--artifacts`: where the store and the artifacts live, shared by every command
 /// that reads or writes them. Empty environment variables mean unset (`EnvironmentDefault`).

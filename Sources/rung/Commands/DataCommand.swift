@@ -5,6 +5,7 @@ import RungData
 import RungHead
 import RungBlob
 import RungArtifacts
+import RungCLI
 
 /// `rung data`: dataset preparation commands.
 struct DataCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import RungCore
 import RungHead
 import RungStore
 import RungWire
+import RungCLI
 
 /// `rung head`: the long-running head of a cluster.
 struct HeadCommand: ParsableCommand {

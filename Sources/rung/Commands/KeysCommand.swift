@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungWire
+import RungCLI
 
 /// `rung keys`: make and authorize the CURVE keys of a head, its workers and its clients.
 struct KeysCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import RungCore
 import RungData
 import RungArtifacts
 import RungTraining
+import RungCLI
 
 /// `rung predict`: score a CSV with a saved model.
 struct PredictCommand: ParsableCommand {
@@ -104,23 +105,3 @@ extension PredictCommand {
     }
 }
 
-/// What `rung predict` did.
-struct PredictSummary: Codable {
-    var rows: Int
-    var skippedRows: Int
-    var skippedLines: [Int]
-    var positives: Int
-    var threshold: Double
-    var out: String?
-
-    var skippedRowCountText: String {
-        let lines = skippedLines.map(String.init).joined(separator: ", ")
-        return "\(skippedRows) unreadable row\(skippedRows == 1 ? "" : "s") (line\(skippedLines.count == 1 ? "" : "s") \(lines)\(skippedRows > skippedLines.count ? ", …" : ""))"
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case rows, positives, threshold, out
-        case skippedRows = "skipped_rows"
-        case skippedLines = "skipped_lines"
-    }
-}

@@ -3,6 +3,7 @@ import Foundation
 import RungCore
 import RungStore
 import RungArtifacts
+import RungCLI
 
 /// `rung registry`: the registered model versions and their stages.
 struct RegistryCommand: ParsableCommand {
@@ -55,13 +56,7 @@ struct RegistryListCommand: ParsableCommand {
             return
         }
         let now = Date()
-        let rows = versions.map { v in
-            ["\(v.family)@\(v.version)", v.stage.rawValue, v.sweepID.map(String.init) ?? "—",
-             v.trialID.map(String.init) ?? "—", RegistryVersionJSON.keyMetrics(v.metrics),
-             Humanize.date(v.createdAt) + " (\(Humanize.ago(v.createdAt, now: now)))"]
-        }
-        Output.line(TerminalTable.render(["MODEL", "STAGE", "SWEEP", "TRIAL", "METRICS", "CREATED"], rows,
-                                         colour: [1: TerminalStyle.colour(forStatus:)]))
+        Output.line(RegistryListView.table(versions, now: now))
     }
 }
 
@@ -163,111 +158,3 @@ struct RegistryPromoteCommand: ParsableCommand {
     }
 }
 
-/// One model version in JSON output.
-struct RegistryVersionJSON: Encodable {
-    var family: String
-    var version: Int
-    var stage: String
-    var sweepID: Int64?
-    var trialID: Int64?
-    var uri: String
-    var metrics: [String: Double]
-    var createdAt: String
-
-    init(_ v: ModelVersion) {
-        family = v.family
-        version = v.version
-        stage = v.stage.rawValue
-        sweepID = v.sweepID
-        trialID = v.trialID
-        uri = v.uri
-        metrics = v.metrics
-        createdAt = Humanize.iso(v.createdAt)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case family, version, stage, uri, metrics
-        case sweepID = "sweep_id", trialID = "trial_id", createdAt = "created_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(family, forKey: .family)
-        try c.encode(version, forKey: .version)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(sweepID, forKey: .sweepID)
-        try c.encode(trialID, forKey: .trialID)
-        try c.encode(uri, forKey: .uri)
-        try c.encode(metrics, forKey: .metrics)
-        try c.encode(createdAt, forKey: .createdAt)
-    }
-
-    /// The metrics a registry listing shows: test_auc and val_auc when present, else the first two.
-    static func keyMetrics(_ metrics: [String: Double]) -> String {
-        var names = ["test_auc", "val_auc"].filter { metrics[$0] != nil }
-        if names.isEmpty { names = Array(metrics.keys.sorted().prefix(2)) }
-        guard !names.isEmpty else { return "—" }
-        return names.map { "\($0)=\(Output.metric(metrics[$0]))" }.joined(separator: " ")
-    }
-}
-
-/// `rung registry ls --json`.
-struct RegistryListJSON: Encodable {
-    var store: String
-    var family: String?
-    var versions: [RegistryVersionJSON]
-
-    enum CodingKeys: String, CodingKey { case store, family, versions }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(store, forKey: .store)
-        try c.encode(family, forKey: .family)
-        try c.encode(versions, forKey: .versions)
-    }
-}
-
-/// `rung registry show --json`: the version and the content of its metadata.json.
-struct RegistryShowJSON: Encodable {
-    var version: RegistryVersionJSON
-    var directory: String
-    var metadata: JSONValue
-
-    /// Parameters as sorted `name=value` pairs.
-    static func params(_ params: [String: JSONValue]) -> String {
-        guard !params.isEmpty else { return "—" }
-        return params.keys.sorted().map { "\($0)=\(text(params[$0]!))" }.joined(separator: " ")
-    }
-
-    private static func text(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return String(format: "%.4g", d)
-        case .string(let s): return s
-        case .array(let a): return "[" + a.map(text).joined(separator: ",") + "]"
-        case .object(let o): return "{" + o.keys.sorted().map { "\($0):\(text(o[$0]!))" }.joined(separator: ",") + "}"
-        }
-    }
-}
-
-/// `rung registry promote --json`.
-struct RegistryPromoteJSON: Encodable {
-    var family: String
-    var version: Int
-    var stage: String
-    var archived: Int?
-    var changed: Bool
-
-    enum CodingKeys: String, CodingKey { case family, version, stage, archived, changed }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(family, forKey: .family)
-        try c.encode(version, forKey: .version)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(archived, forKey: .archived)
-        try c.encode(changed, forKey: .changed)
-    }
-}

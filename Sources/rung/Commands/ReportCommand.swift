@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungStore
+import RungCLI
 
 /// `rung report`: one self-contained HTML page about a sweep — its facts, the leaderboard
 /// and SVG plots of learning curves, the best so far and the metric against each parameter.
@@ -56,13 +57,3 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
-/// `rung report --json`.
-struct ReportJSON: Encodable {
-    var file: String
-    var bytes: Int
-    var sweep: Int64
-    var name: String
-    var status: String
-    var families: [String]
-    var trials: Int
-}

@@ -3,6 +3,7 @@ import Foundation
 import RungCore
 import RungHead
 import RungStore
+import RungCLI
 
 /// `rung run`: a whole sweep on this machine — an embedded head and N local worker processes.
 struct RunCommand: ParsableCommand {
@@ -85,7 +86,7 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         progress.started = started
         try head.run { h in
-            progress.update(head: h, sweepID: sweepID, store: store)
+            progress.update(workers: h.workerCount, sweepID: sweepID, store: store)
             if stop.received > 0 { return true }
             if pool.allExited && h.isRunning(sweepID: sweepID) {
                 return true
@@ -116,37 +117,3 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// N `rung worker` processes on this machine, connected to the embedded head.
-final class LocalWorkerPool {
-    private var processes: [Process] = []
-
-    init(count: Int, head endpoint: String, logDirectory: URL, sweepID: Int64) throws {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        for i in 0..<count {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ["worker", "--head", endpoint, "--slots", "1", "--name", "local-\(getpid())-\(i + 1)"]
-            let logFile = logDirectory.appendingPathComponent("sweep-\(sweepID)-worker-\(i + 1).log")
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            p.standardError = try FileHandle(forWritingTo: logFile)
-            p.standardOutput = FileHandle.nullDevice
-            p.standardInput = FileHandle.nullDevice
-            do { try p.run() } catch {
-                throw RungError.internalFailure("cannot start a local worker (\(executable) worker): \(error.localizedDescription)")
-            }
-            processes.append(p)
-        }
-    }
-
-    var allExited: Bool { processes.allSatisfy { !$0.isRunning } }
-
-    /// Stops any worker still running (SIGTERM, then SIGKILL after 5 s).
-    func terminate() {
-        for p in processes where p.isRunning { p.terminate() }
-        let deadline = Date().addingTimeInterval(5)
-        while !allExited && Date() < deadline { usleep(50_000) }
-        for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
-    }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
+import RungCLI
 
 /// `rung simulate`: a sweep in virtual time with synthetic or replayed learning curves.
 struct SimulateCommand: ParsableCommand {

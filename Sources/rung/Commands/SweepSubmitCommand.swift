@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungWire
+import RungCLI
 
 /// `rung sweep submit`: hand a sweep to a running head.
 struct SweepSubmitCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RungCore
+import RungCLI
 
 /// `rung top`: a live full-screen view of a head's sweeps, trials and workers.
 struct TopCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import RungCore
 import RungData
 import RungTraining
+import RungCLI
 
 /// `rung train`: one trial, locally, epoch by epoch.
 struct TrainCommand: ParsableCommand {
@@ -97,52 +98,3 @@ struct TrainCommand: ParsableCommand {
     static let epochHeader = ["epoch", "val_auc", "val_logloss", "val_pr_auc", "val_f1", "train_s", "elapsed_s"]
 }
 
-/// What `rung train` reports, and what `metadata.json` records about the trial.
-struct TrainReport: Codable {
-    struct Epoch: Codable {
-        var epoch: Int
-        var trainSeconds: Double
-        var evaluationSeconds: Double
-        var elapsedSeconds: Double
-        var metrics: [String: Double]
-        var undefined: [String: String]?
-
-        init(_ r: EpochResult, elapsed: Double) {
-            epoch = r.epoch
-            trainSeconds = r.trainSeconds
-            evaluationSeconds = r.evaluationSeconds
-            elapsedSeconds = elapsed
-            metrics = r.validation.named(.val)
-            let u = r.validation.undefined(for: .val)
-            undefined = u.isEmpty ? nil : u
-        }
-
-        var row: [String] {
-            ["\(epoch)", Output.metric(metrics["val_auc"]), Output.metric(metrics["val_logloss"]),
-             Output.metric(metrics["val_pr_auc"]), Output.metric(metrics["val_f1"]),
-             Output.seconds(trainSeconds), Output.seconds(elapsedSeconds)]
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case epoch, metrics, undefined
-            case trainSeconds = "train_seconds"
-            case evaluationSeconds = "evaluation_seconds"
-            case elapsedSeconds = "elapsed_seconds"
-        }
-    }
-
-    var family: String
-    var parameters: [String: ParamValue]
-    var seed: UInt64
-    var threads: Int
-    var dataVersion: String
-    var epochs: [Epoch]
-    var test: [String: Double]?
-    var savedTo: String?
-
-    enum CodingKeys: String, CodingKey {
-        case family, parameters, seed, threads, epochs, test
-        case dataVersion = "data_version"
-        case savedTo = "saved_to"
-    }
-}

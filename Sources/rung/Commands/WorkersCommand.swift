@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RungCore
 import RungStore
+import RungCLI
 
 /// `rung workers`: the workers the head has seen.
 struct WorkersCommand: ParsableCommand {
@@ -39,41 +40,7 @@ struct WorkersCommand: ParsableCommand {
             Output.line("no workers yet: none has joined a head with store \(location)")
             return
         }
-        let rows = workers.map { w in
-            [w.name, w.host, "\(w.slots)", w.status.rawValue, Humanize.ago(w.lastSeen, now: now)]
-        }
-        Output.line(TerminalTable.render(["NAME", "HOST", "SLOTS", "STATUS", "LAST SEEN"], rows,
-                                         colour: [3: TerminalStyle.colour(forStatus:)]))
+        Output.line(WorkersView.table(workers, now: now))
     }
 }
 
-/// `rung workers --json`.
-struct WorkersJSON: Encodable {
-    struct Worker: Encodable {
-        var name: String
-        var host: String
-        var slots: Int
-        var status: String
-        var firstSeen: String
-        var lastSeen: String
-        var lastSeenSecondsAgo: Double
-
-        init(_ w: WorkerRecord, now: Date) {
-            name = w.name
-            host = w.host
-            slots = w.slots
-            status = w.status.rawValue
-            firstSeen = Humanize.iso(w.firstSeen)
-            lastSeen = Humanize.iso(w.lastSeen)
-            lastSeenSecondsAgo = max(0, now.timeIntervalSince(w.lastSeen))
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case name, host, slots, status
-            case firstSeen = "first_seen", lastSeen = "last_seen", lastSeenSecondsAgo = "last_seen_seconds_ago"
-        }
-    }
-
-    var store: String
-    var workers: [Worker]
-}

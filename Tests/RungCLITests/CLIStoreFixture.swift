@@ -1,0 +1,91 @@
+import Foundation
+import RungStore
+import XCTest
+import RungCore
+
+/// A temporary SQLite store with sweeps written straight through the store's API, for
+/// rendering tests that run in-process (no `rung` binary, no head).
+struct CLIStoreFixture {
+    let directory: URL
+    var databasePath: String { directory.appendingPathComponent("rung.db").path }
+
+    init(_ test: XCTestCase) throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rung-cli-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = self.directory
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// Opens the store (the caller closes it).
+    func open() throws -> any Store {
+        try SQLiteStore(path: databasePath)
+    }
+
+    /// A sweep config that the config parser accepts, with the given metric and families.
+    static func config(name: String, metric: String, mode: String, families: [String: Int]) -> String {
+        var yaml = """
+        name: \(name)
+        seed: 42
+        data: {source: uci-diabetes-130}
+        metric: {name: \(metric), mode: \(mode)}
+        scheduler: {type: asha, max_epochs: 9, grace_period: 1, reduction_factor: 3}
+        families:
+
+        """
+        for (family, trials) in families.sorted(by: { $0.key < $1.key }) {
+            yaml += "  \(family):\n    trials: \(trials)\n    space:\n      max_depth: {type: int, low: 2, high: 8}\n"
+        }
+        return yaml
+    }
+
+    /// Adds a trial with its epoch reports (`nil` leaves the metric out of that epoch).
+    @discardableResult
+    static func addTrial(_ store: any Store, sweep: Int64, family: String, number: Int, status: TrialRecord.Status,
+                         metric: String, values: [Double?], worker: String? = nil, seconds: Double = 60,
+                         now: Date) throws -> TrialRecord {
+        let started = now.addingTimeInterval(-seconds)
+        let trial = try store.createTrial(TrialRecord(
+            sweepID: sweep, family: family, number: number, paramsJSON: #"{"learning_rate":0.0123456,"max_depth":\#(number + 2)}"#,
+            seed: UInt64(number), status: status, worker: worker, lastEpoch: values.count,
+            startedAt: values.isEmpty && status == .pending ? nil : started,
+            finishedAt: status.isTerminal ? now : nil))
+        try store.recordEpochs(values.enumerated().map { index, value in
+            EpochRecord(trialID: trial.id, epoch: index + 1, seconds: 1,
+                        metrics: value.map { [metric: $0, "val_accuracy": 0.5] } ?? ["val_accuracy": 0.5])
+        })
+        return trial
+    }
+
+    /// One running sweep named `name` (val_logloss, lower is better) with trials a…g:
+    /// a xgboost finished 0.50→0.45; b xgboost running 0.40; c random_forest stopped
+    /// 0.48→0.44 (3 epochs); d random_forest failed (NaN); e xgboost pending (no epochs);
+    /// f random_forest running 0.44 (2 epochs); g xgboost finished without the metric.
+    /// Returns the sweep id and the trial ids by letter.
+    @discardableResult
+    func buildSweep(name: String = "health-predict", now: Date = Date()) throws -> (sweep: Int64, trials: [String: Int64]) {
+        let store = try open()
+        defer { store.close() }
+        let live = try store.createSweep(SweepRecord(
+            name: name, configYAML: Self.config(name: "health-predict", metric: "val_logloss", mode: "min",
+                                                families: ["xgboost": 6, "random_forest": 4]),
+            seed: 7, status: .running, createdAt: now.addingTimeInterval(-600)))
+        try store.createStudy(StudyRecord(sweepID: live.id, family: "xgboost", trialBudget: 6))
+        try store.createStudy(StudyRecord(sweepID: live.id, family: "random_forest", trialBudget: 4))
+        var ids: [String: Int64] = [:]
+        let m = "val_logloss"
+        ids["a"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 1, status: .finished, metric: m, values: [0.50, 0.45], worker: "w1", seconds: 90, now: now).id
+        ids["b"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 2, status: .running, metric: m, values: [0.40], worker: "w2", now: now).id
+        ids["c"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 1, status: .stopped, metric: m, values: [0.48, 0.47, 0.44], worker: "w1", now: now).id
+        ids["d"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 2, status: .failed, metric: m, values: [.nan], worker: "w2", now: now).id
+        ids["e"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 3, status: .pending, metric: m, values: [], now: now).id
+        ids["f"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 3, status: .running, metric: m, values: [0.44, 0.44], worker: "w1", now: now).id
+        ids["g"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 4, status: .finished, metric: m, values: [nil], worker: "w2", now: now).id
+        return (live.id, ids)
+    }
+}
+
+/// `text` without ANSI SGR escape codes.
+func withoutEscapes(_ text: String) -> String {
+    text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+}
