@@ -97,31 +97,48 @@ final class HeadShellTests: XCTestCase {
 
     // MARK: - Slow work off the loop
 
-    /// A thread that writes `rows` to the named pipe `fifo` each time a reader opens it (the
-    /// data is hashed, then prepared), for up to a minute or until cancelled.
-    private func feed(_ fifo: String, with rows: String) -> Thread {
-        let writer = Thread {
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline, !Thread.current.isCancelled {
-                let fd = open(fifo, O_WRONLY | O_NONBLOCK)
-                guard fd >= 0 else { usleep(5_000); continue }   // no reader yet: poll
-                _ = fcntl(fd, F_SETFL, 0)
-                _ = rows.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count - 1) }
-                close(fd)
+    /// The recipe of `sourceConfig`.
+    private static let recipe = """
+        name: synthetic
+        id_columns: [id]
+        target: {name: y, from: outcome, negative: ["no"]}
+        split: {initial_fraction: 1.0, train: 0.6, validation: 0.2, future_batches: 0}
+        """
+
+    /// Makes the recipe a named pipe: the head's helper thread reads it exactly once (after
+    /// hashing the source), and blocks until `release` writes it. The slow source, made
+    /// deterministic.
+    private func gateRecipe(_ fixture: HeadFixture) throws -> (release: () -> Thread, path: String) {
+        let fifo = fixture.root.appendingPathComponent("synthetic.yaml").path
+        try? FileManager.default.removeItem(atPath: fifo)
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // A writer whose reader went away must not kill the test process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let release = {
+            let writer = Thread {
+                let deadline = Date().addingTimeInterval(60)
+                while Date() < deadline, !Thread.current.isCancelled {
+                    let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+                    guard fd >= 0 else { usleep(5_000); continue }   // no reader yet: poll
+                    _ = fcntl(fd, F_SETFL, 0)
+                    _ = Self.recipe.utf8CString.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count - 1) }
+                    close(fd)
+                    return   // written once: the reader gets the whole recipe, then end of file
+                }
             }
+            writer.start()
+            return writer
         }
-        writer.start()
-        return writer
+        return (release, fifo)
     }
 
-    /// A sweep config whose data source is `source`, prepared with the fixture's recipe.
+    /// A sweep config whose data source is `source`, prepared with the fixture's recipe
+    /// (written unless `gateRecipe` made it a pipe).
     private func sourceConfig(_ fixture: HeadFixture, source: String) throws -> (yaml: String, path: String) {
-        try """
-            name: synthetic
-            id_columns: [id]
-            target: {name: y, from: outcome, negative: ["no"]}
-            split: {initial_fraction: 1.0, train: 0.6, validation: 0.2, future_batches: 0}
-            """.write(to: fixture.root.appendingPathComponent("synthetic.yaml"), atomically: true, encoding: .utf8)
+        let recipe = fixture.root.appendingPathComponent("synthetic.yaml")
+        if !FileManager.default.fileExists(atPath: recipe.path) {
+            try Self.recipe.write(to: recipe, atomically: true, encoding: .utf8)
+        }
         let yaml = fixture.config(trials: 1, scheduler: "fifo")
             .replacingOccurrences(of: "data: {prepared: \(fixture.dataDirectory.path)}",
                                   with: "data: {source: \(source), recipe: synthetic.yaml}")
@@ -138,14 +155,9 @@ final class HeadShellTests: XCTestCase {
 
     func testHeartbeatsAreAnsweredWhileASlowSourcePreparesAndTheSweepStartsWhenItsDataIsReady() throws {
         let fixture = try HeadFixture(self)
-        // The source is a named pipe: preparing it blocks until this test writes the rows.
-        let fifo = fixture.root.appendingPathComponent("rows.fifo").path
-        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        // A reader that stops early (the hash reads to the end, the preparer may not) must
-        // not kill the test process with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        let rows = try String(contentsOf: fixture.root.appendingPathComponent("rows.csv"), encoding: .utf8)
-        let (yaml, path) = try sourceConfig(fixture, source: fifo)
+        // The data cannot be prepared until this test releases its recipe.
+        let gate = try gateRecipe(fixture)
+        let (yaml, path) = try sourceConfig(fixture, source: fixture.root.appendingPathComponent("rows.csv").path)
         let transport = InMemoryTransport()
         let clock = ManualClock()
         let head = try fixture.makeHead(transport: transport, clock: clock, helperThread: true)
@@ -175,8 +187,8 @@ final class HeadShellTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(heartbeats, 25, "the head answers on every pass while the data prepares")
         XCTAssertEqual(head.workerCount, 1)
 
-        // Feed the pipe to every reader (hashing, then preparing) until the sweep starts.
-        let writer = feed(fifo, with: rows)
+        // Release the recipe: the preparation goes on and the sweep starts.
+        let writer = gate.release()
         defer { writer.cancel() }
         var assigned: Assignment?
         let deadline = Date().addingTimeInterval(60)
@@ -219,11 +231,8 @@ final class HeadShellTests: XCTestCase {
 
     func testASweepCancelledWhileItsDataPreparesStaysCancelledWhenTheDataArrives() throws {
         let fixture = try HeadFixture(self)
-        let fifo = fixture.root.appendingPathComponent("rows.fifo").path
-        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        signal(SIGPIPE, SIG_IGN)
-        let rows = try String(contentsOf: fixture.root.appendingPathComponent("rows.csv"), encoding: .utf8)
-        let (yaml, path) = try sourceConfig(fixture, source: fifo)
+        let gate = try gateRecipe(fixture)
+        let (yaml, path) = try sourceConfig(fixture, source: fixture.root.appendingPathComponent("rows.csv").path)
         let transport = InMemoryTransport()
         let head = try fixture.makeHead(transport: transport, clock: ManualClock(), helperThread: true)
         let sweep = try head.submitInBackground(configYAML: yaml, configPath: path)
@@ -236,7 +245,7 @@ final class HeadShellTests: XCTestCase {
 
         // Now the data arrives: the preparation finishes and its result is dropped.
         transport.deliver(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["xgboost"])), from: "w1")
-        let writer = feed(fifo, with: rows)
+        let writer = gate.release()
         defer { writer.cancel() }
         let deadline = Date().addingTimeInterval(60)
         repeat {
