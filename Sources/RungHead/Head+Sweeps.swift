@@ -31,11 +31,14 @@ extension Head {
     /// Records a submitted sweep at once (status `queued`, message `preparing data`) and
     /// resolves or prepares its data on the helper thread, so the loop keeps answering
     /// workers meanwhile; the sweep starts scheduling when its data is ready, or fails with
-    /// the reason. A config error is thrown here. Returns the sweep id.
+    /// the reason. A config error, and a data mistake `SweepData.precheck` finds without
+    /// reading data, is thrown here. Returns the sweep id.
     @discardableResult
     public func submitInBackground(configYAML: String, configPath: String, dataOverride: String? = nil,
                                    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int64 {
         let config = try SweepConfigParser.parse(yaml: configYAML, file: configPath)
+        try SweepData.precheck(config: config, configDirectory: URL(fileURLWithPath: configPath).deletingLastPathComponent(),
+                               override: dataOverride, environment: environment)
         var id: Int64 = 0
         try store.transaction {
             id = try recordSubmission(config, yaml: configYAML, status: .queued, data: nil,

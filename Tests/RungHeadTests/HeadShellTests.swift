@@ -207,7 +207,11 @@ final class HeadShellTests: XCTestCase {
 
     func testASweepWhoseDataCannotBePreparedFailsNamingTheProblemAndTheHeadGoesOn() throws {
         let fixture = try HeadFixture(self)
-        let (yaml, path) = try sourceConfig(fixture, source: fixture.root.appendingPathComponent("missing.csv").path)
+        // The file exists (the head takes the submission) but has no `outcome` column: that
+        // is found only while preparing, off the loop.
+        let broken = fixture.root.appendingPathComponent("no-target.csv")
+        try "id,x,colour\n1,0.5,red\n2,0.7,blue\n".write(to: broken, atomically: true, encoding: .utf8)
+        let (yaml, path) = try sourceConfig(fixture, source: broken.path)
         let transport = InMemoryTransport()
         let head = try fixture.makeHead(transport: transport, clock: ManualClock())
         let request = try JSONSerialization.data(withJSONObject: ["op": "submit", "config": yaml, "path": path])
@@ -219,14 +223,25 @@ final class HeadShellTests: XCTestCase {
             try head.runOnce(timeoutMillis: 0)
             usleep(5_000)   // polling with a deadline
         }
-        let record = try XCTUnwrap(try SQLiteStore(path: fixture.storePath, readOnly: true).sweep(id: sweep))
+        let store = try SQLiteStore(path: fixture.storePath, readOnly: true)
+        let record = try XCTUnwrap(try store.sweep(id: sweep))
         XCTAssertEqual(record.status, .failed)
-        XCTAssertTrue(record.message?.hasPrefix("cannot prepare its data: data source ") ?? false, record.message ?? "")
-        XCTAssertTrue(record.message?.contains("missing.csv") ?? false, record.message ?? "")
-        // A config error is still answered at once, with nothing recorded.
-        transport.deliver(.control(json: #"{"op":"submit","config":"name: [","path":"bad.yaml"}"#), from: "client")
-        try head.runOnce(timeoutMillis: 0)
-        XCTAssertNotNil(try controlReply(transport, to: "client")["error"])
+        XCTAssertTrue(record.message?.hasPrefix("cannot prepare its data: ") ?? false, record.message ?? "")
+        XCTAssertTrue(record.message?.contains("outcome") ?? false, record.message ?? "")
+
+        // A source file that does not exist, a missing recipe and a config error are answered
+        // at once, and nothing is recorded for them.
+        let (missingSource, _) = try sourceConfig(fixture, source: fixture.root.appendingPathComponent("missing.csv").path)
+        let missingRecipe = yaml.replacingOccurrences(of: "recipe: synthetic.yaml", with: "recipe: nowhere.yaml")
+        for (config, expected) in [(missingSource, "missing.csv"), (missingRecipe, "data.recipe nowhere.yaml does not exist"),
+                                   ("name: [", "invalid YAML")] {
+            let bad = try JSONSerialization.data(withJSONObject: ["op": "submit", "config": config, "path": path])
+            transport.deliver(.control(json: String(decoding: bad, as: UTF8.self)), from: "client")
+            try head.runOnce(timeoutMillis: 0)
+            let error = try XCTUnwrap(try controlReply(transport, to: "client")["error"] as? String)
+            XCTAssertTrue(error.contains(expected), error)
+        }
+        XCTAssertEqual(try store.sweeps().map(\.id), [sweep])
     }
 
     func testASweepCancelledWhileItsDataPreparesStaysCancelledWhenTheDataArrives() throws {

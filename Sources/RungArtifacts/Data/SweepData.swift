@@ -91,6 +91,29 @@ public struct SweepData: Sendable, Equatable {
                                  scratch: scratch, environment: environment, resolvedSource: sourceURL)
     }
 
+    /// The data mistakes found without reading or downloading anything: no data settings, a
+    /// local source that does not exist, a recipe file that does not exist. The head checks
+    /// them when it takes a submission, so `rung sweep submit` fails at once for them; the
+    /// rest is found while the data is prepared off the head's loop (`resolve`).
+    public static func precheck(config: SweepConfig, configDirectory: URL, override: String?,
+                                environment: [String: String]) throws {
+        guard override == nil, config.data.prepared == nil else { return }
+        guard let source = config.data.source else {
+            throw RungError.badInput("\(config.file): data needs `source` (with `recipe`) or `prepared`")
+        }
+        guard let recipe = config.data.recipe else {
+            throw RungError.badInput("\(config.file): data.recipe is needed to prepare data.source")
+        }
+        let recipeURL = localURL(recipe, relativeTo: configDirectory)
+        guard FileManager.default.fileExists(atPath: recipeURL.path) else {
+            throw RungError.badInput("\(config.file): data.recipe \(recipe) does not exist (looked for \(recipeURL.path))")
+        }
+        // Known dataset ids and URLs may need a download: that waits for the preparation.
+        let remote = KnownDataset.builtin.contains { $0.id == source } || source.lowercased().hasPrefix("http://")
+            || source.lowercased().hasPrefix("https://") || Location.isS3(source)
+        if !remote { _ = try DatasetResolver.resolve(source, environment: environment) }
+    }
+
     /// Whether `location` names a remote blob store rather than a local directory.
     public static func isRemote(_ location: String) -> Bool { Location.isS3(location) }
 

@@ -56,13 +56,6 @@ final class SlowWork {
             try completions.removeValue(forKey: next.job)?(next.result)
         }
     }
-
-    /// Blocks until every started job has finished and its completion has run (for a clean stop).
-    func waitForAll() throws {
-        while pending > 0 {
-            queue.sync {}
-            try runFinished()
-        }
     }
 }
 
