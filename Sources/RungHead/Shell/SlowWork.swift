@@ -56,7 +56,6 @@ final class SlowWork {
             try completions.removeValue(forKey: next.job)?(next.result)
         }
     }
-    }
 }
 
 extension SlowWork: @unchecked Sendable {}
