@@ -79,8 +79,9 @@ final class WorkerLoop {
     /// At least two heartbeats, whatever the head says (its numbers are not trusted to be sane).
     private var lostAfterMillis: UInt64 { max(UInt64(welcome?.lostAfterMillis ?? 5000), heartbeatMillis * 2) }
     private var busy: Int { slots.filter { $0.trial != nil }.count }
-    /// The trials this worker holds: training in a slot, or finished with their `done`/`failed`
-    /// still waiting in the outbox (so a head that was away keeps them attached).
+    /// The trials this worker holds: training in a slot, finished with their `done`/`failed`
+    /// still waiting in the outbox, or finished with a `done` the head has not confirmed (so a
+    /// head that was away, or restarted, keeps them attached and gets their result).
     private var running: [UInt64] {
         var ids = slots.compactMap { $0.cancelled ? nil : $0.trial?.trialID }
         for message in outbox.messages {
@@ -90,8 +91,17 @@ final class WorkerLoop {
             default: break
             }
         }
+        for id in unconfirmed.keys.sorted() where !ids.contains(id) { ids.append(id) }
         return ids
     }
+
+    /// Finished trials whose `done` was sent but not yet confirmed: the head confirms one by
+    /// a heartbeat that no longer lists the trial (it sends heartbeats only after committing
+    /// what it received), or by cancelling it (it already recorded the trial's end). Until
+    /// then the trial stays in every hello, and its `done` is sent again to a head that
+    /// welcomes this worker anew: a head killed after receiving a `done` but before
+    /// committing it gets it again (docs/protocol.md, "Conversations").
+    private var unconfirmed: [UInt64: WireMessage] = [:]
 
     /// Runs until drained or stopped.
     func run() throws -> WorkerSummary {
@@ -217,6 +227,7 @@ final class WorkerLoop {
                 log("trial \(trialID) finished after epoch \(done.epoch): " + Self.describe(done.metrics)
                     + (done.checkpointURI.isEmpty ? "" : "; model \(done.checkpointURI)"))
                 deliver(message)
+                unconfirmed[trialID] = message
             }
             free(index)
         case .failed(let failed):
@@ -359,7 +370,7 @@ final class WorkerLoop {
             }
             switch message {
             case .welcome(let w): handleWelcome(w)
-            case .heartbeat: break
+            case .heartbeat(let beat): confirmEnds(listed: beat.running)
             case .assign(let a): handleAssign(a)
             case .decision(let d): handleDecision(d)
             case .cancel(let trialID): handleCancel(trialID)
@@ -399,6 +410,10 @@ final class WorkerLoop {
             if let report = slot.waiting, !slot.cancelled, !outbox.contains(.epochReport(report)) {
                 outbox.append(.epochReport(report))
             }
+        }
+        // So does every finished trial's unconfirmed `done` (the head applies a repeat once).
+        for id in unconfirmed.keys.sorted() {
+            if let done = unconfirmed[id], !outbox.contains(done) { outbox.append(done) }
         }
         flushOutbox()
     }
@@ -461,7 +476,21 @@ final class WorkerLoop {
         _ = try? slots[index].socket.send([WireFormat.encode(.decision(d))], dontWait: true)
     }
 
+    /// A head heartbeat: every sent `done` of a trial it no longer lists is committed.
+    private func confirmEnds(listed: [UInt64]) {
+        guard connected, !unconfirmed.isEmpty else { return }
+        let listed = Set(listed)
+        for (id, message) in unconfirmed where !listed.contains(id) && !outbox.contains(message) {
+            unconfirmed[id] = nil
+        }
+    }
+
     private func handleCancel(_ trialID: UInt64) {
+        if unconfirmed.removeValue(forKey: trialID) != nil,
+           !slots.contains(where: { $0.trial?.trialID == trialID }) {
+            // The head had already recorded this trial's end when this worker listed it again.
+            return
+        }
         guard let index = slots.firstIndex(where: { $0.trial?.trialID == trialID && !$0.cancelled }) else {
             log("cancel for trial \(trialID), which is not running here; ignored")
             return

@@ -231,4 +231,60 @@ final class WorkerCancelAndRestartTests: WorkerTestCase {
         try head.send(.drain)
         XCTAssertEqual(try expectDrainAndReturn(worker).finished, 1)
     }
+
+    /// Kills the fake head and brings an empty one back on its endpoint, silent until told.
+    private func restartHead() throws {
+        let endpoint = head.endpoint
+        head = nil
+        var reborn: FakeHead?
+        waitUntil("the dead head's endpoint can be bound again", timeout: 5) {
+            reborn = try? FakeHead(endpoint: endpoint)
+            return reborn != nil
+        }
+        head = try XCTUnwrap(reborn)
+        head.answersHeartbeats = false
+    }
+
+    func testAFinishedTrialsDoneIsSentAgainToARestartedHeadUntilAHeartbeatConfirmsIt() throws {
+        let (worker, _) = try join(heartbeatMillis: 100, lostAfterMillis: 500, helloIntervalMillis: 300)
+        // The head receives the done, then dies before it could commit it (no heartbeat after it).
+        head.answersHeartbeats = false
+        try head.send(.assign(assignment(60, maxEpochs: 2)))
+        let done = try head.expect("done") { $0.done(60) }
+        try restartHead()
+        let hello = try head.expect("hello to the new head", timeout: 5) { $0.hello }
+        XCTAssertEqual(hello.running, [60], "a done the head has not confirmed keeps its trial in the hello")
+        try head.send(.welcome(welcome(heartbeatMillis: 100, lostAfterMillis: 500)))
+        XCTAssertEqual(try head.expect("the done again") { $0.done(60) }, done)
+        // This head commits it: its heartbeats no longer list the trial. A later head is not told again.
+        head.answersHeartbeats = true
+        _ = try head.expect("a heartbeat after the confirmation") { $0.heartbeat }
+        _ = try head.expect("another heartbeat") { $0.heartbeat }
+        try restartHead()
+        XCTAssertEqual(try head.expect("hello to the third head", timeout: 5) { $0.hello }.running, [])
+        try head.send(.welcome(welcome(heartbeatMillis: 100, lostAfterMillis: 500)))
+        head.answersHeartbeats = true
+        try head.send(.drain)
+        let summary = try expectDrainAndReturn(worker)
+        XCTAssertEqual(summary.finished, 1)
+    }
+
+    func testACancelForAnUnconfirmedDoneMeansTheHeadHadItAndItIsNotListedAgain() throws {
+        let (worker, _) = try join(heartbeatMillis: 100, lostAfterMillis: 500, helloIntervalMillis: 300)
+        head.answersHeartbeats = false
+        try head.send(.assign(assignment(61, maxEpochs: 2)))
+        _ = try head.expect("done") { $0.done(61) }
+        try restartHead()
+        XCTAssertEqual(try head.expect("hello", timeout: 5) { $0.hello }.running, [61])
+        // A head that had recorded the end answers the listed trial with a cancel.
+        try head.send(.cancel(trialID: 61))
+        try head.send(.welcome(welcome(heartbeatMillis: 100, lostAfterMillis: 500)))
+        try restartHead()
+        XCTAssertEqual(try head.expect("hello after the cancel", timeout: 5) { $0.hello }.running, [])
+        XCTAssertFalse(worker.log.contains { $0.contains("cancel for trial 61") }, "\(worker.log)")
+        try head.send(.welcome(welcome(heartbeatMillis: 100, lostAfterMillis: 500)))
+        head.answersHeartbeats = true
+        try head.send(.drain)
+        XCTAssertEqual(try expectDrainAndReturn(worker).finished, 1)
+    }
 }
