@@ -136,8 +136,10 @@ final class ClusterTests: ClusterTestCase {
         try waitUntil("w1 exited after the drain", timeout: 40, cluster) { !w1.isRunning }
         XCTAssertEqual(w1.terminationReason, .exit)
         XCTAssertEqual(w1.terminationStatus, 0, "a drained worker exits 0:\n\(cluster.log("w1"))")
-        let record = try withStore(cluster) { try $0.worker(name: "w1") }
-        XCTAssertEqual(record?.status, .left, "the drained worker is recorded as left")
+        // The worker's last word, `drain`, reaches the head after the worker exits: wait for it.
+        try waitUntil("the head recorded the drained worker as left", timeout: 10, cluster) {
+            try withStore(cluster) { try $0.worker(name: "w1")?.status == .left }
+        }
         XCTAssertFalse(try client.workerNames().contains("w1"))
         try waitForSweep(id, cluster, timeout: 75)
         let trials = try assertEveryTrialAccountedFor(id, cluster)
