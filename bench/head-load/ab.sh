@@ -54,7 +54,7 @@ best_a = max(x[2] for x in rows if x[1] == "A")
 print(f"A = {a_dir}/rung, B = {b_dir}/rung, load generator {loadgen}\n")
 print("| round | head | reports/s | vs A's best | decision p50 / p99 (ms) | head CPU (s, whole life) | head CPU per stored epoch result (µs) | welcomed | load avg (1 min) before |")
 print("|---|---|---|---|---|---|---|---|---|")
-fmt = lambda v: "–" if v is None else f"{v:.0f}"
+fmt = lambda v: "–" if v is None else (f"{v:.1f}" if v < 100 else f"{v:.0f}")
 for r, side, rps, p50, p99, cpu, per, welcomed, load in rows:
     print(f"| {r} | {side} | {rps:,.0f} | {rps / best_a:.3f} | {fmt(p50)} / {fmt(p99)} | "
           f"{'–' if cpu is None else f'{cpu:.1f}'} | {'–' if per is None else f'{per:.1f}'} | {welcomed} | {load} |")
