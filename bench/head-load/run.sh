@@ -7,10 +7,14 @@
 # Release build. Results go to bench/results/head-load-*.json (and stdout).
 # Set RUNG_BIN_DIR to use other binaries (e.g. .build/debug) and HEAD_WRAPPER to run the
 # head under a tool (e.g. "valgrind --tool=callgrind --callgrind-out-file=/tmp/head.cg").
+# LOADGEN_BIN=path runs that rung-loadgen instead of $RUNG_BIN_DIR/rung-loadgen: one load
+# generator against two heads (A/B; bench/head-load/ab.sh does that). RESULT_TAG=name adds
+# the name to the result file's.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 workers="${1:-1000}"; seconds="${2:-20}"; threads="${3:-1}"
 bin="${RUNG_BIN_DIR:-$root/.build/release}"
+loadgen="${LOADGEN_BIN:-$bin/rung-loadgen}"
 if [ -z "${RUNG_BIN_DIR:-}" ]; then
     (cd "$root" && swift build -c release --product rung >/dev/null && swift build -c release --product rung-loadgen >/dev/null)
 fi
@@ -64,9 +68,9 @@ ${HEAD_WRAPPER:-} "$bin/rung" head --listen "tcp://127.0.0.1:$port" --db "sqlite
 head_pid=$!
 sleep "${HEAD_START_SECONDS:-1}"
 mkdir -p "$root/bench/results"
-out="$root/bench/results/head-load-$workers-$(date -u +%Y%m%dT%H%M%S).json"
+out="$root/bench/results/head-load-$workers${RESULT_TAG:+-$RESULT_TAG}-$(date -u +%Y%m%dT%H%M%S).json"
 timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "loadgen cpu: user %U s, system %S s, wall %e s")
-"${timer[@]}" "$bin/rung-loadgen" --head "tcp://127.0.0.1:$port" --workers "$workers" --threads "$threads" \
+"${timer[@]}" "$loadgen" --head "tcp://127.0.0.1:$port" --workers "$workers" --threads "$threads" \
     --seconds "$seconds" --submit "$work/sweep.yaml" --epoch-ms "${EPOCH_MS:-0}" | tee "$out"
 if [ -z "${HEAD_WRAPPER:-}" ]; then
     # CPU seconds the head used (user, system) over its whole life.
@@ -81,4 +85,4 @@ tables = [r[0] for r in db.execute("select name from sqlite_master where type='t
 counts = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in tables if not t.startswith("sqlite_")}
 print({"store_rows": counts})
 PY
-grep -c "dropped a frame" "$work/head.log" | sed 's/^/head dropped frames: /'
+echo "head dropped frames: $(grep -c "dropped a frame" "$work/head.log" || true)"

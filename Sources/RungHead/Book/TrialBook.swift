@@ -68,7 +68,10 @@ public struct TrialBook: Sendable {
     /// Runs one transition and returns the effects it produced.
     mutating func transition(_ body: (inout TrialBook) -> Void) -> [HeadEffect] {
         body(&self)
-        defer { effects.removeAll(keepingCapacity: true) }
+        // Hand the buffer over rather than keep its capacity: the caller holds it while the
+        // next transition runs, so a kept capacity would be a fresh allocation of the
+        // largest size ever seen on every transition (malloc growing and trimming the heap).
+        defer { effects = [] }
         return effects
     }
 
