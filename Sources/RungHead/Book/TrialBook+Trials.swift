@@ -42,25 +42,27 @@ extension TrialBook {
         // Taken out of the dictionary while it changes, so its tables are not copied.
         guard var sweep = sweeps.removeValue(forKey: sweepID) else { return }
         defer { sweeps[sweepID] = sweep }
-        let family = sweep.families[familyIndex]
+        // Only the config: a copy of the whole family would copy its trial table, which is
+        // written below (a copy per new trial, growing with the sweep).
+        let config = sweep.families[familyIndex].config
         let id: Int64
         var startEpoch = 0
         var checkpoint = ""
         switch work {
         case .start(let number, let params):
             var all = params
-            for (k, v) in family.config.epoch where all[k] == nil { all[k] = v }
+            for (k, v) in config.epoch where all[k] == nil { all[k] = v }
             let json = "{" + all.keys.sorted().map { "\(JSONText.quote($0)):\(all[$0]!.jsonLiteral)" }.joined(separator: ",") + "}"
             id = nextTrialID
             nextTrialID += 1
-            let record = TrialRecord(id: id, sweepID: sweepID, family: family.config.name, number: number, paramsJSON: json,
+            let record = TrialRecord(id: id, sweepID: sweepID, family: config.name, number: number, paramsJSON: json,
                                      seed: sweep.trialSeed(family: familyIndex, number: number), status: .running,
                                      worker: worker, createdAt: now, startedAt: now)
             emit(.createTrial(record))
             sweep.families[familyIndex].trialIDs[number] = id
             live[id] = LiveTrial(record: record, sweepID: sweepID, familyIndex: familyIndex, number: number)
         case .restart(let number), .promote(let number):
-            guard let existing = family.trialIDs[number], live[existing] != nil else { return }
+            guard let existing = sweep.families[familyIndex].trialIDs[number], live[existing] != nil else { return }
             id = existing
             if case .promote = work {
                 // Resume from the pause checkpoint; a restart runs from scratch and its
@@ -80,11 +82,11 @@ extension TrialBook {
         sweep.families[familyIndex].running.insert(trial.number)
         workers[worker]?.running.insert(id)
         var command: [String] = []
-        if case .command(let argv) = family.config.kind { command = argv }
+        if case .command(let argv) = config.kind { command = argv }
         let milestones = sweep.families[familyIndex].tuner.scheduler.milestones(for: trial.number)
         send(.assign(Assignment(
             trialID: UInt64(bitPattern: id), sweepID: UInt64(bitPattern: sweepID),
-            family: family.config.kind.typeName == "command" ? "command" : family.config.name, command: command,
+            family: config.kind.typeName == "command" ? "command" : config.name, command: command,
             paramsJSON: trial.record.paramsJSON, seed: trial.record.seed, startEpoch: UInt32(startEpoch),
             maxEpochs: UInt32(sweep.families[familyIndex].maxEpochs),
             milestones: milestones.map { UInt32($0) }, dataURI: sweep.data.uri, dataVersion: sweep.data.version,
