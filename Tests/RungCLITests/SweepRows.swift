@@ -1,0 +1,1 @@
+../CLITests/SweepRows.swift
