@@ -85,7 +85,7 @@ final class HeadStoreReadsTests: XCTestCase {
         try fixture.buildTwoSweeps()
         let endpoint = try RungProcess.freeEndpoint()
         let log = fixture.directory.appendingPathComponent("head.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let head = Process()
         head.executableURL = RungProcess.executable
         head.arguments = fixture.args(["head", "--listen", endpoint])

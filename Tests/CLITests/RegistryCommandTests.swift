@@ -63,12 +63,12 @@ final class RegistryCommandTests: XCTestCase {
         let store = try fixture.open()
         defer { store.close() }
         let sweep = try store.createSweep(SweepRecord(
-            name: "nightly", configYAML: StoreFixture.config(name: "nightly", metric: "val_auc", mode: "max", families: ["xgboost": 2]),
+            name: "nightly", configYAML: SweepRows.config(name: "nightly", metric: "val_auc", mode: "max", families: ["xgboost": 2]),
             seed: 42, status: .finished, createdAt: Date().addingTimeInterval(-300), finishedAt: Date()))
         try store.createStudy(StudyRecord(sweepID: sweep.id, family: "xgboost", trialBudget: 2))
         let registry = Registry(store: store, blobs: try openBlobStore(uri: fixture.artifacts.path))
         for (index, model) in models.enumerated() {
-            let trial = try StoreFixture.addTrial(store, sweep: sweep.id, family: "xgboost", number: index + 1, status: .finished,
+            let trial = try SweepRows.addTrial(store, sweep: sweep.id, family: "xgboost", number: index + 1, status: .finished,
                                                   metric: "val_auc", values: [model.metrics["val_auc"]!], worker: "w1")
             let metadata = ModelMetadata(family: "xgboost", params: try ModelMetadata.params(fromJSON: model.params), seed: 42,
                                          metrics: model.metrics, dataVersion: model.dataVersion, sweepID: sweep.id, trialID: trial.id)

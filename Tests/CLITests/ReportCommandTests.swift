@@ -113,7 +113,7 @@ final class ReportCommandTests: XCTestCase {
             let store = try fixture.open()
             defer { store.close() }
             let sweep = try store.createSweep(SweepRecord(
-                name: hostile, configYAML: StoreFixture.config(name: "hostile", metric: "val_auc", mode: "max", families: ["xgboost": 3]),
+                name: hostile, configYAML: SweepRows.config(name: "hostile", metric: "val_auc", mode: "max", families: ["xgboost": 3]),
                 seed: 1, status: .running, message: "</svg><b>not bold</b>"))
             try store.createStudy(StudyRecord(sweepID: sweep.id, family: "xgboost", trialBudget: 3))
             for number in 1...2 {

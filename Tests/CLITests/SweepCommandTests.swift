@@ -25,20 +25,6 @@ struct StoreFixture {
         try SQLiteStore(path: databasePath)
     }
 
-    /// A sweep config that the config parser accepts, with the given metric and families.
-    static func config(name: String, metric: String, mode: String, families: [String: Int]) -> String {
-        SweepRows.config(name: name, metric: metric, mode: mode, families: families)
-    }
-
-    /// Adds a trial with its epoch reports (`nil` leaves the metric out of that epoch).
-    @discardableResult
-    static func addTrial(_ store: any Store, sweep: Int64, family: String, number: Int, status: TrialRecord.Status,
-                         metric: String, values: [Double?], worker: String? = nil, seconds: Double = 60,
-                         now: Date = Date()) throws -> TrialRecord {
-        try SweepRows.addTrial(store, sweep: sweep, family: family, number: number, status: status, metric: metric,
-                               values: values, worker: worker, seconds: seconds, now: now)
-    }
-
     /// Two sweeps:
     /// - sweep 1 `nightly-old` (finished, val_auc max): xgboost trials ending at 0.66 (3
     ///   epochs), 0.62 (stopped after peaking at 0.70), 0.66 (3 epochs, later id), and one
@@ -50,32 +36,32 @@ struct StoreFixture {
         let store = try open()
         defer { store.close() }
         let old = try store.createSweep(SweepRecord(
-            name: "nightly-old", configYAML: Self.config(name: "nightly-old", metric: "val_auc", mode: "max",
+            name: "nightly-old", configYAML: SweepRows.config(name: "nightly-old", metric: "val_auc", mode: "max",
                                                          families: ["xgboost": 3, "logistic_regression": 2]),
             seed: 42, status: .finished, dataVersion: "sha256:olddata", createdAt: now.addingTimeInterval(-7200),
             finishedAt: now.addingTimeInterval(-3600)))
         try store.createStudy(StudyRecord(sweepID: old.id, family: "xgboost", trialBudget: 3))
         try store.createStudy(StudyRecord(sweepID: old.id, family: "logistic_regression", trialBudget: 2))
-        try Self.addTrial(store, sweep: old.id, family: "xgboost", number: 1, status: .finished, metric: "val_auc", values: [0.60, 0.65, 0.66], worker: "w1", now: now)
-        try Self.addTrial(store, sweep: old.id, family: "xgboost", number: 2, status: .stopped, metric: "val_auc", values: [0.70, 0.62], worker: "w1", now: now)
-        try Self.addTrial(store, sweep: old.id, family: "xgboost", number: 3, status: .finished, metric: "val_auc", values: [0.5, 0.6, 0.66], worker: "w2", now: now)
-        try Self.addTrial(store, sweep: old.id, family: "logistic_regression", number: 1, status: .finished, metric: "val_auc", values: [0.64], worker: "w2", now: now)
+        try SweepRows.addTrial(store, sweep: old.id, family: "xgboost", number: 1, status: .finished, metric: "val_auc", values: [0.60, 0.65, 0.66], worker: "w1", now: now)
+        try SweepRows.addTrial(store, sweep: old.id, family: "xgboost", number: 2, status: .stopped, metric: "val_auc", values: [0.70, 0.62], worker: "w1", now: now)
+        try SweepRows.addTrial(store, sweep: old.id, family: "xgboost", number: 3, status: .finished, metric: "val_auc", values: [0.5, 0.6, 0.66], worker: "w2", now: now)
+        try SweepRows.addTrial(store, sweep: old.id, family: "logistic_regression", number: 1, status: .finished, metric: "val_auc", values: [0.64], worker: "w2", now: now)
 
         let live = try store.createSweep(SweepRecord(
-            name: "health-predict", configYAML: Self.config(name: "health-predict", metric: "val_logloss", mode: "min",
+            name: "health-predict", configYAML: SweepRows.config(name: "health-predict", metric: "val_logloss", mode: "min",
                                                             families: ["xgboost": 6, "random_forest": 4]),
             seed: 7, status: .running, createdAt: now.addingTimeInterval(-600)))
         try store.createStudy(StudyRecord(sweepID: live.id, family: "xgboost", trialBudget: 6))
         try store.createStudy(StudyRecord(sweepID: live.id, family: "random_forest", trialBudget: 4))
         var ids: [String: Int64] = [:]
         let m = "val_logloss"
-        ids["a"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 1, status: .finished, metric: m, values: [0.50, 0.45], worker: "w1", seconds: 90, now: now).id
-        ids["b"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 2, status: .running, metric: m, values: [0.40], worker: "w2", now: now).id
-        ids["c"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 1, status: .stopped, metric: m, values: [0.48, 0.47, 0.44], worker: "w1", now: now).id
-        ids["d"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 2, status: .failed, metric: m, values: [.nan], worker: "w2", now: now).id
-        ids["e"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 3, status: .pending, metric: m, values: [], now: now).id
-        ids["f"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 3, status: .running, metric: m, values: [0.44, 0.44], worker: "w1", now: now).id
-        ids["g"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 4, status: .finished, metric: m, values: [nil], worker: "w2", now: now).id
+        ids["a"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 1, status: .finished, metric: m, values: [0.50, 0.45], worker: "w1", seconds: 90, now: now).id
+        ids["b"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 2, status: .running, metric: m, values: [0.40], worker: "w2", now: now).id
+        ids["c"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 1, status: .stopped, metric: m, values: [0.48, 0.47, 0.44], worker: "w1", now: now).id
+        ids["d"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 2, status: .failed, metric: m, values: [.nan], worker: "w2", now: now).id
+        ids["e"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 3, status: .pending, metric: m, values: [], now: now).id
+        ids["f"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 3, status: .running, metric: m, values: [0.44, 0.44], worker: "w1", now: now).id
+        ids["g"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 4, status: .finished, metric: m, values: [nil], worker: "w2", now: now).id
         return ids
     }
 }

@@ -22,20 +22,6 @@ struct CLIStoreFixture {
         try SQLiteStore(path: databasePath)
     }
 
-    /// A sweep config that the config parser accepts, with the given metric and families.
-    static func config(name: String, metric: String, mode: String, families: [String: Int]) -> String {
-        SweepRows.config(name: name, metric: metric, mode: mode, families: families)
-    }
-
-    /// Adds a trial with its epoch reports (`nil` leaves the metric out of that epoch).
-    @discardableResult
-    static func addTrial(_ store: any Store, sweep: Int64, family: String, number: Int, status: TrialRecord.Status,
-                         metric: String, values: [Double?], worker: String? = nil, seconds: Double = 60,
-                         now: Date) throws -> TrialRecord {
-        try SweepRows.addTrial(store, sweep: sweep, family: family, number: number, status: status, metric: metric,
-                               values: values, worker: worker, seconds: seconds, now: now)
-    }
-
     /// One running sweep named `name` (val_logloss, lower is better) with trials a…g:
     /// a xgboost finished 0.50→0.45; b xgboost running 0.40; c random_forest stopped
     /// 0.48→0.44 (3 epochs); d random_forest failed (NaN); e xgboost pending (no epochs);
@@ -46,20 +32,20 @@ struct CLIStoreFixture {
         let store = try open()
         defer { store.close() }
         let live = try store.createSweep(SweepRecord(
-            name: name, configYAML: Self.config(name: "health-predict", metric: "val_logloss", mode: "min",
+            name: name, configYAML: SweepRows.config(name: "health-predict", metric: "val_logloss", mode: "min",
                                                 families: ["xgboost": 6, "random_forest": 4]),
             seed: 7, status: .running, createdAt: now.addingTimeInterval(-600)))
         try store.createStudy(StudyRecord(sweepID: live.id, family: "xgboost", trialBudget: 6))
         try store.createStudy(StudyRecord(sweepID: live.id, family: "random_forest", trialBudget: 4))
         var ids: [String: Int64] = [:]
         let m = "val_logloss"
-        ids["a"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 1, status: .finished, metric: m, values: [0.50, 0.45], worker: "w1", seconds: 90, now: now).id
-        ids["b"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 2, status: .running, metric: m, values: [0.40], worker: "w2", now: now).id
-        ids["c"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 1, status: .stopped, metric: m, values: [0.48, 0.47, 0.44], worker: "w1", now: now).id
-        ids["d"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 2, status: .failed, metric: m, values: [.nan], worker: "w2", now: now).id
-        ids["e"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 3, status: .pending, metric: m, values: [], now: now).id
-        ids["f"] = try Self.addTrial(store, sweep: live.id, family: "random_forest", number: 3, status: .running, metric: m, values: [0.44, 0.44], worker: "w1", now: now).id
-        ids["g"] = try Self.addTrial(store, sweep: live.id, family: "xgboost", number: 4, status: .finished, metric: m, values: [nil], worker: "w2", now: now).id
+        ids["a"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 1, status: .finished, metric: m, values: [0.50, 0.45], worker: "w1", seconds: 90, now: now).id
+        ids["b"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 2, status: .running, metric: m, values: [0.40], worker: "w2", now: now).id
+        ids["c"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 1, status: .stopped, metric: m, values: [0.48, 0.47, 0.44], worker: "w1", now: now).id
+        ids["d"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 2, status: .failed, metric: m, values: [.nan], worker: "w2", now: now).id
+        ids["e"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 3, status: .pending, metric: m, values: [], now: now).id
+        ids["f"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 3, status: .running, metric: m, values: [0.44, 0.44], worker: "w1", now: now).id
+        ids["g"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 4, status: .finished, metric: m, values: [nil], worker: "w2", now: now).id
         return (live.id, ids)
     }
 }

@@ -9,8 +9,6 @@ public final class InMemoryTransport: HeadTransport {
     public var inbox: [IncomingFrames] = []
     /// Everything the head sent, oldest first: the routing id and the decoded message.
     public private(set) var sent: [(to: [UInt8], message: WireMessage)] = []
-    /// Routing ids to which sends fail, as to a vanished peer.
-    public var unreachable: Set<[UInt8]> = []
     public let endpoint: String
     public var refusedHandshakes: Int { 0 }
 
@@ -35,7 +33,7 @@ public final class InMemoryTransport: HeadTransport {
     public func receive() throws -> IncomingFrames? { inbox.isEmpty ? nil : inbox.removeFirst() }
 
     public func send(_ frames: [[UInt8]]) -> Bool {
-        guard frames.count == 2, !unreachable.contains(frames[0]), let message = try? WireFormat.decode(frames[1]) else {
+        guard frames.count == 2, let message = try? WireFormat.decode(frames[1]) else {
             return false
         }
         sent.append((frames[0], message))
