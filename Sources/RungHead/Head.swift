@@ -13,7 +13,7 @@ import RungWire
 /// docs/architecture.md describes one pass.
 public final class Head {
     public let options: HeadOptions
-    let store: any Store
+    let store: MonitoredStore
     let blobs: any BlobStore
     let registry: Registry
     /// The artifacts location as workers are told it: a local path or a remote URI.
@@ -58,6 +58,10 @@ public final class Head {
     }
     /// Called after each loop pass that changed a sweep (for progress displays).
     public var onProgress: ((Head) -> Void)?
+    /// A pass the store could not commit, while the head waits for the store to come back.
+    var stall: StoreStall?
+    /// What is wrong with the store while the head waits for it, for `status`, `top` and logs.
+    public var storeProblem: String? { stall?.problem }
 
     /// Opens the store's writer side, binds a ZeroMQ ROUTER on `options.listen` and
     /// resumes the store's unfinished sweeps.
@@ -86,7 +90,7 @@ public final class Head {
         }
         scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("rung-head-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
-        registry = Registry(store: store, blobs: blobs)
+        registry = Registry(store: self.store, blobs: blobs)
         book = TrialBook(settings: TrialBook.Settings(heartbeatMillis: options.heartbeatMillis,
                                                       lostAfterMillis: options.lostAfterMillis,
                                                       retryLimit: options.retryLimit, artifactsURI: artifactsURI),
@@ -123,21 +127,34 @@ public final class Head {
 
     /// One pass: wait up to `timeoutMillis` for messages, hand every waiting message to the
     /// book, let time pass in the book (heartbeats, free slots, ended sweeps), write the
-    /// effects to the store in one transaction, then send.
+    /// effects to the store in one transaction, then send. While the store cannot commit, a
+    /// pass only retries the stalled commit and answers what needs no store (`runStalled`).
     public func runOnce(timeoutMillis: Int) throws {
+        if stall != nil {
+            try runStalled(timeoutMillis: timeoutMillis)
+            return
+        }
         try transport.wait(timeoutMillis: timeoutMillis)
         var changed = false
-        try store.transaction {
-            try slowWork.runFinished()
-            var handled = 0
-            while handled < 10_000, let received = try transport.receive() {
-                handled += 1
-                try handle(received)
+        do {
+            try store.transaction {
+                try slowWork.runFinished()
+                var handled = 0
+                // After a write the store could not take, the rest of the pass is only
+                // journalled: take no more messages, let the workers send them again.
+                while handled < 10_000, store.failure == nil, let received = try transport.receive() {
+                    handled += 1
+                    try handle(received)
+                }
+                changed = handled > 0
+                if store.failure == nil { try apply(book.tick(now: clock.now())) }
+                try closeEndedSweeps()
+                try writeEpochs()
             }
-            changed = handled > 0
-            try apply(book.tick(now: clock.now()))
-            try closeEndedSweeps()
-            try writeEpochs()
+        } catch let deferred as DeferredPass {
+            pendingEpochs.removeAll(keepingCapacity: true)
+            beginStall(deferred)
+            return
         }
         flush()
         if changed { onProgress?(self) }
@@ -177,9 +194,22 @@ public final class Head {
         pendingEpochs.removeAll(keepingCapacity: true)
     }
 
-    private func flush() {
+    /// Sends what the committed pass produced. Acknowledgements are merged: one `ack` per
+    /// worker per pass, with the highest sequence number of each trial.
+    func flush() {
+        var acks: [[UInt8]: [UInt64: UInt64]] = [:]
+        var ackOrder: [[UInt8]] = []
         for (identity, message) in outbox {
+            if case .ack(let list) = message {
+                if acks[identity] == nil { ackOrder.append(identity) }
+                for ack in list { acks[identity, default: [:]][ack.trialID] = max(acks[identity]?[ack.trialID] ?? 0, ack.seq) }
+                continue
+            }
             _ = transport.send([identity, WireFormat.encode(message)])
+        }
+        for identity in ackOrder {
+            let list = (acks[identity] ?? [:]).sorted { $0.key < $1.key }.map { DeliveryAck(trialID: $0.key, seq: $0.value) }
+            _ = transport.send([identity, WireFormat.encode(.ack(list))])
         }
         outbox.removeAll(keepingCapacity: true)
     }

@@ -45,8 +45,17 @@ final class TrialBookTests: XCTestCase {
             book.add(SweepRuntime(id: id, config: config, data: SweepData(uri: "/data", version: "v1")))
         }
 
+        /// Acknowledgements the book sent, by worker routing id (kept apart from `effects`).
+        var acks: [(to: String, ack: DeliveryAck)] = []
+
         mutating func receive(_ message: WireMessage, from name: String, key: String? = nil) {
-            effects += book.receive(message, from: Array(name.utf8), key: key, now: now)
+            for effect in book.receive(message, from: Array(name.utf8), key: key, now: now) {
+                if case .send(.ack(let list), let to) = effect {
+                    acks += list.map { (String(decoding: to, as: UTF8.self), $0) }
+                } else {
+                    effects.append(effect)
+                }
+            }
         }
 
         mutating func hello(_ name: String, slots: UInt32 = 1, running: [Int64] = []) {
@@ -99,6 +108,31 @@ final class TrialBookTests: XCTestCase {
         }
 
         var logLines: [String] { effects.compactMap { if case .log(let l) = $0 { return l } else { return nil } } }
+    }
+
+    // MARK: - Delivery
+
+    func testEveryTrialMessageFromAWorkerIsAcknowledgedAppliedRepeatedOrStale() throws {
+        var h = Harness()
+        h.addSweep(try Harness.config(trials: 1))
+        h.hello("w1")
+        h.hello("w2")
+        h.tick()
+        let holder = try XCTUnwrap(h.book.worker(ofTrial: 1))
+        let other = holder == "w1" ? "w2" : "w1"
+        func report(_ epoch: UInt32, seq: UInt64) -> WireMessage {
+            .epochReport(EpochReport(trialID: 1, epoch: epoch, seconds: 0.1, metrics: [WireMetric("val_auc", 0.6)],
+                                     atMilestone: false, seq: seq))
+        }
+        h.receive(report(1, seq: 7), from: holder)
+        h.receive(report(1, seq: 7), from: holder)  // a repeat (its ack was lost): acknowledged again
+        h.receive(.failed(TrialFailed(trialID: 1, reason: "forged", seq: 3)), from: other)  // not its trial: dealt with
+        h.receive(.done(TrialDone(trialID: 1, epoch: 4, metrics: [WireMetric("val_auc", 0.6)], checkpointURI: "/m", seq: 9)),
+                  from: holder)
+        h.receive(report(2, seq: 5), from: "stranger")  // a peer that has not said hello gets nothing
+        XCTAssertEqual(h.acks.map { "\($0.to) \($0.ack.trialID)/\($0.ack.seq)" },
+                       ["\(holder) 1/7", "\(holder) 1/7", "\(other) 1/3", "\(holder) 1/9"])
+        XCTAssertEqual(h.book.status(ofTrial: 1), nil, "the trial finished once")
     }
 
     // MARK: - Assign

@@ -82,3 +82,18 @@ extension TrialBook {
         workers.names.flatMap { drain(worker: $0) ?? [] }
     }
 }
+
+extension TrialBook {
+    /// A frame arrived from `identity` while the head could not act on it (the store was
+    /// unavailable): a known worker is still alive, nothing else changes.
+    public mutating func heard(from identity: [UInt8], now: Date) {
+        guard let name = workers.name(forIdentity: identity) else { return }
+        workers[name]?.lastHeard = now
+    }
+
+    /// Every connected worker counts as heard now: after the head waited for its store, a
+    /// worker that stopped sending while the head was silent gets the usual time to return.
+    public mutating func heardFromAll(now: Date) {
+        for name in workers.names { workers[name]?.lastHeard = now }
+    }
+}

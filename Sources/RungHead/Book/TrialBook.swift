@@ -145,9 +145,15 @@ public struct TrialBook: Sendable {
         workers[name]?.lastHeard = now
         switch message {
         case .heartbeat: break
-        case .epochReport(let report): self.report(report, from: name, now: now)
-        case .done(let done): self.done(done, from: name, now: now)
-        case .failed(let failed): self.failed(failed, from: name, now: now)
+        case .epochReport(let report):
+            self.report(report, from: name, now: now)
+            acknowledge(report.trialID, seq: report.seq, to: name)
+        case .done(let done):
+            self.done(done, from: name, now: now)
+            acknowledge(done.trialID, seq: done.seq, to: name)
+        case .failed(let failed):
+            self.failed(failed, from: name, now: now)
+            acknowledge(failed.trialID, seq: failed.seq, to: name)
         case .drain: workerLeft(name, reason: "drained", now: now)
         default: emit(.dropped(reason: "\(message.kindName) is not a worker-to-head message", from: identity))
         }
@@ -167,12 +173,28 @@ public struct TrialBook: Sendable {
         let name = String(decoding: identity, as: UTF8.self)
         guard !name.isEmpty, reattach(Int64(bitPattern: trialID), to: name, now: now) else { return false }
         switch message {
-        case .epochReport(let r): report(r, from: name, now: now)
-        case .done(let d): done(d, from: name, now: now)
+        case .epochReport(let r):
+            report(r, from: name, now: now)
+            acknowledge(r.trialID, seq: r.seq, to: name)
+        case .done(let d):
+            done(d, from: name, now: now)
+            acknowledge(d.trialID, seq: d.seq, to: name)
         default: break
         }
         return true
     }
+
+    /// Tells the worker that its message `seq` about `trialID` (and every earlier one about
+    /// it) is dealt with: applied, or recognised as a repeat or as about a trial that has
+    /// moved on. Like every send, it leaves only after the pass's transaction commits, so an
+    /// acknowledged message is in the store (docs/protocol.md, "Delivery").
+    private mutating func acknowledge(_ trialID: UInt64, seq: UInt64, to worker: String) {
+        guard let identity = workers[worker]?.identity ?? adoptedIdentity(worker) else { return }
+        effects.append(.send(.ack([DeliveryAck(trialID: trialID, seq: seq)]), to: identity))
+    }
+
+    /// The routing id of a peer whose result was adopted before its hello (its name).
+    private func adoptedIdentity(_ worker: String) -> [UInt8]? { worker.isEmpty ? nil : Array(worker.utf8) }
 
     // MARK: - Time
 
@@ -201,6 +223,7 @@ extension WireMessage {
         case .failed: return "failed"
         case .cancel: return "cancel"
         case .drain: return "drain"
+        case .ack: return "ack"
         case .control: return "control"
         case .controlReply: return "control_reply"
         }
