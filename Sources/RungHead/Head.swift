@@ -58,6 +58,8 @@ public final class Head {
     }
     /// Called after each loop pass that changed a sweep (for progress displays).
     public var onProgress: ((Head) -> Void)?
+    /// Loop passes so far that carried trial messages from workers (for `HeadFailpoint`).
+    var passesWithTrialMessages = 0
     /// A pass the store could not commit, while the head waits for the store to come back.
     var stall: StoreStall?
     /// What is wrong with the store while the head waits for it, for `status`, `top` and logs.
@@ -142,14 +144,20 @@ public final class Head {
                 var handled = 0
                 // After a write the store could not take, the rest of the pass is only
                 // journalled: take no more messages, let the workers send them again.
+                var trialMessages = 0
                 while handled < 10_000, store.failure == nil, let received = try transport.receive() {
                     handled += 1
-                    try handle(received)
+                    if try handle(received) { trialMessages += 1 }
                 }
+                if trialMessages > 0 { passesWithTrialMessages += 1 }
                 changed = handled > 0
                 if store.failure == nil { try apply(book.tick(now: clock.now())) }
                 try closeEndedSweeps()
                 try writeEpochs()
+                if case .killBeforeCommit(let pass) = options.failpoint, passesWithTrialMessages == pass, trialMessages > 0 {
+                    log("failpoint kill-before-commit:\(pass): killing the head before this pass commits")
+                    kill(getpid(), SIGKILL)
+                }
             }
         } catch let deferred as DeferredPass {
             pendingEpochs.removeAll(keepingCapacity: true)
@@ -214,12 +222,14 @@ public final class Head {
         outbox.removeAll(keepingCapacity: true)
     }
 
-    /// Decodes one message; control requests are answered here, everything else goes to the book.
-    private func handle(_ received: IncomingFrames) throws {
+    /// Decodes one message; control requests are answered here, everything else goes to the
+    /// book. Returns whether it was a trial message (report, done, failed).
+    @discardableResult
+    private func handle(_ received: IncomingFrames) throws -> Bool {
         let frames = received.frames
         guard frames.count == 2 else {
             drop("a message of \(frames.count) frames (expected 2)", from: frames.first)
-            return
+            return false
         }
         let identity = frames[0]
         let message: WireMessage
@@ -227,13 +237,17 @@ public final class Head {
             message = try WireFormat.decode(frames[1])
         } catch let error as WireError {
             drop(error.description, from: identity)
-            return
+            return false
         }
         if case .control(let json) = message {
             outbox.append((identity, .controlReply(json: handleControl(json, key: received.key))))
-            return
+            return false
         }
         try apply(book.receive(message, from: identity, key: received.key, now: clock.now()))
+        switch message {
+        case .epochReport, .done, .failed: return true
+        default: return false
+        }
     }
 
     /// A routing id for a log line: the text when it is printable, else hex.

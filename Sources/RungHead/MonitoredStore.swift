@@ -178,7 +178,9 @@ final class MonitoredStore: Store {
 
 /// A loop pass whose writes the store could not commit because it is unavailable (disk
 /// full, PostgreSQL away): the failure, and the pass's writes to commit when it is back.
-struct DeferredPass: Error {
+/// Thrown and caught on the head's loop thread only, and never sent elsewhere, so the
+/// closures it holds (which capture the pass's record values) cross no thread.
+struct DeferredPass: Error, @unchecked Sendable {
     /// What the store said.
     let failure: RungError
     /// The pass's writes, in order.

@@ -54,16 +54,21 @@ struct HeadCommand: ParsableCommand {
             throw RungError.usage("refusing to listen on \(endpoint) without CURVE keys: anyone who reaches it could join as a worker, read trial data or submit sweeps that run commands; pass --keys DIR (see `rung keys generate`), or --insecure on a trusted network")
         }
         let curve = try keyDirectory.map { try CurveServerKeys.load(directory: URL(fileURLWithPath: $0, isDirectory: true)) }
+        var options = HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
+                                  retryLimit: retries, artifacts: store.artifactsURI, keys: curve)
+        do {
+            options.failpoint = try EnvironmentDefault.value("RUNG_FAILPOINT").flatMap { try HeadFailpoint(parsing: $0) }
+        } catch {
+            throw RungError.usage("\(error)")
+        }
+        // The port first: a head that cannot listen touches no store.
+        let clock = SystemClock()
+        let transport = try RouterTransport(listen: endpoint, keys: curve, clock: clock)
         let opened = try openStore(url: store.storeURL)
-        try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
-        let head = try Head(options: HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
-                                                 retryLimit: retries,
-                                                 artifacts: store.artifactsURI,
-                                                 keys: curve),
-                            store: opened)
-        let clock = DateFormatter()
-        clock.dateFormat = "HH:mm:ss"
-        head.log = { Output.note("\(clock.string(from: Date())) \($0)") }
+        let head = try Head(options: options, store: opened, transport: transport, clock: clock)
+        let stamp = DateFormatter()
+        stamp.dateFormat = "HH:mm:ss"
+        head.log = { Output.note("\(stamp.string(from: Date())) \($0)") }
         head.log("listening on \(head.endpoint), store \(opened.location)"
                  + (curve.map { ", CURVE keys \($0.directory.path) (head key \($0.keyPair.publicKey.abbreviated))" } ?? ", no CURVE keys (plain text)"))
         let stop = StopSignal()
