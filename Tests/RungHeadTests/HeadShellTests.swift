@@ -53,6 +53,13 @@ final class HeadShellTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(record.finishedAt).timeIntervalSince1970,
                        clock.now().timeIntervalSince1970 - 0.05, accuracy: 1e-3)
         XCTAssertTrue(record.message?.contains("xgboost v1 production (trial 3") ?? false, record.message ?? "")
+        // `rung top` of the ended sweep still knows each trial's rung (the head no longer runs it).
+        transport.deliver(.control(json: #"{"op":"top","v":1,"sweep":\#(sweep)}"#), from: "client")
+        try head.runOnce(timeoutMillis: 0)
+        let top = try controlReply(transport, to: "client")
+        let rows = try XCTUnwrap(top["trials"] as? [[String: Any]], "\(top)")
+        XCTAssertEqual(rows.count, 3)
+        XCTAssertEqual(rows.compactMap { ($0["rung"] as? NSNumber)?.intValue }.count, 3, "every trial has a rung: \(rows)")
     }
 
     func testARestartedHeadHoldsARunningTrialForItsWorkerWhoseHelloComesLate() throws {

@@ -39,6 +39,7 @@ public struct TopScreen {
         guard width >= 10, height >= 3 else { return ([Self.cut("rung top: window too small", width)], 0) }
         var top = [bar(titleText(width: width), width: width)]
         if let problem { top.append(paint(Self.cut(problem, width), "31;1")) }
+        if let stalled = snapshot?.storeProblem { top.append(paint(Self.cut("head waiting: " + stalled, width), "33;1")) }
         var rowsShown = 0
         var body: [String] = []
         let room = height - top.count - 1
@@ -207,6 +208,7 @@ public struct TopScreen {
     public func plainBlock(width: Int, trials: Int) -> [String] {
         var lines = [titleText(width: width).trimmingCharacters(in: .whitespaces)]
         guard let snapshot else { return lines + [problem ?? "no answer from the head yet"] }
+        if let stalled = snapshot.storeProblem { lines.append("head waiting: " + stalled) }
         if snapshot.sweeps.isEmpty { lines.append("no sweeps on this head") }
         for sweep in snapshot.sweeps {
             lines.append(contentsOf: sweepLines(sweep, snapshot: snapshot, width: width))
