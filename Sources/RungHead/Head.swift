@@ -47,6 +47,15 @@ public final class Head {
     var endedSweeps: [SweepEnd] = []
     /// Frames dropped because they could not be decoded or were not expected, by reason.
     public private(set) var droppedFrames: [String: Int] = [:]
+    /// A peer whose dropped frames are being counted rather than logged one by one.
+    struct DropLog {
+        /// When its window began (with a logged line).
+        var since: Date
+        /// Frames dropped since then and not logged.
+        var more = 0
+    }
+    /// The peers with a drop-log window open.
+    var dropLogs: [[UInt8]: DropLog] = [:]
     /// Called with one line per notable event (joins, losses, trial ends, sweep ends).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(("rung head: " + $0 + "\n").utf8)) } {
         didSet { (transport as? RouterTransport)?.log = log }
@@ -95,7 +104,8 @@ public final class Head {
         registry = Registry(store: self.store, blobs: blobs)
         book = TrialBook(settings: TrialBook.Settings(heartbeatMillis: options.heartbeatMillis,
                                                       lostAfterMillis: options.lostAfterMillis,
-                                                      retryLimit: options.retryLimit, artifactsURI: artifactsURI),
+                                                      retryLimit: options.retryLimit, artifactsURI: artifactsURI,
+                                                      maxWorkerSlots: options.maxWorkerSlots),
                          firstTrialID: try store.largestTrialID() + 1)
         try recover()
         // A worker notices the old head is gone after lostAfter of silence, then says hello
@@ -165,6 +175,7 @@ public final class Head {
             return
         }
         flush()
+        summariseOldDrops()
         if changed { onProgress?(self) }
     }
 
@@ -259,11 +270,38 @@ public final class Head {
         return "0x" + identity.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Counts a frame that was not acted on, and logs it: the first from a peer at once,
+    /// the rest of that minute as one summary line (so garbage cannot flood the log).
     func drop(_ reason: String, from identity: [UInt8]?) {
         let key = reason.split(separator: ":").first.map(String.init) ?? reason
         droppedFrames[key, default: 0] += 1
+        let peer = identity ?? []
+        let now = clock.now()
+        if var entry = dropLogs[peer], now.timeIntervalSince(entry.since) < Self.dropLogWindow {
+            entry.more += 1
+            dropLogs[peer] = entry
+            return
+        }
+        summariseDrops(of: peer)
+        dropLogs[peer] = DropLog(since: now)
         log("dropped a frame from \(Self.describe(identity)): \(reason)")
     }
+
+    /// Logs how many more frames a peer had dropped in its last window, and forgets it.
+    private func summariseDrops(of peer: [UInt8]) {
+        guard let entry = dropLogs.removeValue(forKey: peer), entry.more > 0 else { return }
+        log("dropped \(entry.more) more frame(s) from \(Self.describe(peer)) within a minute (counted in status' dropped_frames)")
+    }
+
+    /// Summarises every peer whose window has passed.
+    func summariseOldDrops() {
+        guard !dropLogs.isEmpty else { return }
+        let now = clock.now()
+        for (peer, entry) in dropLogs where now.timeIntervalSince(entry.since) >= Self.dropLogWindow { summariseDrops(of: peer) }
+    }
+
+    /// How long one peer's dropped frames share one log line (then a summary follows).
+    static let dropLogWindow: TimeInterval = 60
 
     // MARK: - Workers
 

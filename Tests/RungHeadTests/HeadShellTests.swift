@@ -279,4 +279,20 @@ final class HeadShellTests: XCTestCase {
         XCTAssertFalse(transport.take(to: "w1").contains { if case .assign = $0 { return true } else { return false } })
         XCTAssertEqual(try store.trials(sweepID: sweep).count, 0)
     }
+
+    func testGarbageFromOnePeerIsLoggedOnceAMinuteWithASummaryAndAllOfItIsCounted() throws {
+        let fixture = try HeadFixture(self)
+        let transport = InMemoryTransport()
+        let clock = ManualClock()
+        let head = try fixture.makeHead(transport: transport, clock: clock)
+        var lines: [String] = []
+        head.log = { lines.append($0) }
+        for i in 0..<50 { transport.deliverRaw([0x52, 0x47, 9, UInt8(i)], from: "junk") }
+        try head.runOnce(timeoutMillis: 0)
+        XCTAssertEqual(lines.filter { $0.contains("from junk") }.count, 1, "\(lines)")
+        XCTAssertEqual(head.droppedFrames.values.reduce(0, +), 50)
+        clock.advance(by: 61)
+        try head.runOnce(timeoutMillis: 0)
+        XCTAssertEqual(lines.filter { $0.contains("from junk") }.last, "dropped 49 more frame(s) from junk within a minute (counted in status' dropped_frames)")
+    }
 }

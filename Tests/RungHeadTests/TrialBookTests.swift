@@ -279,8 +279,25 @@ final class TrialBookTests: XCTestCase {
         let holder = try XCTUnwrap(h.book.worker(ofTrial: 1))
         let other = holder == "w1" ? "w2" : "w1"
         h.receive(.failed(TrialFailed(trialID: 1, reason: "forged")), from: other)
-        XCTAssertEqual(h.effects, [])
+        XCTAssertEqual(h.effects, [.dropped(reason: "failed about trial 1, which runs on worker \(holder), not on \(other)",
+                                            from: Array(other.utf8))])
         XCTAssertEqual(h.book.status(ofTrial: 1), .running)
+        h.effects.removeAll()
+        h.receive(.done(TrialDone(trialID: 99, epoch: 1, metrics: [])), from: other)
+        XCTAssertEqual(h.effects, [.dropped(reason: "done about trial 99, which does not exist", from: Array(other.utf8))])
+    }
+
+    func testAHelloClaimingMoreSlotsThanTheCapIsRefused() throws {
+        var h = Harness()
+        h.addSweep(try Harness.config(trials: 2))
+        h.hello("greedy", slots: 1_000_000)
+        XCTAssertEqual(h.book.workerCount, 0)
+        XCTAssertEqual(h.sent(to: "greedy"), [], "no welcome")
+        XCTAssertTrue(h.effects.contains { if case .dropped(let r, _) = $0 { return r.contains("claims 1000000 slots") } else { return false } })
+        h.tick()
+        XCTAssertEqual(h.assignments(to: "greedy"), [])
+        h.hello("fine", slots: 4)
+        XCTAssertEqual(h.book.workerCount, 1)
     }
 
     // MARK: - Lost workers

@@ -102,6 +102,7 @@ extension TrialBook {
         guard var trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
             // A trial that was stopped, cancelled or moved elsewhere: a worker waiting at a
             // milestone for it (e.g. after a head restart) is told to stop.
+            notOwned("epoch_report", trialID: id, from: worker)
             if report.atMilestone { send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .stop)), to: worker) }
             return
         }
@@ -159,6 +160,7 @@ extension TrialBook {
         let id = Int64(bitPattern: done.trialID)
         guard var trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
             // A duplicate `done` (re-sent after a reconnect) or one for a trial that moved on.
+            notOwned("done", trialID: id, from: worker)
             return
         }
         guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
@@ -202,9 +204,24 @@ extension TrialBook {
     /// The worker could not run a trial: it runs again, or fails once its retries are used up.
     mutating func failed(_ failed: TrialFailed, from worker: String, now: Date) {
         let id = Int64(bitPattern: failed.trialID)
-        guard let trial = live[id], trial.record.worker == worker, trial.record.status == .running else { return }
+        guard let trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
+            notOwned("failed", trialID: id, from: worker)
+            return
+        }
         workers[worker]?.running.remove(id)
         requeue(id, reason: failed.reason, now: now)
+    }
+
+    /// A message about a trial the worker does not run: repeats and messages racing a stop
+    /// are normal and pass quietly; one about a trial another worker runs, or about a trial
+    /// that never existed, is dropped with its reason (the shell rate-limits such lines).
+    private mutating func notOwned(_ kind: String, trialID id: Int64, from worker: String) {
+        guard let identity = workers[worker]?.identity ?? (worker.isEmpty ? nil : Array(worker.utf8)) else { return }
+        if let other = live[id]?.record.worker, other != worker {
+            emit(.dropped(reason: "\(kind) about trial \(id), which runs on worker \(other), not on \(worker)", from: identity))
+        } else if id <= 0 || id >= nextTrialID {
+            emit(.dropped(reason: "\(kind) about trial \(id), which does not exist", from: identity))
+        }
     }
 
     // MARK: - Retries

@@ -8,6 +8,13 @@ extension TrialBook {
     /// A worker said hello (first contact, a reconnect, or a restart of the worker or head).
     mutating func hello(_ hello: WorkerHello, identity: [UInt8], key: String?, now: Date) {
         let name = hello.name.isEmpty ? String(decoding: identity, as: UTF8.self) : hello.name
+        guard hello.slots >= 1, Int(hello.slots) <= settings.maxWorkerSlots else {
+            // A worker that cannot be trusted with its claim would take trials it cannot run,
+            // each burning a retry when it vanishes.
+            emit(.dropped(reason: "hello refused: worker \(name) claims \(hello.slots) slots; the head takes 1 to "
+                          + "\(settings.maxWorkerSlots) (rung head --max-worker-slots)", from: identity))
+            return
+        }
         let previous = workers.remove(name)
         var entry = WorkerEntry(identity: identity, name: name, host: hello.host, slots: Int(hello.slots),
                                 families: Set(hello.families), lastHeard: now, key: key)

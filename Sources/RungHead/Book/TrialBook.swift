@@ -24,13 +24,17 @@ public struct TrialBook: Sendable {
         public var retryLimit: Int
         /// The artifacts location as workers are told it.
         public var artifactsURI: String
+        /// The most slots a worker may claim; a hello claiming more is refused.
+        public var maxWorkerSlots: Int
 
         /// Settings for a book.
-        public init(heartbeatMillis: UInt32, lostAfterMillis: UInt32, retryLimit: Int, artifactsURI: String) {
+        public init(heartbeatMillis: UInt32, lostAfterMillis: UInt32, retryLimit: Int, artifactsURI: String,
+                    maxWorkerSlots: Int = HeadOptions.defaultMaxWorkerSlots) {
             self.heartbeatMillis = heartbeatMillis
             self.lostAfterMillis = lostAfterMillis
             self.retryLimit = retryLimit
             self.artifactsURI = artifactsURI
+            self.maxWorkerSlots = maxWorkerSlots
         }
     }
 

@@ -38,6 +38,9 @@ struct HeadCommand: ParsableCommand {
     @Option(help: "How many times a trial is retried after a lost worker or a failure.")
     var retries: Int = 2
 
+    @Option(help: "The most slots a worker may claim; a worker claiming more is refused (it would take trials it cannot run).")
+    var maxWorkerSlots: Int = HeadOptions.defaultMaxWorkerSlots
+
     @Option(help: ArgumentHelp("A CURVE key directory: head.key/head.pub and authorized/*.pub, the workers and clients let in (see `rung keys`). Default: $RUNG_KEYS.", valueName: "DIR"))
     var keys: String?
 
@@ -54,8 +57,10 @@ struct HeadCommand: ParsableCommand {
             throw RungError.usage("refusing to listen on \(endpoint) without CURVE keys: anyone who reaches it could join as a worker, read trial data or submit sweeps that run commands; pass --keys DIR (see `rung keys generate`), or --insecure on a trusted network")
         }
         let curve = try keyDirectory.map { try CurveServerKeys.load(directory: URL(fileURLWithPath: $0, isDirectory: true)) }
+        guard maxWorkerSlots >= 1 else { throw RungError.usage("--max-worker-slots must be at least 1") }
         var options = HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
                                   retryLimit: retries, artifacts: store.artifactsURI, keys: curve)
+        options.maxWorkerSlots = maxWorkerSlots
         do {
             options.failpoint = try EnvironmentDefault.value("RUNG_FAILPOINT").flatMap { try HeadFailpoint(parsing: $0) }
         } catch {
