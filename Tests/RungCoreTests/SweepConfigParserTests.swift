@@ -192,6 +192,39 @@ final class SweepConfigParserTests: XCTestCase {
         expectError(yaml, "sweep.yaml:6: key families.xgboost.space: the when-conditions of parameters a, b form a cycle")
     }
 
+    func testAMetricNoFamilyReportsIsRefusedWithTheNearestName() throws {
+        let yaml = """
+        name: typo
+        metric: {name: val_aucc, mode: max}
+        families:
+          xgboost: {trials: 2}
+        """
+        expectError(yaml, "sweep.yaml:2: key metric.name: metric val_aucc is not one family xgboost reports (did you mean val_auc?); its epochs report val_")
+        // A command family reports what it declares; without a declaration its first report is checked.
+        let declared = """
+        name: mine
+        metric: {name: val_auc, mode: max}
+        families:
+          mine: {command: [python3, train.py], metrics: [val_loss, val_accuracy]}
+        """
+        expectError(declared, "sweep.yaml:2: key metric.name: metric val_auc is not among the metrics family mine declares (metrics: [val_loss, val_accuracy])")
+        let undeclared = try SweepConfigParser.parse(yaml: """
+        name: mine
+        metric: {name: loss, mode: min}
+        families:
+          mine: {command: [python3, train.py]}
+        """, file: "sweep.yaml")
+        XCTAssertNil(undeclared.families[0].declaredMetrics)
+        let ok = try SweepConfigParser.parse(yaml: declared.replacingOccurrences(of: "val_loss,", with: "val_auc,"), file: "sweep.yaml")
+        XCTAssertEqual(ok.families[0].declaredMetrics, ["val_auc", "val_accuracy"])
+        expectError("""
+        name: x
+        metric: {name: val_auc, mode: max}
+        families:
+          xgboost: {metrics: [val_auc]}
+        """, "sweep.yaml:4: key families.xgboost.metrics: metrics is only for families of type command")
+    }
+
     func testLoadReportsUnreadableFile() {
         XCTAssertThrowsError(try SweepConfigParser.load(path: "/nonexistent/dir/sweep.yaml")) { error in
             XCTAssertTrue((error as? RungError)?.message.contains("/nonexistent/dir/sweep.yaml") ?? false)

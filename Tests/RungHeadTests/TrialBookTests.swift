@@ -287,6 +287,30 @@ final class TrialBookTests: XCTestCase {
         XCTAssertEqual(h.effects, [.dropped(reason: "done about trial 99, which does not exist", from: Array(other.utf8))])
     }
 
+    func testACommandWhoseReportLacksTheSweepMetricFailsAtOnceWithoutARetry() throws {
+        var h = Harness()
+        h.addSweep(try SweepConfigParser.parse(yaml: """
+            name: mine
+            data: {prepared: /data}
+            metric: {name: val_score, mode: max}
+            scheduler: {type: fifo, max_epochs: 3}
+            families:
+              mine: {command: [python3, train.py], trials: 1}
+            """, file: "mine.yaml"))
+        h.receive(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["command"])), from: "w1")
+        h.tick()
+        XCTAssertEqual(h.book.status(ofTrial: 1), .running)
+        h.effects.removeAll()
+        h.receive(.epochReport(EpochReport(trialID: 1, epoch: 1, seconds: 0.1, metrics: [WireMetric("val_auc", 0.7)],
+                                           atMilestone: false)), from: "w1")
+        XCTAssertEqual(h.sent(to: "w1"), [.cancel(trialID: 1)])
+        let row = try XCTUnwrap(h.savedTrials()[1])
+        XCTAssertEqual(row.status, .failed)
+        XCTAssertEqual(row.retries, 0)
+        XCTAssertTrue(row.reason?.hasPrefix("its epoch 1 report has no val_score (it reported val_auc)") ?? false, row.reason ?? "")
+        XCTAssertNil(h.book.status(ofTrial: 1))
+    }
+
     func testAHelloClaimingMoreSlotsThanTheCapIsRefused() throws {
         var h = Harness()
         h.addSweep(try Harness.config(trials: 2))

@@ -39,6 +39,7 @@ public enum SweepConfigParser {
         if familyEntries.isEmpty { throw familiesField.error("at least one family is needed") }
         let warmStart = try top.child("warm_start", in: entries).map(parseWarmStart) ?? WarmStart.none
         let families = try familyEntries.map { try parseFamily(name: $0.key, field: $0.field, warmStart: warmStart) }
+        try checkReported(metric.name, by: families, at: try top.required("metric", in: entries))
         let register = try top.child("register", in: entries).map(parseRegister)
         return SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
                            scheduler: scheduler, families: families, register: register, file: file,
@@ -82,6 +83,42 @@ public enum SweepConfigParser {
             throw modeField.error("mode must be min or max, found '\(modeText)'")
         }
         return MetricSettings(name: name, mode: mode)
+    }
+
+    /// The sweep's metric must be one every family reports with each epoch, or every trial
+    /// would run to its end unranked and nothing would be registered.
+    static func checkReported(_ name: String, by families: [FamilyConfig], at metricField: YAMLField) throws {
+        let entries = try metricField.mapping()
+        let nameField = try metricField.required("name", in: entries)
+        for family in families {
+            guard let reported = family.reportedMetrics, !reported.contains(name) else { continue }
+            let near = reported.min { editDistance($0, name) < editDistance($1, name) }
+            let hint = near.map { editDistance($0, name) <= 2 ? " (did you mean \($0)?)" : "" } ?? ""
+            if case .command = family.kind {
+                throw nameField.error("metric \(name) is not among the metrics family \(family.name) declares "
+                                      + "(metrics: [\(reported.joined(separator: ", "))])\(hint)")
+            }
+            throw nameField.error("metric \(name) is not one family \(family.name) reports\(hint); "
+                                  + "its epochs report \(reported.joined(separator: ", "))")
+        }
+    }
+
+    /// The Levenshtein distance between two short strings.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var row = Array(0...b.count)
+        for i in 1...a.count {
+            var diagonal = row[0]
+            row[0] = i
+            for j in 1...b.count {
+                let above = row[j]
+                row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1))
+                diagonal = above
+            }
+        }
+        return row[b.count]
     }
 
     static func parseRegister(_ field: YAMLField) throws -> RegisterSettings {
@@ -187,7 +224,7 @@ public enum SweepConfigParser {
     }
 
     static func parseFamily(name: String, field: YAMLField, warmStart: WarmStart = .none) throws -> FamilyConfig {
-        let e = try field.mapping(allowed: ["type", "trials", "epoch", "command", "space", "params", "warm_start"])
+        let e = try field.mapping(allowed: ["type", "trials", "epoch", "command", "space", "params", "warm_start", "metrics"])
         var kind: FamilyConfig.Kind
         let builtIn = FamilyConfig.Kind.builtIn.first { $0.0 == name }?.1
         let commandField = field.child("command", in: e)
@@ -236,7 +273,16 @@ public enum SweepConfigParser {
             space = try SearchSpace([])
         }
         let familyWarmStart = try field.child("warm_start", in: e).map(parseWarmStart) ?? warmStart
-        return FamilyConfig(name: name, kind: kind, trials: trials, epoch: epoch, space: space, warmStart: familyWarmStart)
+        var declared: [String]?
+        if let mf = field.child("metrics", in: e) {
+            guard case .command = kind else {
+                throw mf.error("metrics is only for families of type command (a built-in family reports every val_ metric)")
+            }
+            declared = try mf.sequence().map { try $0.string() }
+            if declared!.isEmpty { throw mf.error("metrics must name at least one metric the program reports") }
+        }
+        return FamilyConfig(name: name, kind: kind, trials: trials, epoch: epoch, space: space, warmStart: familyWarmStart,
+                            declaredMetrics: declared)
     }
 
     /// Parses a `space:` mapping of parameter definitions.

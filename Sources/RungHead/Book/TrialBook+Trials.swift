@@ -119,9 +119,17 @@ extension TrialBook {
             }
             return
         }
+        guard let metricName = sweeps[trial.sweepID]?.config.metric.name else { return }
+        guard let value = metrics[metricName] else {
+            // A program that does not report the sweep's metric would run every trial to its
+            // end unranked: its first report says so, and the trial fails at once.
+            send(.cancel(trialID: report.trialID), to: worker)
+            fail(id, reason: "its epoch \(epoch) report has no \(metricName) (it reported \(metrics.keys.sorted().joined(separator: ", ")));"
+                 + " report \(metricName) from the program, or list what it reports under the family's metrics:", now: now)
+            return
+        }
         guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
         defer { sweeps[trial.sweepID] = sweep }
-        let value = metrics[sweep.config.metric.name] ?? .nan
         trial.fedEpoch = epoch
         trial.record.lastEpoch = epoch
         let decision = sweep.families[trial.familyIndex].tuner.report(trial: trial.number, epoch: epoch, value: value)
@@ -222,6 +230,21 @@ extension TrialBook {
         } else if id <= 0 || id >= nextTrialID {
             emit(.dropped(reason: "\(kind) about trial \(id), which does not exist", from: identity))
         }
+    }
+
+    /// Fails a running trial at once, without a retry: running it again would fail the same way.
+    mutating func fail(_ id: Int64, reason: String, now: Date) {
+        guard let trial = live[id], var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
+        if let w = trial.record.worker { workers[w]?.running.remove(id) }
+        sweep.families[trial.familyIndex].running.remove(trial.number)
+        sweep.families[trial.familyIndex].exhausted = false
+        guard move(id, by: .fail, now: now) else { return }
+        live[id]!.record.reason = reason
+        sweep.families[trial.familyIndex].tuner.trialFailed(trial.number)
+        emit(.saveTrial(live[id]!.record))
+        live[id] = nil
+        log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)")
     }
 
     // MARK: - Retries
