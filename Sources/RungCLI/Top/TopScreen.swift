@@ -169,7 +169,7 @@ public struct TopScreen {
             .init(header: sweep.metric.uppercased(), cells: t.map { Output.metric($0.metric) }, right: true, minWidth: 6, maxWidth: 12, priority: 9,
                   colours: t.map { $0.id == sweep.bestTrial ? "1" : nil }),
             .init(header: "WORKER", cells: t.map { $0.worker ?? "—" }, minWidth: 6, maxWidth: 10, priority: 5),
-            .init(header: "TIME", cells: t.map { $0.seconds.map(Humanize.duration) ?? "—" }, right: true, minWidth: 6, maxWidth: 7, priority: 4),
+            .init(header: "TIME", cells: t.map { $0.seconds.map(Humanize.elapsed) ?? "—" }, right: true, minWidth: 6, maxWidth: 7, priority: 4),
             .init(header: "PARAMS", cells: t.map { Self.params($0.params, short: false) },
                   minWidth: 12, maxWidth: 200, priority: 2, fill: true,
                   cellsForWidth: { w in t.map { trial in
