@@ -27,6 +27,10 @@ public struct DatasetPreparer {
             clock = now
             cpu = nowCPU
         }
+        // The staging directory comes first, so a bad output directory fails before any work
+        // and a stop signal during a long read finds it to remove (`StagingDirectories`).
+        let staging = try AtomicDirectory(final: out)
+        defer { staging.discard() }
         let bytes = try FileIO.read(source)
         lap("read")
         let sourceName = source.lastPathComponent
@@ -34,7 +38,7 @@ public struct DatasetPreparer {
         let hashBox = HashBox()
         let hashThread = Thread { [bytes] in hashBox.set(ContentHash.sha256(bytes)) }
         hashThread.start()
-        let raw = try RawTable.parse(bytes, sourceName: sourceName, delimiter: recipe.delimiter)
+        let raw = try RawTable.parse(bytes, sourceName: sourceName, dialect: recipe.csv)
         lap("parse")
         try recipe.validateColumns(header: raw.header, csvName: sourceName)
         let table = try TableCleaner(spec: recipe.cleaning, kinds: .infer).clean(raw)
@@ -66,8 +70,6 @@ public struct DatasetPreparer {
         }
         let labels = table.labels ?? []
 
-        let staging = try AtomicDirectory(final: out)
-        defer { staging.discard() }
         var files: [DataManifest.File] = []
         var splits: [DataManifest.Split] = []
         if !futureRanges.isEmpty {

@@ -47,6 +47,8 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let started = Date()
+            let stop = StagingCleanupOnSignal()
+            defer { withExtendedLifetime(stop) {} }
             let recipeURL = URL(fileURLWithPath: recipe)
             let parsed = try DatasetRecipe.load(from: recipeURL)
             guard let sourceText = source ?? parsed.source else {
@@ -55,7 +57,13 @@ struct DataCommand: ParsableCommand {
             let remote = Location.isS3(out)
             let outURL = remote ? FileManager.default.temporaryDirectory
                 .appendingPathComponent("rung-prepare-\(UUID().uuidString)", isDirectory: true) : try Self.outputDirectory(out)
-            defer { if remote { try? FileManager.default.removeItem(at: outURL) } }
+            let remoteToken = remote ? StagingDirectories.add(outURL.path) : 0
+            defer {
+                if remote {
+                    try? FileManager.default.removeItem(at: outURL)
+                    StagingDirectories.remove(remoteToken)
+                }
+            }
             let sourceURL = try DatasetResolver.resolve(sourceText, environment: ProcessInfo.processInfo.environment)
             var timings: [PhaseTiming] = []
             let manifest = throughBatch > 0
