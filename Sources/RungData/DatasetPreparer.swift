@@ -41,6 +41,14 @@ public struct DatasetPreparer {
         let raw = try RawTable.parse(bytes, sourceName: sourceName, dialect: recipe.csv)
         lap("parse")
         try recipe.validateColumns(header: raw.header, csvName: sourceName)
+        let checks = RecipeChecks(recipe: recipe, sourceName: sourceName)
+        try checks.checkTargetLabels(raw)
+        try checks.checkMissingMarkers(raw)
+        var warnings: [DataWarning] = []
+        if raw.replacedBytes > 0 {
+            warnings.append(DataWarning(kind: "replaced_bytes", key: "csv.invalid_bytes",
+                                        message: "\(raw.replacedBytes) NUL or invalid UTF-8 bytes in \(sourceName) were replaced by U+FFFD"))
+        }
         let table = try TableCleaner(spec: recipe.cleaning, kinds: .infer).clean(raw)
         lap("clean")
 
@@ -54,7 +62,10 @@ public struct DatasetPreparer {
             throw RungError.badInput("\(sourceName): \(sizes.future) future rows cannot fill \(recipe.split.futureBatches) batches; lower `split.future_batches` in \(recipe.fileName).")
         }
         let trainTable = table.slice(0 ..< sizes.train)
-        let preprocessor = try Preprocessor.fit(trainTable, recipe: recipe.name, cleaning: recipe.cleaning)
+        warnings += checks.warnings(train: trainTable)
+        var cleaning = recipe.cleaning
+        cleaning.csv = recipe.csv.isDefault ? nil : recipe.csv
+        let preprocessor = try Preprocessor.fit(trainTable, recipe: recipe.name, cleaning: cleaning)
         lap("fit")
         guard let target = recipe.cleaning.target?.name else {
             throw RungError.badInput("\(recipe.fileName): the recipe needs a `target`.")
@@ -80,6 +91,7 @@ public struct DatasetPreparer {
             try FileIO.write(csv, to: staging.url.appendingPathComponent(piece.file))
             files.append(.init(name: piece.file, sha256: ContentHash.sha256(csv), bytes: csv.count))
             let positives = labels.isEmpty ? 0 : labels[piece.rows].reduce(0.0) { $0 + Double($1) }
+            if piece.split != "future" { try checks.checkClasses(split: piece.split, rows: piece.rows.count, positives: positives) }
             splits.append(.init(split: piece.split, file: piece.file, rows: piece.rows.count,
                                 positiveRate: labels.isEmpty ? 0 : positives / Double(piece.rows.count)))
         }
@@ -95,7 +107,8 @@ public struct DatasetPreparer {
             source: .init(name: sourceName, sha256: hashBox.wait() ?? ContentHash.sha256(bytes), bytes: bytes.count, rows: raw.rowCount),
             cleanedRows: n, target: target, idColumns: preprocessor.idColumns,
             encodedFeatureCount: preprocessor.featureCount, splits: splits, files: files,
-            dataVersion: ContentHash.dataVersion(files: hashes), rungVersion: RungVersion.string)
+            dataVersion: ContentHash.dataVersion(files: hashes), rungVersion: RungVersion.string,
+            warnings: warnings.isEmpty ? nil : warnings)
         try FileIO.write(Array(try manifest.jsonData()), to: staging.url.appendingPathComponent(PreparedData.manifestFileName))
         try staging.commit()
         lap("write")

@@ -37,6 +37,8 @@ public struct DatasetRecipe: Sendable, Equatable {
     public var fileName: String
     /// Every column the recipe names, with its line.
     public var mentions: [ColumnMention]
+    /// The line of each key the recipe sets, by path (`target.positive`, `csv.missing`), for messages.
+    public var keyLines: [String: Int] = [:]
 
     /// Creates a recipe in code (tests, tools); `mentions` are derived with line 0.
     public init(name: String, cleaning: CleaningSpec, split: SplitRule = SplitRule(), delimiter: UInt8 = UInt8(ascii: ","),
@@ -93,7 +95,12 @@ public struct DatasetRecipe: Sendable, Equatable {
         var spec = CleaningSpec()
         var split = SplitRule()
         var sawTarget = false
+        var keyLines: [String: Int] = [:]
         for (key, v) in top {
+            keyLines[key] = v.keyLine ?? v.line
+            if case .mapping = v.node {
+                for (k, e) in try v.mapping() { keyLines["\(key).\(k)"] = e.line }
+            }
             switch key {
             case "name": name = try v.text()
             case "description": description = try v.text()
@@ -202,6 +209,7 @@ public struct DatasetRecipe: Sendable, Equatable {
                                    description: description, source: source, fileName: fileName)
         recipe.csv = csv
         recipe.mentions = mentions
+        recipe.keyLines = keyLines
         try recipe.validateRoles()
         return recipe
     }

@@ -79,6 +79,7 @@ struct DataCommand: ParsableCommand {
                 print(String(decoding: try manifest.jsonData(), as: UTF8.self))
                 return
             }
+            for w in manifest.warnings ?? [] { Output.note("rung: warning: \(w.message)") }
             let elapsed = Date().timeIntervalSince(started)
             print("Prepared \(manifest.recipe) from \(manifest.source.name) (\(manifest.source.rows) rows, \(manifest.cleanedRows) after cleaning) into \(remote ? out : outURL.path)")
             print("")
