@@ -49,7 +49,7 @@ public struct DatasetPreparer {
             warnings.append(DataWarning(kind: "replaced_bytes", key: "csv.invalid_bytes",
                                         message: "\(raw.replacedBytes) NUL or invalid UTF-8 bytes in \(sourceName) were replaced by U+FFFD"))
         }
-        let table = try TableCleaner(spec: recipe.cleaning, kinds: .infer).clean(raw)
+        var table = try TableCleaner(spec: recipe.cleaning, kinds: .infer).clean(raw)
         lap("clean")
 
         let n = table.rowCount
@@ -57,11 +57,19 @@ public struct DatasetPreparer {
         for (name, count) in [("train", sizes.train), ("validation", sizes.validation), ("test", sizes.test)] where count <= 0 {
             throw RungError.badInput("\(sourceName): the \(name) split would be empty (\(n) rows are left after cleaning with \(recipe.fileName)).")
         }
-        let futureRanges = recipe.split.futureRanges(start: n - sizes.future, future: sizes.future)
-        if futureRanges.contains(where: { $0.isEmpty }) {
+        if recipe.split.futureRanges(start: n - sizes.future, future: sizes.future).contains(where: { $0.isEmpty }) {
             throw RungError.badInput("\(sourceName): \(sizes.future) future rows cannot fill \(recipe.split.futureBatches) batches; lower `split.future_batches` in \(recipe.fileName).")
         }
-        let trainTable = table.slice(0 ..< sizes.train)
+        let plan = try SplitPlanner(rule: recipe.split, recipe: recipe, sourceName: sourceName).plan(table, labels: table.labels ?? [])
+        if !plan.isIdentity { table = table.gather(plan.order) }
+        for (name, range) in [("train", plan.train), ("validation", plan.validation), ("test", plan.test)] where range.isEmpty {
+            throw RungError.badInput("\(sourceName): the \(name) split would be empty with `split.group` (a group is larger than the split); use smaller groups or larger fractions in \(recipe.fileName).")
+        }
+        let futureRanges = plan.future
+        if futureRanges.contains(where: { $0.isEmpty }) {
+            throw RungError.badInput("\(sourceName): a future batch would be empty with `split.group`; lower `split.future_batches` in \(recipe.fileName).")
+        }
+        let trainTable = table.slice(plan.train)
         warnings += checks.warnings(train: trainTable)
         var cleaning = recipe.cleaning
         cleaning.csv = recipe.csv.isDefault ? nil : recipe.csv
@@ -72,9 +80,9 @@ public struct DatasetPreparer {
         }
 
         var pieces: [(split: String, file: String, rows: Range<Int>)] = [
-            ("train", SplitName.train.fileName, 0 ..< sizes.train),
-            ("validation", SplitName.validation.fileName, sizes.train ..< sizes.train + sizes.validation),
-            ("test", SplitName.test.fileName, sizes.train + sizes.validation ..< n - sizes.future),
+            ("train", SplitName.train.fileName, plan.train),
+            ("validation", SplitName.validation.fileName, plan.validation),
+            ("test", SplitName.test.fileName, plan.test),
         ]
         for (k, range) in futureRanges.enumerated() {
             pieces.append(("future", PreparedData.futureFileName(k + 1), range))
@@ -101,6 +109,9 @@ public struct DatasetPreparer {
         files.sort { $0.name < $1.name }
         var hashes: [String: String] = [:]
         for f in files { hashes[f.name] = f.sha256 }
+        // A split strategy other than file order is part of the data version (a line
+        // `split:<description>`), so changing it changes the version even if the rows did not move.
+        if !recipe.split.isFileOrder { hashes["split"] = recipe.split.orderDescription }
 
         let manifest = DataManifest(
             formatVersion: DataManifest.currentFormatVersion, recipe: recipe.name,
@@ -108,7 +119,8 @@ public struct DatasetPreparer {
             cleanedRows: n, target: target, idColumns: preprocessor.idColumns,
             encodedFeatureCount: preprocessor.featureCount, splits: splits, files: files,
             dataVersion: ContentHash.dataVersion(files: hashes), rungVersion: RungVersion.string,
-            warnings: warnings.isEmpty ? nil : warnings)
+            warnings: warnings.isEmpty ? nil : warnings,
+            splitOrder: recipe.split.isFileOrder ? nil : recipe.split.orderDescription)
         try FileIO.write(Array(try manifest.jsonData()), to: staging.url.appendingPathComponent(PreparedData.manifestFileName))
         try staging.commit()
         lap("write")

@@ -175,8 +175,27 @@ public struct DatasetRecipe: Sendable, Equatable {
             case "categorical": spec.categorical = try columns(v, "categorical")
             case "numeric": spec.numeric = try columns(v, "numeric")
             default: // split
-                for (k, e) in try v.mapping(allowed: ["initial_fraction", "train", "validation", "future_batches"]) {
+                var orderField: YAMLField?
+                for (k, e) in try v.mapping(allowed: ["initial_fraction", "train", "validation", "future_batches",
+                                                      "order", "seed", "group", "sort_by"]) {
                     switch k {
+                    case "order":
+                        orderField = e
+                        let t = try e.text()
+                        guard let order = SplitRule.Order(rawValue: t) else {
+                            throw e.error("must be one of \(SplitRule.Order.allCases.map(\.rawValue).joined(separator: ", ")), not `\(t)`")
+                        }
+                        split.order = order
+                    case "seed":
+                        let seed = try e.int()
+                        guard seed >= 0 else { throw e.error("must be a whole number ≥ 0, not \(seed)") }
+                        split.seed = UInt64(seed)
+                    case "group":
+                        split.group = try e.text()
+                        mentions.append(ColumnMention(column: split.group!, line: e.line, key: "split.group"))
+                    case "sort_by":
+                        split.sortBy = try e.text()
+                        mentions.append(ColumnMention(column: split.sortBy!, line: e.line, key: "split.sort_by"))
                     case "initial_fraction": split.initialFraction = try finite(e)
                     case "train": split.train = try finite(e)
                     case "validation": split.validation = try finite(e)
@@ -196,6 +215,9 @@ public struct DatasetRecipe: Sendable, Equatable {
                 }
                 if split.initialFraction < 1 && split.futureBatches == 0 {
                     throw v.error("`future_batches` must be at least 1 when `initial_fraction` is below 1")
+                }
+                if split.sortBy != nil && split.order != .file {
+                    throw (orderField ?? v).error("`sort_by` orders rows by a column, which `order: \(split.order.rawValue)` would undo; use one of them")
                 }
             }
         }

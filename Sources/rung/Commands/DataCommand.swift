@@ -23,7 +23,7 @@ struct DataCommand: ParsableCommand {
         )
 
         @Option(name: .long, help: ArgumentHelp(
-            "The data: a CSV path, a file:// or http(s):// URL, or a dataset id (uci-diabetes-130, looked up under $RUNG_DATASETS, then ~/.cache/rung/datasets, then downloaded). Default: the recipe's `source`.",
+            "The data: a CSV path, a file:// or http(s):// URL, or a dataset id (uci-diabetes-130, uci-adult, uci-heart-cleveland; looked up under $RUNG_DATASETS, then ~/.cache/rung/datasets, then downloaded). Default: the recipe's `source`.",
             valueName: "SRC"))
         var source: String?
 
