@@ -127,7 +127,15 @@ struct TrialRunner {
             throw RungError.badInput("trial \(trialID) is a command trial but its assignment has no command")
         }
         let params = try Self.jsonObject(assignment.paramsJSON, trialID: trialID)
-        let dataDirectory = try cache.localDirectory(uri: assignment.dataURI, dataVersion: assignment.dataVersion)
+        // A sweep without data (all families `command`, no `data` section) has an empty URI:
+        // the program gets an empty directory.
+        let dataDirectory: URL
+        if assignment.dataURI.isEmpty {
+            dataDirectory = scratch.appendingPathComponent("no-data", isDirectory: true)
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        } else {
+            dataDirectory = try cache.localDirectory(uri: assignment.dataURI, dataVersion: assignment.dataVersion)
+        }
         let output = scratch.appendingPathComponent("output", isDirectory: true)
         let trainer = try CommandTrainer(command: assignment.command, params: params, trialID: trialID,
                                          dataDirectory: dataDirectory, outputDirectory: output)
