@@ -38,9 +38,11 @@ struct ConceptDrift {
         current["accuracy"] = try ClassificationMetrics.accuracy(labels: labels, probabilities: probabilities)
         var recorded: [String: Double] = [:]
         let metadataFile = directory.appendingPathComponent(Registry.metadataFile)
-        if let data = try? Data(contentsOf: metadataFile) {
-            let metadata = try ModelMetadata.decode(data, source: metadataFile.path)
-            for (k, v) in metadata.metrics where k.hasPrefix("test_") { recorded[k] = v }
+        // A registry version records `metrics` (test_auc, …); a `rung train --save` directory `test`.
+        if let data = try? Data(contentsOf: metadataFile),
+           let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let metrics = (document["metrics"] as? [String: Double]) ?? (document["test"] as? [String: Double]) ?? [:]
+            for (k, v) in metrics where k.hasPrefix("test_") { recorded[k] = v }
         }
         return ConceptDrift(current: current, recorded: recorded, model: directory.path, rows: labels.count)
     }

@@ -14,7 +14,7 @@ enum DriftTable {
         }
         var text = TerminalTable.render(header, rows)
         let drifted = report.columns.filter(\.drifted).count
-        text += "\n\(drifted) of \(report.columns.count) columns drifted (share \(String(format: "%.2f", report.driftShare)), "
+        text += "\n\(drifted) of \(report.columns.count) columns drifted (share \(String(format: "%.2f", report.driftShare))), "
         text += report.datasetDrift ? "data set drift: yes" : "data set drift: no"
         text += " (thresholds: p < \(report.thresholds.pValue), share ≥ \(report.thresholds.driftShare)"
         text += report.thresholds.psi.map { ", PSI ≥ \($0)" } ?? ""
