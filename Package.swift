@@ -78,6 +78,8 @@ let package = Package(
         .executableTarget(name: "rung-loadgen", dependencies: ["RungWire", "CZeroMQ"]),
         // bench/s3: uploads and downloads one file through S3BlobStore, printing MB/s.
         .executableTarget(name: "rung-s3bench", dependencies: ["RungBlob", "RungCore"]),
+        // bench/serve: an HTTP/1.1 load generator (saturation and fixed-rate latency).
+        .executableTarget(name: "rung-httpload"),
         // bench/store: a sweep's store writes replayed against SQLite or PostgreSQL.
         .executableTarget(name: "rung-storebench", dependencies: ["RungCore", "RungStore"]),
 
