@@ -79,7 +79,8 @@ func exchange(_ fd: Int32, _ request: [UInt8], _ buffer: inout [UInt8]) -> Int {
     var total = -1
     while true {
         if have == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + have, buffer.count - have, 0) }
+        let room = buffer.count - have
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + have, room, 0) }
         if n <= 0 { return 0 }
         have += n
         if headerEnd < 0, have >= 4 {

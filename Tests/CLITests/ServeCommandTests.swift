@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// `rung serve` end to end: the real binary on loopback, a real HTTP client (URLSession),
@@ -296,4 +299,33 @@ final class ServeCommandTests: XCTestCase {
             }
         }
     }
+
+    func testSlowClientsDoNotHoldUpOthers() throws {
+        let (_, server, _) = try servedFixture()
+        let port = try XCTUnwrap(server.base.port)
+        // Twenty clients that send headers and a tenth of their body, then nothing.
+        var sockets: [Int32] = []
+        defer { for fd in sockets { close(fd) } }
+        for _ in 0..<20 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = UInt16(port).bigEndian
+            inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+            let connected = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            XCTAssertEqual(connected, 0)
+            sockets.append(fd)
+            let partial = "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{\"amount\": 1"
+            XCTAssertEqual(partial.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }, partial.utf8.count)
+        }
+        // Everyone else is answered as usual meanwhile.
+        for _ in 0..<5 {
+            let answer = try HTTP.post(server.base, "/predict", #"{"amount": 1.5, "score": 2, "colour": "red", "size": "small"}"#)
+            XCTAssertEqual(answer.status, 200, answer.text)
+        }
+        XCTAssertEqual(try HTTP.get(server.base, "/healthz").status, 200)
+    }
 }
+
