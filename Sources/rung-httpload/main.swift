@@ -7,8 +7,10 @@
 // sends its next request as soon as the answer arrives (saturation: requests/s). With
 // --rate R the requests are scheduled at R per second overall, spread evenly over the
 // connections, and each latency is measured from the request's scheduled time, so a server
-// that falls behind is charged for the wait (no coordinated omission). Prints one JSON
-// object: requests, non-2xx answers, errors, seconds, requests_per_second, p50/p90/p99/max (ms).
+// that falls behind is charged for the wait (no coordinated omission); requests still unsent
+// a grace period (half the run, at least 2 s) after the end are counted as `unsent` and the
+// rest of the run is abandoned. Prints one JSON object: requests, non-2xx answers, errors,
+// unsent, seconds, requests_per_second (answers measured / seconds), p50/p90/p99/max (ms).
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -107,7 +109,10 @@ final class Results: @unchecked Sendable {
     var latencies: [Double] = []
     var non2xx = 0
     var errors = 0
-    func add(_ l: [Double], _ bad: Int, _ err: Int) { lock.lock(); latencies += l; non2xx += bad; errors += err; lock.unlock() }
+    var unsent = 0
+    func add(_ l: [Double], _ bad: Int, _ err: Int, _ u: Int) {
+        lock.lock(); latencies += l; non2xx += bad; errors += err; unsent += u; lock.unlock()
+    }
 }
 
 let o = parseOptions()
@@ -117,6 +122,7 @@ let results = Results()
 let start = now() + 0.2
 let measureFrom = start + o.warmup
 let end = measureFrom + o.seconds
+let grace = max(2.0, o.seconds / 2)
 let group = DispatchGroup()
 for c in 0..<o.connections {
     group.enter()
@@ -124,7 +130,7 @@ for c in 0..<o.connections {
         let fd = connect(o)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var latencies: [Double] = []
-        var bad = 0, err = 0
+        var bad = 0, err = 0, unsent = 0
         var k = 0
         while now() < start {}
         while true {
@@ -136,6 +142,12 @@ for c in 0..<o.connections {
                 if wait > 0 { usleep(useconds_t(wait * 1e6)) }
             }
             if scheduled >= end { break }
+            // A server that cannot keep the rate is not waited for forever: what is still
+            // unsent a grace period after the end counts as unsent (and the run as failing it).
+            if let rate = o.rate, now() > end + grace {
+                unsent += Int(((end - scheduled) * rate / Double(o.connections)).rounded(.up))
+                break
+            }
             let status = exchange(fd, request, &buffer)
             let done = now()
             if scheduled >= measureFrom {
@@ -145,7 +157,7 @@ for c in 0..<o.connections {
             }
         }
         close(fd)
-        results.add(latencies, bad, err)
+        results.add(latencies, bad, err, unsent)
         group.leave()
     }
     thread.stackSize = 1 << 20
@@ -155,7 +167,7 @@ group.wait()
 let sorted = results.latencies.sorted()
 func pct(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
 let fields: [String] = [
-    "\"requests\": \(sorted.count)", "\"non_2xx\": \(results.non2xx)", "\"errors\": \(results.errors)", "\"seconds\": \(o.seconds)",
+    "\"requests\": \(sorted.count)", "\"non_2xx\": \(results.non2xx)", "\"errors\": \(results.errors)", "\"unsent\": \(results.unsent)", "\"seconds\": \(o.seconds)",
     "\"requests_per_second\": \(Double(sorted.count) / o.seconds)", "\"connections\": \(o.connections)",
     "\"rate\": \(o.rate.map { String($0) } ?? "null")",
     "\"p50_ms\": \(pct(0.5))", "\"p90_ms\": \(pct(0.9))", "\"p99_ms\": \(pct(0.99))", "\"max_ms\": \(sorted.last.map { $0 * 1000 } ?? .nan)",
