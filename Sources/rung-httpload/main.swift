@@ -165,11 +165,12 @@ for c in 0..<o.connections {
 }
 group.wait()
 let sorted = results.latencies.sorted()
-func pct(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
+/// A latency percentile in ms as JSON (`null` when nothing was answered).
+func pct(_ p: Double) -> String { sorted.isEmpty ? "null" : String(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }
 let fields: [String] = [
     "\"requests\": \(sorted.count)", "\"non_2xx\": \(results.non2xx)", "\"errors\": \(results.errors)", "\"unsent\": \(results.unsent)", "\"seconds\": \(o.seconds)",
     "\"requests_per_second\": \(Double(sorted.count) / o.seconds)", "\"connections\": \(o.connections)",
     "\"rate\": \(o.rate.map { String($0) } ?? "null")",
-    "\"p50_ms\": \(pct(0.5))", "\"p90_ms\": \(pct(0.9))", "\"p99_ms\": \(pct(0.99))", "\"max_ms\": \(sorted.last.map { $0 * 1000 } ?? .nan)",
+    "\"p50_ms\": \(pct(0.5))", "\"p90_ms\": \(pct(0.9))", "\"p99_ms\": \(pct(0.99))", "\"max_ms\": \(sorted.last.map { String($0 * 1000) } ?? "null")",
 ]
 print("{" + fields.joined(separator: ", ") + "}")

@@ -15,8 +15,9 @@ for s in servers:
         sat = next(r["result"] for r in runs if r["server"] == s and r["body"] == body and r["mode"] == "saturation")
         fixed = next(r["result"] for r in runs if r["server"] == s and r["body"] == body and r["mode"] == "rate1000")
         rows = 1 if body == "single" else 100
+        ms = lambda v: "—" if v is None else f"{v:.2f}"
         print(f"| {s} | {body} | {sat['requests_per_second']:.0f} | {sat['requests_per_second'] * rows:.0f} | "
-              f"{fixed['p50_ms']:.2f} | {fixed['p99_ms']:.2f} | {fixed['requests']} ({fixed.get('unsent', 0)}) | "
+              f"{ms(fixed['p50_ms'])} | {ms(fixed['p99_ms'])} | {fixed['requests']} ({fixed.get('unsent', 0)}) | "
               f"{sat['non_2xx'] + fixed['non_2xx']} | {rss.get(s, 0) / 1024:.0f} |")
         if s != "rung":
             best[body] = max(best.get(body, 0), sat["requests_per_second"])
