@@ -47,8 +47,8 @@ public final class ModelWatcher: @unchecked Sendable {
         let outcome: PollOutcome
         do {
             let version = try source.currentVersion()
-            let served = lock.withLock { (current?.version.version, failedVersion) }
-            if served.0 == version.version && current?.version.family == version.family {
+            let served = lock.withLock { (current?.version.version, failedVersion, current?.version.family) }
+            if served.0 == version.version && served.2 == version.family {
                 lock.withLock { lastError = nil }
                 return .unchanged
             }
