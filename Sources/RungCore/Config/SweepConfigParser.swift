@@ -19,7 +19,7 @@ public enum SweepConfigParser {
     public static func parse(yaml text: String, file: String) throws -> SweepConfig {
         let top = try YAMLField.document(yaml: text, file: file, what: "the sweep config")
         let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register",
-                                                "warm_start"])
+                                                "warm_start", "retrain"])
 
         let nameField = try top.required("name", in: entries)
         let name = try nameField.string()
@@ -41,9 +41,36 @@ public enum SweepConfigParser {
         let families = try familyEntries.map { try parseFamily(name: $0.key, field: $0.field, warmStart: warmStart) }
         try checkReported(metric.name, by: families, at: try top.required("metric", in: entries))
         let register = try top.child("register", in: entries).map(parseRegister)
-        return SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
-                           scheduler: scheduler, families: families, register: register, file: file,
-                           warmStart: warmStart)
+        var config = SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
+                                 scheduler: scheduler, families: families, register: register, file: file,
+                                 warmStart: warmStart)
+        config.retrain = try top.child("retrain", in: entries).map(parseRetrain)
+        return config
+    }
+
+    /// `retrain: {when: always|drift|degraded, drift_share, max_auc_drop, p_value}`.
+    static func parseRetrain(_ field: YAMLField) throws -> RetrainSettings {
+        let e = try field.mapping(allowed: ["when", "drift_share", "max_auc_drop", "p_value"])
+        var settings = RetrainSettings()
+        if let f = field.child("when", in: e) {
+            guard let text = try? f.string(), let when = RetrainSettings.When(rawValue: text) else {
+                throw f.error("retrain.when must be always, drift or degraded, found \(f.kindName)")
+            }
+            settings.when = when
+        }
+        if let f = field.child("drift_share", in: e) {
+            settings.driftShare = try f.double()
+            if !(settings.driftShare > 0 && settings.driftShare <= 1) { throw f.error("retrain.drift_share must be in (0, 1], found \(settings.driftShare)") }
+        }
+        if let f = field.child("max_auc_drop", in: e) {
+            settings.maxAUCDrop = try f.double()
+            if !(settings.maxAUCDrop >= 0 && settings.maxAUCDrop < 1) { throw f.error("retrain.max_auc_drop must be in [0, 1), found \(settings.maxAUCDrop)") }
+        }
+        if let f = field.child("p_value", in: e) {
+            settings.pValue = try f.double()
+            if !(settings.pValue > 0 && settings.pValue < 1) { throw f.error("retrain.p_value must be in (0, 1), found \(settings.pValue)") }
+        }
+        return settings
     }
 
     static func parseData(_ field: YAMLField) throws -> DataSettings {

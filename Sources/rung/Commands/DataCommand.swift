@@ -12,7 +12,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Prepare datasets: clean, split and fit the preprocessor; add future batches for nightly retraining.",
-        subcommands: [Prepare.self, Advance.self]
+        subcommands: [Prepare.self, Advance.self, DataDriftCommand.self]
     )
 
     /// `rung data prepare`: source CSV + recipe → prepared-splits directory.
