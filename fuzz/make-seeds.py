@@ -107,6 +107,23 @@ families:
     space:
       lr: {type: uniform, low: 0, high: 1}
 """)
+write("sweep-config", "tpe-space", """name: space
+data: {prepared: file:///srv/prepared}
+metric: {name: val_logloss, mode: min}
+searcher: {type: tpe, startup_trials: 1}
+scheduler: {type: fifo, max_epochs: 3}
+families:
+  xgboost:
+    trials: 9
+    space:
+      booster: {type: choice, choices: [gbtree, dart, 3, 0.5, true]}
+      rate_drop: {type: uniform, low: 0, high: 1, when: {booster: dart}}
+      depth: {type: int, low: 1, high: 9223372036854775807, log: true}
+      wide: {type: int, low: -9223372036854775808, high: 9223372036854775807}
+      step: {type: quniform, low: -1e300, high: 1e300, q: 1e299}
+      lr: {type: loguniform, low: 1e-300, high: 1e300}
+      fixed: {type: const, value: 4}
+""")
 write("sweep-config", "anchors", "name: &n x\nseed: *n\nfamilies: {}\n")
 
 # --- recipes -----------------------------------------------------------------------------

@@ -43,6 +43,9 @@ bin="$(swift build "${flags[@]}" --show-bin-path)"
 echo "fuzz: built in $((SECONDS - start)) s"
 
 mkdir -p artifacts
+# Swift's own crash backtracer would catch the crash first (and under ASan it hangs);
+# libFuzzer's handler must see it, to save the input.
+export SWIFT_BACKTRACE=enable=no
 failed=0
 passed=0
 for h in "${harnesses[@]}"; do
@@ -65,7 +68,7 @@ for h in "${harnesses[@]}"; do
         grep -v "^#" "$log" | tail -n 40 >&2
     fi
     execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
-    cov="$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n 1)"
+    cov="$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n 1 || true)"
     printf 'fuzz: %-16s %-5s %s executions in %s s, %s\n' "$h" "$status" "${execs:-?}" "$seconds" "${cov:-no coverage line}"
 done
 echo "fuzz: $passed passed, $failed failed"
