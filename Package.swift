@@ -12,6 +12,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rung", targets: ["rung"]),
+        // For fuzz/Package.swift, whose harnesses depend on this package by path.
+        .library(name: "RungCore", targets: ["RungCore"]),
+        .library(name: "RungWire", targets: ["RungWire"]),
+        .library(name: "RungData", targets: ["RungData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -121,6 +121,17 @@ final class SweepConfigParserTests: XCTestCase {
                     "sweep.yaml:21: key families.logistic_regression.space.penalty.choices: choices must not be empty")
     }
 
+    /// Found by fuzz/FuzzSweepConfig: finite bounds whose difference (or number of q steps)
+    /// overflows were accepted, and the searcher then drew `inf` for the trials.
+    func testRangesWiderThanADoubleAreRefused() {
+        expectError(example(replacing: "{type: quniform, low: 0, high: 0.5, q: 0.05}", with: "{type: quniform, low: -1e308, high: 1e308, q: 1e307}"),
+                    "sweep.yaml:28: key families.my_script.space.dropout.high: the range [-1e+308, 1e+308] is too wide")
+        expectError(example(replacing: "{type: uniform, low: 0.5, high: 1.0}", with: "{type: uniform, low: -1.7e308, high: 1.7e308}"),
+                    "sweep.yaml:17: key families.xgboost.space.subsample.high: the range [-1.7e+308, 1.7e+308] is too wide")
+        expectError(example(replacing: "{type: quniform, low: 0, high: 0.5, q: 0.05}", with: "{type: quniform, low: -1e300, high: 1e300, q: 1e-99}"),
+                    "sweep.yaml:28: key families.my_script.space.dropout.q: q (1e-99) is too small for the range [-1e+300, 1e+300]")
+    }
+
     func testTypeAndConditionErrors() {
         expectError(example(replacing: "{type: uniform, low: 0.5, high: 1.0}", with: "{type: normal, low: 0.5, high: 1.0}"),
                     "sweep.yaml:17: key families.xgboost.space.subsample.type: unknown parameter type 'normal'")

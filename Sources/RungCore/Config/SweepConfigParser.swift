@@ -408,7 +408,7 @@ public enum SweepConfigParser {
             guard low.isFinite, high.isFinite, q.isFinite else { return "high" }
             if q <= 0 { return "q" }
             if low > high { return "low" }
-            return low == high ? "high" : "q"
+            return low == high || !(high - low).isFinite ? "high" : "q"
         case .choice:
             return "choices"
         case .const:
