@@ -21,7 +21,7 @@ def write(harness, name, data):
         f.write(data)
 
 
-# --- wire frames: "RG", version 1, type byte, fields (little-endian) --------------------
+# --- wire frames: "RG", version 2, type byte, fields (little-endian) --------------------
 def u8(v): return struct.pack("<B", v)
 def u32(v): return struct.pack("<I", v)
 def u64(v): return struct.pack("<Q", v)
@@ -32,7 +32,7 @@ def s(text):
 def strings(items): return u32(len(items)) + b"".join(s(x) for x in items)
 def ids(items): return u32(len(items)) + b"".join(u64(x) for x in items)
 def metrics(items): return u32(len(items)) + b"".join(s(n) + f64(v) for n, v in items)
-def frame(code, body=b""): return b"RG" + u8(1) + u8(code) + body
+def frame(code, body=b""): return b"RG" + u8(2) + u8(code) + body
 
 
 write("wire", "hello", frame(1, s("worker-1") + s("node-a") + u32(2) + strings(["xgboost", "random_forest"]) + ids([3, 4])))
@@ -41,12 +41,13 @@ write("wire", "heartbeat", frame(3, ids([1, 2, 3])))
 write("wire", "assign", frame(4, u64(7) + u64(1) + s("xgboost") + strings(["python3", "train.py"]) + s('{"max_depth":4}')
                               + u64(42) + u32(0) + u32(20) + u32(3) + u32(2) + u32(6) + u32(18)
                               + s("file:///data/s1") + s("sha256:ab") + s("file:///ckpt/7")))
-write("wire", "epoch-report", frame(5, u64(7) + u32(3) + f64(1.5) + metrics([("val_auc", 0.71), ("val_logloss", float("nan"))]) + u8(1)))
+write("wire", "epoch-report", frame(5, u64(7) + u32(3) + f64(1.5) + metrics([("val_auc", 0.71), ("val_logloss", float("nan"))]) + u8(1) + u64(5)))
 write("wire", "decision", frame(6, u64(7) + u32(3) + u8(2)))
-write("wire", "done", frame(7, u64(7) + u32(20) + metrics([("val_auc", 0.73)]) + s("file:///ckpt/7")))
-write("wire", "failed", frame(8, u64(7) + s("trainer exited with status 1")))
+write("wire", "done", frame(7, u64(7) + u32(20) + metrics([("val_auc", 0.73)]) + s("file:///ckpt/7") + u64(6)))
+write("wire", "failed", frame(8, u64(7) + s("trainer exited with status 1") + u64(7)))
 write("wire", "cancel", frame(9, u64(7)))
 write("wire", "drain", frame(10))
+write("wire", "ack", frame(11, u32(2) + u64(7) + u64(6) + u64(9) + u64(1)))
 write("wire", "control", frame(20, s('{"op":"status","v":1}')))
 write("wire", "control-reply", frame(21, s('{"ok":true,"sweep":3}')))
 
