@@ -222,7 +222,8 @@ final class ServeCommandTests: XCTestCase {
             FileManager.default.fileExists(atPath: older.path)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: log.path + ".3"), "--log-keep 2 keeps two old files")
-        for file in [log, rotated, older] {
+        // The current file exists again only once a row is written after the last rotation.
+        for file in [log, rotated, older] where file == rotated || file == older || FileManager.default.fileExists(atPath: file.path) {
             let data = try Data(contentsOf: file)
             XCTAssertLessThanOrEqual(data.count, 4096, file.lastPathComponent)
         }
