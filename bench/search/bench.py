@@ -17,13 +17,49 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from functions import FUNCTIONS  # noqa: E402
+from functions import FUNCTIONS, NOISY  # noqa: E402
 import optimizers  # noqa: E402
 
 
 def regret_curve(values, minimum):
     best = np.minimum.accumulate(np.array(values, dtype=float))
     return best - minimum
+
+
+class Noisy:
+    """f + N(0, sd²) with a per-seed stream; remembers the noiseless values in call order."""
+
+    def __init__(self, f, sd, seed):
+        self.f, self.sd = f, sd
+        self.rng = np.random.default_rng(10_000 + seed)
+        self.true = []
+
+    def __call__(self, p):
+        v = self.f(p)
+        self.true.append(v)
+        return v + self.sd * float(self.rng.standard_normal())
+
+
+def noisy_regret_curve(seen, true, minimum):
+    """Regret of the incumbent: the noiseless value of the best configuration by observed value."""
+    out, best, inc = [], float("inf"), None
+    for s, t in zip(seen, true):
+        if s < best:
+            best, inc = s, t
+        out.append(inc - minimum)
+    return np.array(out)
+
+
+def wilcoxon_p(a, b):
+    """Two-sided paired Wilcoxon signed-rank p-value (pairs by seed); 1 when all pairs tie."""
+    from scipy.stats import wilcoxon
+    d = np.array(a) - np.array(b)
+    if np.all(d == 0):
+        return 1.0
+    try:
+        return float(wilcoxon(a, b).pvalue)
+    except ValueError:
+        return 1.0
 
 
 def quartiles(xs):
@@ -100,17 +136,21 @@ def main():
                 t0 = time.time()
                 regrets = {c: [] for c in checkpoints}
                 for seed in range(args.seed_offset, args.seed_offset + args.seeds):
+                    f_run = Noisy(f, NOISY[fname][1], seed) if fname in NOISY else f
                     if opt == "rung":
-                        vals = optimizers.run_rung(args.rung, space, f, args.evals, seed, batch, extra=rung_extra)
+                        vals = optimizers.run_rung(args.rung, space, f_run, args.evals, seed, batch, extra=rung_extra)
                     elif opt == "rung-random":
-                        vals = optimizers.run_rung(args.rung, space, f, args.evals, seed, batch, searcher="random")
+                        vals = optimizers.run_rung(args.rung, space, f_run, args.evals, seed, batch, searcher="random")
                     elif opt == "optuna":
-                        vals = optimizers.run_optuna(space, f, args.evals, seed, batch)
+                        vals = optimizers.run_optuna(space, f_run, args.evals, seed, batch)
                     elif opt == "hyperopt":
-                        vals = optimizers.run_hyperopt(space, f, args.evals, seed, batch)
+                        vals = optimizers.run_hyperopt(space, f_run, args.evals, seed, batch)
                     else:
                         raise SystemExit(f"unknown optimizer {opt}")
-                    curve = regret_curve(vals, minimum)
+                    if fname in NOISY:
+                        curve = noisy_regret_curve(vals, f_run.true, minimum)
+                    else:
+                        curve = regret_curve(vals, minimum)
                     for c in checkpoints:
                         regrets[c].append(float(curve[c - 1]))
                 quality[(fname, batch, opt)] = regrets
@@ -165,7 +205,11 @@ def markdown(result, funcs, opts, batches, checkpoints, quality, speed):
              "default settings: multivariate TPE, Optuna's gamma, 10 start-up trials, 24 candidates, constant liar).",
              "- Optuna: `TPESampler(seed=…)` with default settings, ask/tell interface.",
              "- hyperopt: `fmin(algo=tpe.suggest, max_queue_len=batch)` with default settings (20 start-up trials).",
-             "- Batch B: ask B configurations, evaluate, tell all B (B = 8 simulates 8 parallel workers).", ""]
+             "- Batch B: ask B configurations, evaluate, tell all B (B = 8 simulates 8 parallel workers).",
+             "- Noisy variants (`*_noisy`): the optimizers see f + N(0, sd²) (sd: hartmann6 0.1, branin 1.0, "
+             "mixed_xgb 0.05); regret is the noiseless value of the configuration with the best observed value.",
+             "- Conditional space: Optuna define-by-run (`suggest_*` only for active parameters), hyperopt "
+             "`hp.choice` over branches, rung `when` conditions.", ""]
     for batch in batches:
         lines.append(f"## Regret, {'sequential' if batch == 1 else f'{batch} pending at once'}")
         lines.append("")
@@ -183,14 +227,30 @@ def markdown(result, funcs, opts, batches, checkpoints, quality, speed):
                     cells.append(f"{fmt(med)} [{fmt(q1)}, {fmt(q3)}]")
                 lines.append(f"| {fname} | {opt} | " + " | ".join(cells) + " |")
         lines.append("")
-        if "rung" in opts and "optuna" in opts:
-            c = checkpoints[-1]
-            verdicts = []
+        c = checkpoints[-1]
+        others = [o for o in opts if o != "rung" and o in ("optuna", "hyperopt")]
+        if "rung" in opts and others:
+            lines.append(f"Regret @{c}, rung against each tool: medians, and the two-sided paired Wilcoxon "
+                         "signed-rank test over seeds (pairs = same seed). ✓ rung's median ≤ the tool's; "
+                         "≈ rung's median is higher but p ≥ 0.05 (no significant difference); ✗ higher with p < 0.05.")
+            lines.append("")
+            lines.append("| function | " + " | ".join(f"rung vs {o} (median, p)" for o in others) + " |")
+            lines.append("|" + "---|" * (1 + len(others)))
+            tally = {o: {"✓": 0, "≈": 0, "✗": 0} for o in others}
             for fname in funcs:
-                a = quartiles(quality[(fname, batch, "rung")][c])[0]
-                b = quartiles(quality[(fname, batch, "optuna")][c])[0]
-                verdicts.append(f"{fname}: {'✓' if a <= b else '✗'} ({fmt(a)} vs {fmt(b)})")
-            lines.append(f"rung median regret @{c} ≤ Optuna's: " + "; ".join(verdicts))
+                cells = []
+                for o in others:
+                    ra, rb = quality[(fname, batch, "rung")][c], quality[(fname, batch, o)][c]
+                    a, b = quartiles(ra)[0], quartiles(rb)[0]
+                    p = wilcoxon_p(ra, rb)
+                    mark = "✓" if a <= b else ("≈" if p >= 0.05 else "✗")
+                    tally[o][mark] += 1
+                    cells.append(f"{mark} {fmt(a)} vs {fmt(b)}, p={p:.3f}")
+                lines.append(f"| {fname} | " + " | ".join(cells) + " |")
+            lines.append("")
+            for o in others:
+                t = tally[o]
+                lines.append(f"- against {o}: ✓ {t['✓']}, ≈ {t['≈']}, ✗ {t['✗']} of {len(funcs)} functions")
             lines.append("")
     if speed:
         lines.append("## Time per ask (Hartmann6, 6 continuous parameters)")
