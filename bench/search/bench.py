@@ -62,6 +62,26 @@ def wilcoxon_p(a, b):
         return 1.0
 
 
+def run_task(task):
+    """One optimizer run on one function with one seed: ({checkpoint: regret}, seconds)."""
+    fname, batch, opt, seed, rung, evals, checkpoints, rung_extra = task
+    f, space, minimum = FUNCTIONS[fname]
+    t0 = time.time()
+    f_run = Noisy(f, NOISY[fname][1], seed) if fname in NOISY else f
+    if opt == "rung":
+        vals = optimizers.run_rung(rung, space, f_run, evals, seed, batch, extra=rung_extra)
+    elif opt == "rung-random":
+        vals = optimizers.run_rung(rung, space, f_run, evals, seed, batch, searcher="random")
+    elif opt == "optuna":
+        vals = optimizers.run_optuna(space, f_run, evals, seed, batch)
+    elif opt == "hyperopt":
+        vals = optimizers.run_hyperopt(space, f_run, evals, seed, batch)
+    else:
+        raise SystemExit(f"unknown optimizer {opt}")
+    curve = noisy_regret_curve(vals, f_run.true, minimum) if fname in NOISY else regret_curve(vals, minimum)
+    return {c: float(curve[c - 1]) for c in checkpoints}, time.time() - t0
+
+
 def quartiles(xs):
     q1, med, q3 = np.percentile(np.array(xs), [25, 50, 75])
     return float(med), float(q1), float(q3)
@@ -114,6 +134,9 @@ def main():
     ap.add_argument("--optimizers", default="rung,optuna,hyperopt")
     ap.add_argument("--speed", default="100,1000,3000", help="observation counts for ask timing ('' to skip)")
     ap.add_argument("--speed-repeats", type=int, default=15)
+    ap.add_argument("--speed-functions", default="hartmann6,mixed_xgb",
+                    help="functions whose spaces the ask timing uses (continuous; mixed with integers)")
+    ap.add_argument("--jobs", type=int, default=1, help="runs in parallel (processes)")
     ap.add_argument("--rung-args", default="", help="extra arguments for rung ask-tell")
     ap.add_argument("--json", default=None)
     ap.add_argument("--markdown", default=None)
@@ -129,56 +152,51 @@ def main():
 
     quality = {}  # (func, batch, opt) -> {checkpoint: [regrets]}
     seconds = {}
-    for fname in funcs:
-        f, space, minimum = FUNCTIONS[fname]
-        for batch in batches:
-            for opt in opts:
-                t0 = time.time()
-                regrets = {c: [] for c in checkpoints}
-                for seed in range(args.seed_offset, args.seed_offset + args.seeds):
-                    f_run = Noisy(f, NOISY[fname][1], seed) if fname in NOISY else f
-                    if opt == "rung":
-                        vals = optimizers.run_rung(args.rung, space, f_run, args.evals, seed, batch, extra=rung_extra)
-                    elif opt == "rung-random":
-                        vals = optimizers.run_rung(args.rung, space, f_run, args.evals, seed, batch, searcher="random")
-                    elif opt == "optuna":
-                        vals = optimizers.run_optuna(space, f_run, args.evals, seed, batch)
-                    elif opt == "hyperopt":
-                        vals = optimizers.run_hyperopt(space, f_run, args.evals, seed, batch)
-                    else:
-                        raise SystemExit(f"unknown optimizer {opt}")
-                    if fname in NOISY:
-                        curve = noisy_regret_curve(vals, f_run.true, minimum)
-                    else:
-                        curve = regret_curve(vals, minimum)
-                    for c in checkpoints:
-                        regrets[c].append(float(curve[c - 1]))
-                quality[(fname, batch, opt)] = regrets
-                seconds[(fname, batch, opt)] = time.time() - t0
-                med = quartiles(regrets[checkpoints[-1]])[0]
-                print(f"{fname:16s} batch={batch} {opt:10s} median regret@{checkpoints[-1]}={fmt(med)} "
-                      f"({seconds[(fname, batch, opt)]:.1f}s)", flush=True)
+    tasks = [(fname, batch, opt, seed, args.rung, args.evals, checkpoints, rung_extra)
+             for fname in funcs for batch in batches for opt in opts
+             for seed in range(args.seed_offset, args.seed_offset + args.seeds)]
+    if args.jobs > 1:
+        import multiprocessing
+        pool = multiprocessing.get_context("fork").Pool(args.jobs)
+        results = pool.imap(run_task, tasks)
+    else:
+        pool = None
+        results = map(run_task, tasks)
+    for (fname, batch, opt, seed, *_), (regrets_at, secs) in zip(tasks, results):
+        cell = quality.setdefault((fname, batch, opt), {c: [] for c in checkpoints})
+        for c in checkpoints:
+            cell[c].append(regrets_at[c])
+        seconds[(fname, batch, opt)] = seconds.get((fname, batch, opt), 0.0) + secs
+        if len(cell[checkpoints[-1]]) == args.seeds:
+            med = quartiles(cell[checkpoints[-1]])[0]
+            print(f"{fname:16s} batch={batch} {opt:10s} median regret@{checkpoints[-1]}={fmt(med)} "
+                  f"({seconds[(fname, batch, opt)]:.1f}s)", flush=True)
+    if pool is not None:
+        pool.close()
 
     speed = {}
     if args.speed:
         cps = [int(c) for c in args.speed.split(",")]
-        f, space, _ = FUNCTIONS["hartmann6"]
-        for opt in opts:
-            if opt == "rung":
-                speed[opt] = optimizers.rung_ask_times(args.rung, space, f, cps, args.speed_repeats)
-            elif opt == "optuna":
-                speed[opt] = optimizers.optuna_ask_times(space, f, cps, args.speed_repeats)
-            elif opt == "hyperopt":
-                speed[opt] = optimizers.hyperopt_ask_times(space, f, cps, args.speed_repeats)
-            else:
-                continue
-            print(f"speed {opt}: " + ", ".join(f"{k} obs {v * 1000:.2f} ms" for k, v in speed[opt].items()), flush=True)
+        for sf in args.speed_functions.split(","):
+            f, space, _ = FUNCTIONS[sf]
+            for opt in opts:
+                if opt == "rung":
+                    t = optimizers.rung_ask_times(args.rung, space, f, cps, args.speed_repeats)
+                elif opt == "optuna":
+                    t = optimizers.optuna_ask_times(space, f, cps, args.speed_repeats)
+                elif opt == "hyperopt":
+                    t = optimizers.hyperopt_ask_times(space, f, cps, args.speed_repeats)
+                else:
+                    continue
+                key = opt if sf == "hartmann6" else f"{opt} ({sf})"
+                speed[key] = t
+                print(f"speed {key}: " + ", ".join(f"{k} obs {v * 1000:.2f} ms" for k, v in t.items()), flush=True)
 
     finished = datetime.datetime.now(datetime.timezone.utc)
     result = {
         "command": args.command, "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"), "machine": machine(), "versions": versions(),
-        "evals": args.evals, "seeds": args.seeds, "seed_offset": args.seed_offset, "batches": batches, "checkpoints": checkpoints,
+        "evals": args.evals, "seeds": args.seeds, "jobs": args.jobs, "seed_offset": args.seed_offset, "batches": batches, "checkpoints": checkpoints,
         "quality": [{"function": k[0], "batch": k[1], "optimizer": k[2], "regrets": {str(c): v for c, v in r.items()},
                      "seconds": seconds[k]} for k, r in quality.items()],
         "speed_seconds_per_ask": {o: {str(k): v for k, v in s.items()} for o, s in speed.items()},
@@ -253,7 +271,7 @@ def markdown(result, funcs, opts, batches, checkpoints, quality, speed):
                 lines.append(f"- against {o}: ✓ {t['✓']}, ≈ {t['≈']}, ✗ {t['✗']} of {len(funcs)} functions")
             lines.append("")
     if speed:
-        lines.append("## Time per ask (Hartmann6, 6 continuous parameters)")
+        lines.append("## Time per ask (Hartmann6: 6 continuous parameters; mixed_xgb: 2 integers, 2 log, 1 categorical)")
         lines.append("")
         lines.append("Median of repeated asks once n observations exist; rung's time includes the JSON round trip "
                      "through the pipe; hyperopt's is one `tpe.suggest` call, Optuna's one `study.ask`.")

@@ -218,6 +218,19 @@ def rung_ask_times(binary, space, f, checkpoints, repeats, seed=0):
     return out
 
 
+def _random_value(rng, p):
+    t = p["type"]
+    if t == "choice":
+        return rng.choice(p["choices"])
+    if t == "int":
+        if p.get("log"):
+            return int(min(max(round(math.exp(rng.uniform(math.log(p["low"]), math.log(p["high"])))), p["low"]), p["high"]))
+        return rng.randint(p["low"], p["high"])
+    if t == "loguniform":
+        return math.exp(rng.uniform(math.log(p["low"]), math.log(p["high"])))
+    return rng.uniform(p["low"], p["high"])
+
+
 def optuna_ask_times(space, f, checkpoints, repeats, seed=0):
     import optuna
     import random
@@ -230,7 +243,7 @@ def optuna_ask_times(space, f, checkpoints, repeats, seed=0):
     for cp in checkpoints:
         fake = []
         while n < cp:
-            params = {k: rng.uniform(p["low"], p["high"]) for k, p in space.items()}
+            params = {k: _random_value(rng, p) for k, p in space.items()}
             fake.append(optuna.trial.create_trial(params=params, distributions=dists, value=f(params)))
             n += 1
         study.add_trials(fake)

@@ -38,6 +38,11 @@ struct ParzenEstimator: Sendable {
     private let sigmas: [[Double]]
     /// Per numeric dimension: its grid (`.none` for continuous ones, scored by density).
     private let steps: [Step]
+    /// Per numeric dimension on a grid: its distinct (centre, 1/σ) pairs and each kernel's
+    /// index among them (equal observations of an integer share one cell-mass computation;
+    /// empty for continuous dimensions).
+    private let gridPairs: [[(mu: Double, inv: Double)]]
+    private let gridPairOfKernel: [[Int32]]
     /// Per categorical dimension (in `categoricalDims` order), per kernel: log-probabilities (flattened k*count+c).
     private let categoricalDims: [Int]
     private let logProbs: [[Double]]
@@ -61,6 +66,7 @@ struct ParzenEstimator: Sendable {
 
         var numericDims: [Int] = [], categoricalDims: [Int] = []
         var mus: [[Double]] = [], invSigmas: [[Double]] = [], sigmas: [[Double]] = [], steps: [Step] = []
+        var gridPairs: [[(mu: Double, inv: Double)]] = [], gridPairOfKernel: [[Int32]] = []
         var logProbs: [[Double]] = [], probs: [[Double]] = []
         var logCoefs = w.map { _log($0) }
         let halfLog2Pi = 0.5 * _log(2 * Double.pi)
@@ -111,6 +117,27 @@ struct ParzenEstimator: Sendable {
                     logCoefs[i] -= step == .none ? lastLogSigma + halfLog2Pi + logZ : logZ
                 }
                 steps.append(step)
+                if step == .none {
+                    gridPairs.append([])
+                    gridPairOfKernel.append([])
+                } else {
+                    var pairs: [(mu: Double, inv: Double)] = []
+                    var indexOf: [PairKey: Int32] = [:]
+                    var of = [Int32](repeating: 0, count: k)
+                    for i in 0..<k {
+                        let key = PairKey(mu: m[i].bitPattern, inv: inv[i].bitPattern)
+                        if let u = indexOf[key] {
+                            of[i] = u
+                        } else {
+                            let u = Int32(pairs.count)
+                            indexOf[key] = u
+                            pairs.append((m[i], inv[i]))
+                            of[i] = u
+                        }
+                    }
+                    gridPairs.append(pairs)
+                    gridPairOfKernel.append(of)
+                }
                 mus.append(m)
                 invSigmas.append(inv)
                 sigmas.append(s)
@@ -134,6 +161,8 @@ struct ParzenEstimator: Sendable {
         self.invSigmas = invSigmas
         self.sigmas = sigmas
         self.steps = steps
+        self.gridPairs = gridPairs
+        self.gridPairOfKernel = gridPairOfKernel
         self.logProbs = logProbs
         self.probs = probs
         self.logCoefs = logCoefs
@@ -234,16 +263,10 @@ struct ParzenEstimator: Sendable {
                             terms[i] -= 0.5 * z * z
                         }
                     case .linear(let h):
-                        let left = xv - h / 2, right = xv + h / 2
-                        for i in 0..<kernelCount {
-                            terms[i] += ParzenEstimator.logNormalMass((left - m[i]) * inv[i], (right - m[i]) * inv[i])
-                        }
+                        addCellMass(a, left: xv - h / 2, right: xv + h / 2, to: &terms)
                     case .logInteger:
                         let v = _exp(xv).rounded()
-                        let left = _log(v - 0.5), right = _log(v + 0.5)
-                        for i in 0..<kernelCount {
-                            terms[i] += ParzenEstimator.logNormalMass((left - m[i]) * inv[i], (right - m[i]) * inv[i])
-                        }
+                        addCellMass(a, left: _log(v - 0.5), right: _log(v + 0.5), to: &terms)
                     }
                 }
             }
@@ -260,6 +283,25 @@ struct ParzenEstimator: Sendable {
         let floor = mx - 40
         for t in terms where t > floor { sum += _exp(t - mx) }
         return mx + _log(sum)
+    }
+
+    /// Adds to every kernel's term the log-mass of the cell [left, right] under that kernel in
+    /// grid dimension `a` (computed once per distinct kernel).
+    private func addCellMass(_ a: Int, left: Double, right: Double, to terms: inout [Double]) {
+        let pairs = gridPairs[a]
+        var mass = [Double](repeating: 0, count: pairs.count)
+        for (u, p) in pairs.enumerated() {
+            mass[u] = ParzenEstimator.logNormalMass((left - p.mu) * p.inv, (right - p.mu) * p.inv)
+        }
+        gridPairOfKernel[a].withUnsafeBufferPointer { of in
+            for i in 0..<kernelCount { terms[i] += mass[Int(of[i])] }
+        }
+    }
+
+    /// A (centre, 1/σ) pair compared bit for bit.
+    private struct PairKey: Hashable {
+        var mu: UInt64
+        var inv: UInt64
     }
 
     /// log(Φ(b) − Φ(a)) for a < b, the standard normal mass of [a, b], computed on the side of
