@@ -143,7 +143,7 @@ def main():
     ap.add_argument("--command", default=" ".join(sys.argv))
     args = ap.parse_args()
 
-    funcs = list(FUNCTIONS) if args.functions == "all" else args.functions.split(",")
+    funcs = list(FUNCTIONS) if args.functions == "all" else [] if args.functions == "none" else args.functions.split(",")
     opts = args.optimizers.split(",")
     batches = [int(b) for b in args.batches.split(",")]
     checkpoints = [c for c in (25, 50, 100) if c <= args.evals] or [args.evals]
