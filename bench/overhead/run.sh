@@ -75,7 +75,7 @@ for w in $(seq 1 "$workers"); do
     pids+=("$!")
 done
 deadline=$(( $(date +%s) + 60 ))
-until [ "$("$bin/rung" workers --head "$endpoint" 2>/dev/null | grep -c ' w[0-9]')" -ge "$workers" ]; do
+until [ "$("$bin/rung" workers --head "$endpoint" 2>/dev/null | grep -c '^w[0-9]')" -ge "$workers" ]; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "workers did not join within 60 s" >&2; cat "$work"/*.log >&2; exit 69; }
     sleep 0.2
 done
