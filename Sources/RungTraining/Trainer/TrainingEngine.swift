@@ -101,6 +101,9 @@ final class ForestEngine: TrainingEngine {
     /// The merged single-model forest, built only when asked for (saving, checkpoints,
     /// predicting other data): rebuilding it every epoch costs O(trees) per epoch.
     private var merged: (booster: Booster, data: Data)?
+    /// The merged forest's bytes alone (saving needs no booster; loading one costs as much
+    /// as the merge).
+    private var mergedData: Data?
     /// The validation matrix and the sum, per row, of every chunk's leaf values on it so far.
     private var validation: (matrix: DMatrix, chunks: Int, leafSums: [Double])?
     private let baseMargin: Double
@@ -133,12 +136,20 @@ final class ForestEngine: TrainingEngine {
         chunks.append(chunk)
         chunkBoosters.append(booster)
         merged = nil
+        mergedData = nil
+    }
+
+    private func mergedBytes() throws -> Data {
+        if let mergedData { return mergedData }
+        guard !chunks.isEmpty else { throw noForest() }
+        let data = try merger.merged()
+        mergedData = data
+        return data
     }
 
     private func mergedForest() throws -> (booster: Booster, data: Data) {
         if let merged { return merged }
-        guard !chunks.isEmpty else { throw noForest() }
-        let data = try merger.merged()
+        let data = try mergedBytes()
         let booster = try Booster()
         try booster.loadModel(from: data)
         merged = (booster, data)
@@ -179,7 +190,7 @@ final class ForestEngine: TrainingEngine {
     /// Every chunk is an independent booster already saved whole: nothing to rebuild.
     func alignWithReload() throws {}
 
-    func modelData() throws -> Data { try mergedForest().data }
+    func modelData() throws -> Data { try mergedBytes() }
 
     func componentModels() throws -> [Data] { chunks }
 
