@@ -74,7 +74,7 @@ extension Head {
             return
         }
         stall = nil
-        book.heardFromAll(now: now)
+        try apply(book.welcomeAgain(now: now))
         log("store \(store.location) is back after \(String(format: "%.1f", now.timeIntervalSince(current.since))) s "
             + "(\(current.attempts + 1) attempts): the held pass is committed, acknowledgements resume")
         flush()

@@ -98,9 +98,18 @@ extension TrialBook {
         workers[name]?.lastHeard = now
     }
 
-    /// Every connected worker counts as heard now: after the head waited for its store, a
-    /// worker that stopped sending while the head was silent gets the usual time to return.
-    public mutating func heardFromAll(now: Date) {
-        for name in workers.names { workers[name]?.lastHeard = now }
+    /// After the head waited for its store: every connected worker counts as heard now and
+    /// is welcomed again, so that it takes the head as back at once (it found the head
+    /// silent) and sends what is unacknowledged, instead of being declared lost between two
+    /// of its hellos.
+    public mutating func welcomeAgain(now: Date) -> [HeadEffect] {
+        transition { book in
+            for name in book.workers.names {
+                book.workers[name]?.lastHeard = now
+                book.send(.welcome(Welcome(heartbeatMillis: book.settings.heartbeatMillis,
+                                           lostAfterMillis: book.settings.lostAfterMillis,
+                                           artifactsURI: book.settings.artifactsURI)), to: name)
+            }
+        }
     }
 }
