@@ -224,7 +224,7 @@ extension TrialBook {
     /// are normal and pass quietly; one about a trial another worker runs, or about a trial
     /// that never existed, is dropped with its reason (the shell rate-limits such lines).
     private mutating func notOwned(_ kind: String, trialID id: Int64, from worker: String) {
-        guard let identity = workers[worker]?.identity ?? (worker.isEmpty ? nil : Array(worker.utf8)) else { return }
+        guard let identity = identity(of: worker) else { return }
         if let other = live[id]?.record.worker, other != worker {
             emit(.dropped(reason: "\(kind) about trial \(id), which runs on worker \(other), not on \(worker)", from: identity))
         } else if id <= 0 || id >= nextTrialID {

@@ -193,12 +193,15 @@ public struct TrialBook: Sendable {
     /// moved on. Like every send, it leaves only after the pass's transaction commits, so an
     /// acknowledged message is in the store (docs/protocol.md, "Delivery").
     private mutating func acknowledge(_ trialID: UInt64, seq: UInt64, to worker: String) {
-        guard let identity = workers[worker]?.identity ?? adoptedIdentity(worker) else { return }
+        guard let identity = identity(of: worker) else { return }
         effects.append(.send(.ack([DeliveryAck(trialID: trialID, seq: seq)]), to: identity))
     }
 
-    /// The routing id of a peer whose result was adopted before its hello (its name).
-    private func adoptedIdentity(_ worker: String) -> [UInt8]? { worker.isEmpty ? nil : Array(worker.utf8) }
+    /// The routing id of `worker`: its connection's, or for a peer whose result was adopted
+    /// before its hello, its name.
+    func identity(of worker: String) -> [UInt8]? {
+        workers[worker]?.identity ?? (worker.isEmpty ? nil : Array(worker.utf8))
+    }
 
     // MARK: - Time
 
