@@ -255,6 +255,8 @@ final class SQLiteStoreTests: XCTestCase {
 
     func testWorkersRoundTripAndSave() throws { try StoreContract.workersRoundTripAndSave(fixture()) }
 
+    func testDriftResultsRoundTripAndAttachToTheirSweep() throws { try StoreContract.driftResultsRoundTripAndAttachToTheirSweep(fixture()) }
+
     func testModelVersionsNumberPerFamilyWithOneProduction() throws { try StoreContract.modelVersionsNumberPerFamilyWithOneProduction(fixture()) }
 
     func testInMemoryStore() throws {

@@ -48,7 +48,12 @@ measure() { # name url
   local name=$1 url=$2
   for body in single batch100; do
     echo "{\"server\": \"$name\", \"body\": \"$body\", \"mode\": \"saturation\", \"result\": $("$load" --url "$url/predict" --body "$out/$body.json" --connections 16 --seconds "$seconds")}" >> "$results"
+    [[ $name == rung ]] && curl -sf "$url/metrics" > "$out/metrics-before.txt"
     echo "{\"server\": \"$name\", \"body\": \"$body\", \"mode\": \"rate1000\", \"result\": $("$load" --url "$url/predict" --body "$out/$body.json" --connections 16 --seconds "$seconds" --rate 1000)}" >> "$results"
+    if [[ $name == rung ]]; then # the server's own histogram of the same run (docs/serving.md, "Latency")
+      curl -sf "$url/metrics" > "$out/metrics-after.txt"
+      echo "{\"server\": \"rung\", \"body\": \"$body\", \"mode\": \"rate1000-server-side\", \"result\": $("$py" "$here/server_side.py" "$out/metrics-before.txt" "$out/metrics-after.txt")}" >> "$results"
+    fi
   done
 }
 
