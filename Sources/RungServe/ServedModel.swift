@@ -24,6 +24,9 @@ public final class ServedModel: @unchecked Sendable {
     public let loadedAt: Date
     private let model: SavedModel
     private let lock = NSLock()
+    /// The categories' positions, made once (for the diabetes model, 1,500 categories: making
+    /// them per request was most of a single row's encoding time).
+    private let categoryIndexes: [[String: Int32]]
 
     /// Loads the version's files from `directory` (`model.json`, `preprocessor.json`, `metadata.json`).
     public init(version: ModelVersion, directory: URL) throws {
@@ -40,6 +43,7 @@ public final class ServedModel: @unchecked Sendable {
         }
         metadata = try ModelMetadata.decode(data, source: meta.path)
         requiredColumns = preprocessor.numeric.map(\.name) + preprocessor.categorical.map(\.name)
+        categoryIndexes = preprocessor.categoryIndexes()
         loadedAt = Date()
     }
 
@@ -62,7 +66,7 @@ public final class ServedModel: @unchecked Sendable {
             throw RequestProblem(status: 500, kind: "internal", message: "\(rows.rows.count) rows were sent but \(table.rowCount) were cleaned")
         }
         let features: CSRMatrix
-        do { features = try preprocessor.transform(table) } catch let error as RungError {
+        do { features = try preprocessor.transform(table, categoryIndexes: categoryIndexes) } catch let error as RungError {
             throw Self.problem(from: error, firstLines: firstLines)
         }
         let encoded = ContinuousClock.now

@@ -61,7 +61,9 @@ curl -sf -X POST -H 'Content-Type: application/json' --data-binary @batch100.jso
 measure rung http://127.0.0.1:18080
 echo "{\"server\": \"rung\", \"rss_kib\": $(rss $rung_pid)}" >> "$results"
 
-for workers in 1 2; do
+# RUNG_ONLY=1: rung serve alone (a re-measurement after a change to rung; no new ratio).
+[[ ${RUNG_ONLY:-0} == 1 ]] && workers_list="" || workers_list="1 2"
+for workers in $workers_list; do
   MODEL_DIR="$model_dir" OMP_NUM_THREADS=1 "$(dirname "$py")/uvicorn" --app-dir "$here" fastapi_app:app --host 127.0.0.1 \
     --port 18081 --workers "$workers" --log-level warning > "$out/uvicorn-$workers.log" 2>&1 &
   uv_pid=$!
