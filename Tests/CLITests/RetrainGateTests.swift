@@ -1,6 +1,7 @@
 import Foundation
 import RungCore
 import RungStore
+import RungBlob
 import XCTest
 
 /// The nightly `retrain:` gate through `rung run`: the first night trains (no production
@@ -204,5 +205,49 @@ final class RetrainGateTests: XCTestCase {
         XCTAssertNil(results[1].sweepID)
         XCTAssertNotNil(results[3].sweepID)
         XCTAssertNotEqual(results[3].sweepID, sweepID)
+    }
+
+    /// A base prepared directory on S3 (moto): the gate reads the batch and the train split
+    /// through the blob store, and a batch missing there is one error naming its key.
+    func testTheGateReadsAnS3BaseAndNamesAMissingBatch() throws {
+        let dir = try RungProcess.temporaryDirectory(self)
+        let (_, _, data) = try ServeFixture.prepare(in: dir, rows: 1200, shiftFrom: 900, futureBatches: 2)
+        let moto = try MotoS3(self)
+        let base = "s3://\(moto.bucket)/prepared/synthetic"
+        let s3 = try S3BlobStore(uri: "s3://\(moto.bucket)/prepared", environment: moto.environment)
+        try s3.upload(directory: data, prefix: "synthetic")
+        let url = dir.appendingPathComponent("nightly-s3.yaml")
+        try """
+        name: gate-s3
+        seed: 7
+        data: {prepared: \(base), through_batch: latest}
+        metric: {name: val_auc, mode: max}
+        searcher: {type: random}
+        scheduler: {type: fifo, max_epochs: 2}
+        families:
+          xgboost:
+            trials: 2
+            epoch: {rounds: 3}
+            space:
+              max_depth: {type: int, low: 2, high: 4}
+        retrain: {when: drift, drift_share: 0.25}
+        """.write(to: url, atomically: true, encoding: .utf8)
+        let artifacts = dir.appendingPathComponent("artifacts").path
+        func rung(_ args: [String]) throws -> RungProcess.Result {
+            try RungProcess.run(args + ["--artifacts", artifacts], in: dir, environment: moto.environment)
+        }
+        let run = ["run", url.path, "--workers", "1", "--db", "sqlite:\(dir.path)/rung.db"]
+        let first = try rung(run)
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        XCTAssertEqual(try rung(["data", "advance", url.path]).status, 0)
+        let calm = try rung(run)
+        XCTAssertEqual(calm.status, 6, calm.stdout + calm.stderr)
+        XCTAssertTrue(calm.stdout.contains("retrain (drift): no — only 0 of 4 columns drifted"), calm.stdout)
+
+        XCTAssertEqual(try rung(["data", "advance", url.path]).status, 0)
+        try s3.delete("synthetic/future/batch-002.csv")
+        let missing = try rung(run)
+        XCTAssertEqual(missing.status, 65, missing.stdout + missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("the retrain gate cannot read the base prepared data: \(base)/future/batch-002.csv does not exist"), missing.stderr)
     }
 }
