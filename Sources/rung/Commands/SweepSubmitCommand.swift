@@ -87,12 +87,16 @@ struct SweepSubmitCommand: ParsableCommand {
     /// a SQLite store a running head holds cannot), else kept in the artifacts for the next
     /// gate to record. Returns the record and the writable store, if any.
     private func runGate(_ parsed: SweepConfig, _ retrain: RetrainSettings) throws -> (record: DriftResultRecord, store: (any Store)?) {
-        let writable: (any Store)?
-        do {
-            writable = try openStore(url: storeOptions.storeURL)
-        } catch {
-            Output.note("rung: the store \(storeOptions.maskedStoreURL) cannot be written from here (\((error as? RungError)?.message ?? "\(error)")); the retrain gate's result is kept in the artifacts")
-            writable = nil
+        var writable: (any Store)?
+        if try !storeOptions.storeExists() {
+            // Not created here: the head's store lives elsewhere (see --db).
+            Output.note("rung: the store \(storeOptions.maskedStoreURL) does not exist here; the retrain gate's result is kept in the artifacts")
+        } else {
+            do {
+                writable = try openStore(url: storeOptions.storeURL)
+            } catch {
+                Output.note("rung: the store \(storeOptions.maskedStoreURL) cannot be written from here (\((error as? RungError)?.message ?? "\(error)")); the retrain gate's result is kept in the artifacts")
+            }
         }
         let reader: any Store
         if let writable {
