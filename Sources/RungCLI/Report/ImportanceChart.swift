@@ -17,9 +17,10 @@ struct ImportanceChart {
         let height = top + Double(shown.count) * (barHeight + gap) + 12
         let largest = shown.map(\.value).max() ?? 0
         let span = width - left - right
-        let title = "Feature importance of \(importance.family)@\(importance.version): mean |contribution| (log-odds) over \(importance.rows) validation rows"
-        var svg = "<svg class=\"chart importance\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height.rounded(.up)))\" role=\"img\" aria-label=\"\(e(title))\">"
-        svg += "<text class=\"chart-title\" x=\"\(HTMLText.coordinate(left))\" y=\"20\">\(e(title))</text>"
+        let title = "\(importance.family)@\(importance.version): mean |contribution| over \(importance.rows) validation rows"
+        let h = Int(height.rounded(.up))
+        var svg = "<svg class=\"chart importance\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(h)\" viewBox=\"0 0 \(Int(width)) \(h)\" role=\"img\" aria-label=\"Feature importance of \(e(title)) (log-odds)\">"
+        svg += "<text class=\"chart-title\" x=\"10\" y=\"20\">\(e(title))</text>"
         for (i, item) in shown.enumerated() {
             let y = top + Double(i) * (barHeight + gap)
             let length = largest > 0 ? span * item.value / largest : 0
