@@ -40,3 +40,9 @@ if "all" in rung and ray_total:
     best = ", ".join(f"{f} {fmt(v.get('best_val_auc'))}" for f, v in sorted(a["families"].items()))
     print(f"| rung: all three in one sweep | {a['wall_seconds']:.1f} | {ray_total:.1f} | {ray_total / a['wall_seconds']:.2f}× "
           f"| {best} | | {a['train_share']:.1%} | |")
+
+print()
+print("rung, seconds during which epochs trained in N slots at once (from the first epoch's start to the last's end):")
+for study, r in rung.items():
+    by = r.get("seconds_by_busy_slots", {})
+    print(f"- {study}: " + ", ".join(f"{n} slot(s) {s:.1f} s" for n, s in sorted(by.items())))
