@@ -16,7 +16,7 @@ for line in open(sys.argv[1]):
         doc = json.loads(line)
         rung[doc["study"]] = doc["result"]
 text = open(sys.argv[2]).read()
-ray = json.loads(text[text.rindex("{\n"):])
+ray = json.loads(text[text.index("{\n"):])  # the indented document after the per-family lines
 
 def fmt(x, digits=4):
     return "—" if x is None else f"{x:.{digits}f}"
