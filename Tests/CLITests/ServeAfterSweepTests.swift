@@ -103,7 +103,7 @@ final class ServeAfterSweepTests: XCTestCase {
         let other = try XCTUnwrap(versions.first { $0["stage"] as? String != "production" }?["version"] as? Int, list.stdout)
         let promote = try RungProcess.run(fixture.args(["registry", "promote", "xgboost@\(other)"]))
         XCTAssertEqual(promote.status, 0, promote.stderr)
-        try waitUntil("the server serves xgboost@\(other)", timeout: 30, interval: 0.1) {
+        waitUntil("the server serves xgboost@\(other)", timeout: 30, interval: 0.1) {
             (try? HTTP.get(server.base, "/model").object()["version"] as? Int) == other
         }
         let switched = try HTTP.post(server.base, "/predict", json)
