@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "RungStorageTests", dependencies: ["RungStore", "RungBlob", "RungArtifacts", "RungCore"], exclude: ["Fixtures"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
         .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStore", "RungBlob", "RungArtifacts", "RungData", "RungCore"]),
-        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungBlob", "RungCore"]),
+        .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungBlob", "RungCore", "RungTraining"]),
         .testTarget(name: "RungCLITests", dependencies: ["RungCLI", "RungCore", "RungStore", "RungWire"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStore", "RungBlob", "RungArtifacts"]),
         .testTarget(name: "RungDriftTests", dependencies: ["RungDrift", "RungData", "RungCore"]),

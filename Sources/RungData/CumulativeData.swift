@@ -17,6 +17,9 @@ public enum CumulativeData {
         if let c = manifest.cumulative {
             throw RungError.usage("\(baseURL.path) is already cumulative data (future batches 1–\(c.throughBatch) in train); derive from its base data \(c.baseDataVersion) instead.")
         }
+        if let cv = manifest.crossValidation {
+            throw RungError.usage("\(baseURL.path) is cross-validated data (\(cv.folds) folds); cumulative data (`through_batch`) needs a fixed validation split, so it cannot be derived from it.")
+        }
         let batches = manifest.futureBatches
         guard k >= 1, k <= batches.count else {
             throw RungError.usage(batches.isEmpty

@@ -70,6 +70,21 @@ public struct DataManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// Cross-validation folds (`split.folds`): `train.csv` holds every non-test row and
+    /// `folds.csv` its fold; there is no validation split.
+    public struct CrossValidation: Codable, Sendable, Equatable {
+        /// The number of folds.
+        public var folds: Int
+        /// The file numbering each train row's fold (1…`folds`), row-aligned with `train.csv`.
+        public var file: String
+        /// The rows of each fold, fold 1 first.
+        public var rows: [Int]
+        /// The fraction of each fold's rows whose target is 1.
+        public var positiveRates: [Double]
+
+        enum CodingKeys: String, CodingKey { case folds, file, rows, positiveRates = "positive_rates" }
+    }
+
     /// The JSON layout version.
     public var formatVersion: Int
     /// The recipe's name.
@@ -99,11 +114,14 @@ public struct DataManifest: Codable, Sendable, Equatable {
     /// How rows were ordered before the cuts (`order=stratified seed=0 group=…`), when not
     /// plain file order; it is part of `dataVersion`.
     public var splitOrder: String?
+    /// Set when the data is cross-validated (`split.folds`); absent otherwise.
+    public var crossValidation: CrossValidation?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", recipe, source, cleanedRows = "cleaned_rows", target
         case idColumns = "id_columns", encodedFeatureCount = "encoded_feature_count", splits, files
         case dataVersion = "data_version", rungVersion = "rung_version", cumulative, warnings, splitOrder = "split_order"
+        case crossValidation = "cross_validation"
     }
 
     /// The entry of one of the three initial splits.

@@ -54,7 +54,9 @@ public struct DatasetPreparer {
 
         let n = table.rowCount
         let sizes = recipe.split.sizes(rows: n)
-        for (name, count) in [("train", sizes.train), ("validation", sizes.validation), ("test", sizes.test)] where count <= 0 {
+        let folds = recipe.split.folds
+        for (name, count) in [("train", sizes.train), ("validation", sizes.validation), ("test", sizes.test)]
+            where count <= 0 && !(folds != nil && name == "validation") {
             throw RungError.badInput("\(sourceName): the \(name) split would be empty (\(n) rows are left after cleaning with \(recipe.fileName)).")
         }
         if recipe.split.futureRanges(start: n - sizes.future, future: sizes.future).contains(where: { $0.isEmpty }) {
@@ -62,7 +64,8 @@ public struct DatasetPreparer {
         }
         let plan = try SplitPlanner(rule: recipe.split, recipe: recipe, sourceName: sourceName).plan(table, labels: table.labels ?? [])
         if !plan.isIdentity { table = table.gather(plan.order) }
-        for (name, range) in [("train", plan.train), ("validation", plan.validation), ("test", plan.test)] where range.isEmpty {
+        for (name, range) in [("train", plan.train), ("validation", plan.validation), ("test", plan.test)]
+            where range.isEmpty && !(folds != nil && name == "validation") {
             throw RungError.badInput("\(sourceName): the \(name) split would be empty with `split.group` (a group is larger than the split); use smaller groups or larger fractions in \(recipe.fileName).")
         }
         let futureRanges = plan.future
@@ -84,6 +87,13 @@ public struct DatasetPreparer {
             ("validation", SplitName.validation.fileName, plan.validation),
             ("test", SplitName.test.fileName, plan.test),
         ]
+        // Cross-validation: no validation file; `folds.csv` numbers the train rows' folds.
+        var crossValidation: (manifest: DataManifest.CrossValidation, csv: [UInt8])?
+        if folds != nil {
+            pieces.remove(at: 1)
+            crossValidation = try CrossValidationFolds(rule: recipe.split, recipe: recipe, sourceName: sourceName)
+                .assign(table, rows: plan.train)
+        }
         for (k, range) in futureRanges.enumerated() {
             pieces.append(("future", PreparedData.futureFileName(k + 1), range))
         }
@@ -103,6 +113,11 @@ public struct DatasetPreparer {
             splits.append(.init(split: piece.split, file: piece.file, rows: piece.rows.count,
                                 positiveRate: labels.isEmpty ? 0 : positives / Double(piece.rows.count)))
         }
+        if let crossValidation {
+            try FileIO.write(crossValidation.csv, to: staging.url.appendingPathComponent(CrossValidationFolds.fileName))
+            files.append(.init(name: CrossValidationFolds.fileName, sha256: ContentHash.sha256(crossValidation.csv),
+                               bytes: crossValidation.csv.count))
+        }
         let preprocessorBytes = Array(try preprocessor.jsonData())
         try FileIO.write(preprocessorBytes, to: staging.url.appendingPathComponent(PreparedData.preprocessorFileName))
         files.append(.init(name: PreparedData.preprocessorFileName, sha256: ContentHash.sha256(preprocessorBytes), bytes: preprocessorBytes.count))
@@ -120,7 +135,8 @@ public struct DatasetPreparer {
             encodedFeatureCount: preprocessor.featureCount, splits: splits, files: files,
             dataVersion: ContentHash.dataVersion(files: hashes), rungVersion: RungVersion.string,
             warnings: warnings.isEmpty ? nil : warnings,
-            splitOrder: recipe.split.isFileOrder ? nil : recipe.split.orderDescription)
+            splitOrder: recipe.split.isFileOrder ? nil : recipe.split.orderDescription,
+            crossValidation: crossValidation?.manifest)
         try FileIO.write(Array(try manifest.jsonData()), to: staging.url.appendingPathComponent(PreparedData.manifestFileName))
         try staging.commit()
         lap("write")

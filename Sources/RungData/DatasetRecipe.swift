@@ -39,6 +39,8 @@ public struct DatasetRecipe: Sendable, Equatable {
     public var mentions: [ColumnMention]
     /// The line of each key the recipe sets, by path (`target.positive`, `csv.missing`), for messages.
     public var keyLines: [String: Int] = [:]
+    /// The most cross-validation folds `split.folds` accepts.
+    public static let maxFolds = 20
 
     /// Creates a recipe in code (tests, tools); `mentions` are derived with line 0.
     public init(name: String, cleaning: CleaningSpec, split: SplitRule = SplitRule(), delimiter: UInt8 = UInt8(ascii: ","),
@@ -175,10 +177,17 @@ public struct DatasetRecipe: Sendable, Equatable {
             case "categorical": spec.categorical = try columns(v, "categorical")
             case "numeric": spec.numeric = try columns(v, "numeric")
             default: // split
-                var orderField: YAMLField?
+                var orderField: YAMLField?, foldsField: YAMLField?, validationField: YAMLField?
                 for (k, e) in try v.mapping(allowed: ["initial_fraction", "train", "validation", "future_batches",
-                                                      "order", "seed", "group", "sort_by"]) {
+                                                      "order", "seed", "group", "sort_by", "folds"]) {
                     switch k {
+                    case "folds":
+                        foldsField = e
+                        let k = try e.int()
+                        guard k >= 2, k <= Self.maxFolds else {
+                            throw e.error("must be a whole number from 2 to \(Self.maxFolds) (the number of cross-validation folds), not \(k)")
+                        }
+                        split.folds = k
                     case "order":
                         orderField = e
                         let t = try e.text()
@@ -198,7 +207,9 @@ public struct DatasetRecipe: Sendable, Equatable {
                         mentions.append(ColumnMention(column: split.sortBy!, line: e.line, key: "split.sort_by"))
                     case "initial_fraction": split.initialFraction = try finite(e)
                     case "train": split.train = try finite(e)
-                    case "validation": split.validation = try finite(e)
+                    case "validation":
+                        validationField = e
+                        split.validation = try finite(e)
                     default:
                         let b = try finite(e)
                         guard b >= 0, b == b.rounded(), b <= 100_000 else {
@@ -210,8 +221,17 @@ public struct DatasetRecipe: Sendable, Equatable {
                 guard split.initialFraction > 0, split.initialFraction <= 1 else {
                     throw v.error("`initial_fraction` must be in (0, 1], not \(split.initialFraction)")
                 }
-                guard split.train > 0, split.validation > 0, split.train + split.validation < 1 else {
-                    throw v.error("`train` and `validation` must be positive and sum to less than 1 (the test split is the rest)")
+                if let foldsField, let validationField {
+                    throw validationField.error("conflicts with `folds` (line \(foldsField.line)): cross-validation has no fixed validation split; remove `validation` (the folds take turns as validation data)")
+                }
+                if split.folds != nil {
+                    guard split.train > 0, split.train < 1 else {
+                        throw v.error("`train` must be in (0, 1) with `folds` (the cross-validated rows; the test split is the rest)")
+                    }
+                } else {
+                    guard split.train > 0, split.validation > 0, split.train + split.validation < 1 else {
+                        throw v.error("`train` and `validation` must be positive and sum to less than 1 (the test split is the rest)")
+                    }
                 }
                 if split.initialFraction < 1 && split.futureBatches == 0 {
                     throw v.error("`future_batches` must be at least 1 when `initial_fraction` is below 1")

@@ -77,7 +77,10 @@ public struct PreparedData: Sendable {
 
     /// One split, encoded with the preprocessor, with its labels.
     public func load(_ split: SplitName) throws -> EncodedSplit {
-        try encode(loadTable(split))
+        if split == .validation, let cv = manifest.crossValidation {
+            throw RungError.usage("\(directory.path) is cross-validated data (\(cv.folds) folds, `split.folds`): it has no validation split; tune it with `rung run` or `rung sweep`, whose trials train one model per fold and refit the finished ones on every non-test row.")
+        }
+        return try encode(loadTable(split))
     }
 
     /// Future batch `index` (1-based, numbered as in the base data: in cumulative data the
@@ -92,6 +95,35 @@ public struct PreparedData: Sendable {
             throw RungError.usage("future batch \(index) does not exist; \(directory.path) has \(held.isEmpty ? "none" : held).")
         }
         return try encode(loadTable(file: name))
+    }
+
+    /// Whether the data is cross-validated (`split.folds`): no validation split, folds instead.
+    public var isCrossValidated: Bool { manifest.crossValidation != nil }
+
+    /// The cross-validation folds, fold 1 first: each fold's training rows (the other folds)
+    /// and validation rows, encoded by a preprocessor fitted on that fold's training rows.
+    /// Empty when the data is not cross-validated.
+    public func loadFolds() throws -> [FoldSplit] {
+        guard let cv = manifest.crossValidation else { return [] }
+        let table = try loadTable(.train)
+        let fold = try CrossValidationFolds.parse(try checkedBytes(of: cv.file), rows: table.rowCount, folds: cv.folds,
+                                                  source: directory.appendingPathComponent(cv.file).path)
+        return try (0 ..< cv.folds).map { k in
+            let trainRows = fold.indices.filter { fold[$0] != k }
+            let validationRows = fold.indices.filter { fold[$0] == k }
+            let trainTable = table.gather(trainRows)
+            let fitted = try Preprocessor.fit(trainTable, recipe: preprocessor.recipe, cleaning: preprocessor.cleaning)
+            return FoldSplit(fold: k + 1, train: try encode(trainTable, with: fitted),
+                             validation: try encode(table.gather(validationRows), with: fitted))
+        }
+    }
+
+    private func encode(_ table: CleanTable, with fitted: Preprocessor) throws -> EncodedSplit {
+        let features = try fitted.transform(table)
+        guard let labels = table.labels else {
+            throw RungError.badInput("\(table.sourceName) has no target column `\(manifest.target)`.")
+        }
+        return EncodedSplit(features: features, labels: labels)
     }
 
     private func encode(_ table: CleanTable) throws -> EncodedSplit {

@@ -65,7 +65,7 @@ struct SplitPlanner {
     }
 
     /// A group id per row (rows with a missing group value are groups of their own).
-    private func groupIDs(_ column: CleanColumn) -> [Int] {
+    func groupIDs(_ column: CleanColumn) -> [Int] {
         var ids: [Int] = []
         ids.reserveCapacity(column.values.count)
         // Ids of lone rows (a missing group value) start past every real id.

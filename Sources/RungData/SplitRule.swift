@@ -31,9 +31,13 @@ public struct SplitRule: Codable, Sendable, Equatable {
     public var group: String?
     /// A column to sort by (ascending, stable; numbers numerically, missing last) before cutting.
     public var sortBy: String?
+    /// Cross-validation: the non-test rows are one `train` split cut into this many folds
+    /// (stratified, and grouped with `group`), with no validation split; nil: a fixed
+    /// validation split (docs/config.md, "Cross-validation").
+    public var folds: Int?
 
     /// Whether rows keep the plain file order (the default, recorded nowhere).
-    public var isFileOrder: Bool { order == .file && group == nil && sortBy == nil }
+    public var isFileOrder: Bool { order == .file && group == nil && sortBy == nil && folds == nil }
 
     /// A canonical one-line description of the ordering, for the manifest and data version.
     public var orderDescription: String {
@@ -41,6 +45,7 @@ public struct SplitRule: Codable, Sendable, Equatable {
         if order != .file { parts.append("seed=\(seed)") }
         if let group { parts.append("group=\(group)") }
         if let sortBy { parts.append("sort_by=\(sortBy)") }
+        if let folds { parts.append("folds=\(folds)") }
         return parts.joined(separator: " ")
     }
 
@@ -56,7 +61,7 @@ public struct SplitRule: Codable, Sendable, Equatable {
     public func sizes(rows n: Int) -> (train: Int, validation: Int, test: Int, future: Int) {
         let initial = Int((initialFraction * Double(n)).rounded(.down))
         let trainRows = Int((train * Double(initial)).rounded(.down))
-        let validationRows = Int((validation * Double(initial)).rounded(.down))
+        let validationRows = folds == nil ? Int((validation * Double(initial)).rounded(.down)) : 0
         return (trainRows, validationRows, initial - trainRows - validationRows, n - initial)
     }
 
@@ -71,6 +76,6 @@ public struct SplitRule: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case initialFraction = "initial_fraction", train, validation, futureBatches = "future_batches"
-        case order, seed, group, sortBy = "sort_by"
+        case order, seed, group, sortBy = "sort_by", folds
     }
 }

@@ -61,8 +61,12 @@ public final class DataCache: @unchecked Sendable {
             let directory = try localDirectory(uri: uri, dataVersion: dataVersion)
             let prepared = try PreparedData.open(directory)
             try Self.check(prepared.dataVersion, expected: dataVersion, at: uri)
-            let loaded = LoadedData(directory: directory, prepared: prepared, train: try prepared.load(.train),
-                                    validation: try prepared.load(.validation), test: try prepared.load(.test))
+            let train = try prepared.load(.train)
+            // Cross-validated data has no validation split: its folds are loaded instead.
+            var loaded = LoadedData(directory: directory, prepared: prepared, train: train,
+                                    validation: prepared.isCrossValidated ? train : try prepared.load(.validation),
+                                    test: try prepared.load(.test))
+            loaded.folds = try prepared.loadFolds()
             entry.loaded = loaded
             return loaded
         }

@@ -9,10 +9,14 @@ public struct LoadedData: Sendable {
     public let prepared: PreparedData
     /// The encoded training split.
     public let train: EncodedSplit
-    /// The encoded validation split.
+    /// The encoded validation split. Cross-validated data has none: this is then the
+    /// training split itself, which the refit on every non-test row evaluates on (unreported).
     public let validation: EncodedSplit
     /// The encoded test split.
     public let test: EncodedSplit
+    /// The cross-validation folds, each encoded by its own preprocessor (empty unless the
+    /// data is cross-validated, `split.folds`).
+    public var folds: [FoldSplit] = []
 
     /// The data version (content hash of the split files).
     public var dataVersion: String { prepared.dataVersion }

@@ -16,4 +16,16 @@ final class SlotMatrices {
         current = (data.dataVersion, matrices)
         return matrices
     }
+
+    private var currentFolds: (dataVersion: String, matrices: [TrainingMatrices])?
+
+    /// The matrices of each cross-validation fold of `data` (its training rows and its
+    /// held-out rows, with the test split), built on first use and kept like `matrices(for:)`.
+    func foldMatrices(for data: LoadedData) throws -> [TrainingMatrices] {
+        if let currentFolds, currentFolds.dataVersion == data.dataVersion { return currentFolds.matrices }
+        currentFolds = nil
+        let matrices = try data.folds.map { try TrainingMatrices(train: $0.train, validation: $0.validation) }
+        currentFolds = (data.dataVersion, matrices)
+        return matrices
+    }
 }

@@ -44,6 +44,20 @@ struct TrialArtifacts {
         return store.uri(for: key)
     }
 
+    /// Uploads `bytes` (a cross-validated trial's checkpoint of every fold) as
+    /// `checkpoint-<epoch>.json`; returns its URI.
+    func uploadCheckpoint(bytes: Data, epoch: Int) throws -> String {
+        let file = scratch.appendingPathComponent("checkpoint-\(epoch).json")
+        do {
+            try bytes.write(to: file, options: .atomic)
+        } catch {
+            throw RungError.unavailable("cannot write the checkpoint of trial \(trialID) to \(file.path): \(error.localizedDescription)")
+        }
+        let key = "\(prefix)/checkpoint-\(epoch).json"
+        try store.put(file, key: key)
+        return store.uri(for: key)
+    }
+
     /// Uploads every file a command wrote into its output directory; returns the URI of the
     /// trial's directory, or "" when it wrote nothing.
     func uploadOutput(_ directory: URL) throws -> String {

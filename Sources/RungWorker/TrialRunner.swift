@@ -65,6 +65,9 @@ struct TrialRunner {
         }
         let params = try Self.parameters(assignment.paramsJSON, trialID: trialID)
         let data = try cache.load(uri: assignment.dataURI, dataVersion: assignment.dataVersion)
+        if !data.folds.isEmpty {
+            return try runCrossValidated(data: data, params: params, scratch: scratch)
+        }
         let matrices = try self.matrices.matrices(for: data)
         let artifacts = TrialArtifacts(store: try openBlobStore(uri: artifactsURI), trialID: trialID, scratch: scratch)
         let trainer: Trainer
@@ -222,7 +225,7 @@ struct TrialRunner {
     /// at-milestone when `epoch` is one of the assignment's milestones (but not its last
     /// epoch), and at a milestone waits for the head's decision. Each family then obeys the
     /// outcome its own way (a built-in trainer pauses with a checkpoint, a command cannot).
-    private func report(epoch: UInt32, seconds: Double, metrics: [String: Double]) -> EpochOutcome {
+    func report(epoch: UInt32, seconds: Double, metrics: [String: Double]) -> EpochOutcome {
         let atMilestone = epoch != assignment.maxEpochs && assignment.milestones.contains(epoch)
         channel.send(.toHead(.epochReport(EpochReport(trialID: trialID, epoch: epoch, seconds: seconds,
                                                       metrics: Self.wire(metrics), atMilestone: atMilestone))))

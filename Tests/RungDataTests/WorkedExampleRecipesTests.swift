@@ -58,7 +58,9 @@ final class WorkedExampleRecipesTests: XCTestCase {
         let source = try DatasetResolver.resolve("uci-heart-cleveland", environment: ["RUNG_DATASETS": dir.appendingPathComponent("datasets").path])
         let m = try DatasetPreparer.prepare(source: source, recipe: recipe("heart-cleveland"), out: dir.appendingPathComponent("out"))
         XCTAssertEqual(m.cleanedRows, 303)
-        XCTAssertEqual(m.splits.map(\.rows), [181, 60, 62])
+        XCTAssertEqual(m.splits.map(\.rows), [242, 61])
+        XCTAssertEqual(m.crossValidation?.rows.reduce(0, +), 242)
+        XCTAssertEqual(m.crossValidation?.folds, 5)
         let rate = Double((0 ..< 303).filter { $0 % 9 >= 5 }.count) / 303
         for s in m.splits { XCTAssertEqual(s.positiveRate, rate, accuracy: 1.0 / Double(s.rows), s.file) }
         // 9 numeric (ca included) + cp 4 + restecg 3 + slope 3 + thal 3.

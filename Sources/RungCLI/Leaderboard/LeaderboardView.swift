@@ -39,16 +39,19 @@ public struct LeaderboardView {
 
     /// The `--csv` text (RFC 4180, a header row first, no final newline).
     public func csv() -> String {
-        var lines = [["rank", "family_rank", "trial", "family", "status", "epochs", snapshot.metric.name,
-                      "worker", "duration_seconds", "params"].map(CSVField.quote).joined(separator: ",")]
+        // Cross-validated sweeps get one more column last: the metric's spread across folds.
+        let folded = shown.contains { $0.metrics[spreadName] != nil }
+        var lines = [(["rank", "family_rank", "trial", "family", "status", "epochs", snapshot.metric.name,
+                       "worker", "duration_seconds", "params"] + (folded ? [spreadName] : [])).map(CSVField.quote).joined(separator: ",")]
         for entry in shown {
+            let spreadCell = folded ? [entry.metrics[spreadName].map { "\($0)" } ?? ""] : []
             let trial = snapshot.trialsByID[entry.trial.id]
-            lines.append([
+            lines.append(([
                 "\(entry.rank)", "\(entry.familyRank)", "\(entry.trial.id)", entry.trial.family, entry.trial.status,
                 "\(entry.trial.epochs)", entry.hasValue ? "\(entry.value)" : "",
                 trial?.worker ?? "", trial.flatMap { Humanize.trialSeconds($0, now: now) }.map { "\($0)" } ?? "",
                 trial?.paramsJSON ?? "{}",
-            ].map(CSVField.quote).joined(separator: ","))
+            ] + spreadCell).map(CSVField.quote).joined(separator: ","))
         }
         return lines.joined(separator: "\n")
     }
@@ -65,13 +68,21 @@ public struct LeaderboardView {
         let rows = shown.map { entry -> [String] in
             let trial = snapshot.trialsByID[entry.trial.id]
             return ["\(family == nil ? entry.rank : entry.familyRank)", "\(entry.trial.id)", entry.trial.family,
-                    entry.trial.status, "\(entry.trial.epochs)", entry.hasValue ? Output.metric(entry.value) : "—",
+                    entry.trial.status, "\(entry.trial.epochs)", entry.hasValue ? Output.metric(entry.value) + spread(entry) : "—",
                     Humanize.params(entry.trial.params, limit: 3), trial?.worker ?? "—",
                     trial.flatMap { Humanize.trialSeconds($0, now: now) }.map(Humanize.elapsed) ?? "—"]
         }
         return headline + "\n" + TerminalTable.render(
             ["RANK", "TRIAL", "FAMILY", "STATUS", "EPOCHS", snapshot.metric.name.uppercased(), "PARAMS", "WORKER", "DURATION"],
             rows, colour: [3: TerminalStyle.colour(forStatus:)], width: width, shrink: 6, drop: [7, 8], styled: styled)
+    }
+
+    /// The name of the sweep metric's spread across cross-validation folds (`val_auc_std`).
+    var spreadName: String { FoldMetrics.spreadName(of: snapshot.metric.name) }
+
+    /// " ±0.0213" after a cross-validated trial's value (its spread across folds), "" otherwise.
+    func spread(_ entry: LeaderboardEntry) -> String {
+        entry.metrics[spreadName].map { " ±" + Output.metric($0) } ?? ""
     }
 
     /// `line` cut with "…" to `width` characters (nil: as it is).

@@ -99,7 +99,7 @@ public struct ReportPage {
         var bests: [String] = []
         for family in data.families {
             guard let best = data.best(of: family) else { continue }
-            bests.append("<li><b>\(e(family))</b>: trial \(best.id) (#\(best.record.number), \(e(best.record.status.rawValue))) \(e(data.metric.name)) <b>\(e(HTMLText.metric(best.value)))</b> — <code>\(e(Self.params(best.params)))</code></li>")
+            bests.append("<li><b>\(e(family))</b>: trial \(best.id) (#\(best.record.number), \(e(best.record.status.rawValue))) \(e(data.metric.name)) <b>\(e(HTMLText.metric(best.value)))</b>\(data.board.bestPerFamily[family]?.metrics[FoldMetrics.spreadName(of: data.metric.name)].map { " ±\(e(HTMLText.metric($0))) across folds" } ?? "") — <code>\(e(Self.params(best.params)))</code></li>")
         }
         if !bests.isEmpty { html += "<ul class=\"bests\">\n" + bests.joined(separator: "\n") + "\n</ul>\n" }
         html += "<details class=\"config\"><summary>The sweep's config, as submitted</summary><pre>\(e(sweep.configYAML))</pre></details>\n"
@@ -127,7 +127,9 @@ public struct ReportPage {
             html += "<td>\(e(entry.trial.family))</td>"
             html += "<td><span class=\"badge \(e(entry.trial.status))\">\(e(entry.trial.status))</span></td>"
             html += "<td class=\"num\">\(entry.trial.epochs)</td>"
-            html += "<td class=\"num\">\(e(HTMLText.metric(entry.hasValue ? entry.value : nil)))</td>"
+            // A cross-validated trial's value is the fold mean; its spread (`<metric>_std`) follows it.
+            let spread = entry.hasValue ? entry.metrics[FoldMetrics.spreadName(of: data.metric.name)] : nil
+            html += "<td class=\"num\">\(e(HTMLText.metric(entry.hasValue ? entry.value : nil)))\(spread.map { " <span class=\"dim\">±\(e(HTMLText.metric($0)))</span>" } ?? "")</td>"
             html += "<td class=\"params\">\(e(Self.params(entry.trial.params)))</td>"
             html += "<td>\(e(record?.worker ?? "—"))</td>"
             html += "<td class=\"num\">\(e(seconds.map(HTMLText.duration) ?? "—"))</td></tr>\n"

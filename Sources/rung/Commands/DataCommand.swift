@@ -100,6 +100,10 @@ struct DataCommand: ParsableCommand {
             if let c = manifest.cumulative {
                 print("train:            the initial \(c.baseTrainRows) rows + future batches 1–\(c.throughBatch) of \(c.baseFutureBatches) (base data version \(c.baseDataVersion))")
             }
+            if let cv = manifest.crossValidation {
+                let folds = zip(cv.rows, cv.positiveRates).map { "\($0) (\(String(format: "%.4f", $1)))" }.joined(separator: ", ")
+                print("folds:            \(cv.folds) of the train rows, in \(cv.file): \(folds) rows (positive rate)")
+            }
             print("encoded features: \(manifest.encodedFeatureCount)")
             print("data version:     \(manifest.dataVersion)")
             print(String(format: "elapsed:          %.2f s", elapsed))
