@@ -141,5 +141,9 @@ enum SQLSchema {
             ALTER TABLE sweeps ADD COLUMN data_uri TEXT;
             UPDATE sweeps SET data_uri = substr(message, 6) WHERE message LIKE 'data %';
             """),
+        // What TPE was fitted on when it suggested the trial (SuggestionFit.storedText); NULL before.
+        Migration(version: 4, name: "trial suggestion fit", template: """
+            ALTER TABLE trials ADD COLUMN suggestion_fit TEXT;
+            """),
     ]
 }
