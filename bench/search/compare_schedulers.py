@@ -4,7 +4,7 @@
 Runs the comparison with --json (or reads a saved JSON document) and prints, per family,
 each searcher + scheduler combination against ASHA + TPE fitted on last results (Ray Tune's
 ASHAScheduler + HyperOptSearch) and against rung's default (ASHA + TPE on the highest rung):
-median final best, runs reaching the target, median time to the target, and paired Wilcoxon
+runs reaching the target, median time to the target, and paired Wilcoxon
 signed-rank p-values over seeds (seed r of every combination uses config seed + r) for the
 final best and for the time to the target (a run that never reaches it counts as the
 longest time). Needs scipy.
@@ -63,13 +63,13 @@ def main():
         times = {n: [t if t is not None else longest for t in v["time_to_target"]] for n, v in variants.items()}
         print(f"\n**{fam['family']}**: {doc['seeds']} seeds, {fam['table_configurations']} recorded configurations, "
               f"target {fam['target']:.4f}. p: paired Wilcoxon over seeds; never reaching the target counts as the longest time.\n")
-        print("| searcher + scheduler | median final best | reached target | median time to target "
+        print("| searcher + scheduler | reached target | median time to target "
               f"| p final best vs {BASE} | p time vs {BASE} | p final best vs {DEFAULT} | p time vs {DEFAULT} |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|")
         for n, v in variants.items():
             reached = sum(t is not None for t in v["time_to_target"])
             med_t = median([t if t is not None else math.inf for t in v["time_to_target"]])
-            cells = [n, f"{median(v['final_best']):.4f}", f"{reached}/{len(v['final_best'])}",
+            cells = [n, f"{reached}/{len(v['final_best'])}",
                      "∞" if math.isinf(med_t) else f"{med_t:.1f}"]
             for ref in (BASE, DEFAULT):
                 if n == ref or ref not in variants:
