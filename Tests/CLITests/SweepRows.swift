@@ -26,13 +26,13 @@ enum SweepRows {
     @discardableResult
     static func addTrial(_ store: any Store, sweep: Int64, family: String, number: Int, status: TrialRecord.Status,
                          metric: String, values: [Double?], worker: String? = nil, seconds: Double = 60,
-                         now: Date = Date()) throws -> TrialRecord {
+                         now: Date = Date(), fit: SuggestionFit? = nil) throws -> TrialRecord {
         let started = now.addingTimeInterval(-seconds)
         let trial = try store.createTrial(TrialRecord(
             sweepID: sweep, family: family, number: number, paramsJSON: #"{"learning_rate":0.0123456,"max_depth":\#(number + 2)}"#,
             seed: UInt64(number), status: status, worker: worker, lastEpoch: values.count,
             startedAt: values.isEmpty && status == .pending ? nil : started,
-            finishedAt: status.isTerminal ? now : nil))
+            finishedAt: status.isTerminal ? now : nil, suggestionFit: fit))
         try store.recordEpochs(values.enumerated().map { index, value in
             EpochRecord(trialID: trial.id, epoch: index + 1, seconds: 1,
                         metrics: value.map { [metric: $0, "val_accuracy": 0.5] } ?? ["val_accuracy": 0.5])

@@ -39,8 +39,8 @@ struct CLIStoreFixture {
         try store.createStudy(StudyRecord(sweepID: live.id, family: "random_forest", trialBudget: 4))
         var ids: [String: Int64] = [:]
         let m = "val_logloss"
-        ids["a"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 1, status: .finished, metric: m, values: [0.50, 0.45], worker: "w1", seconds: 90, now: now).id
-        ids["b"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 2, status: .running, metric: m, values: [0.40], worker: "w2", now: now).id
+        ids["a"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 1, status: .finished, metric: m, values: [0.50, 0.45], worker: "w1", seconds: 90, now: now, fit: .rung(epoch: 2, observations: 5)).id
+        ids["b"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 2, status: .running, metric: m, values: [0.40], worker: "w2", now: now, fit: .random).id
         ids["c"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 1, status: .stopped, metric: m, values: [0.48, 0.47, 0.44], worker: "w1", now: now).id
         ids["d"] = try SweepRows.addTrial(store, sweep: live.id, family: "random_forest", number: 2, status: .failed, metric: m, values: [.nan], worker: "w2", now: now).id
         ids["e"] = try SweepRows.addTrial(store, sweep: live.id, family: "xgboost", number: 3, status: .pending, metric: m, values: [], now: now).id

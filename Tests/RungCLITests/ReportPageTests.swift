@@ -31,6 +31,12 @@ final class ReportPageTests: XCTestCase {
         let leaderboard = try XCTUnwrap(html.range(of: "<section id=\"leaderboard\">")).upperBound
         let rows = html[leaderboard...].components(separatedBy: "<tr").count - 2  // minus the text before and the header row
         XCTAssertEqual(rows, 7, "one leaderboard row per trial")
+        // What TPE was fitted on: a column, filled for trials that recorded it.
+        XCTAssertTrue(html.contains(">fitted on</th>"))
+        let fits = html.components(separatedBy: "<td class=\"fit\">").dropFirst().map { $0.prefix { $0 != "<" } }
+        XCTAssertEqual(fits.count, 7)
+        XCTAssertEqual(Set(fits), ["epoch 2 (5 results)", "random", "—"])
+        XCTAssertEqual(fits.filter { $0 == "—" }.count, 5, "trials stored without a fit show a dash")
         XCTAssertFalse(html.lowercased().contains("<script"), "no scripts at all")
         XCTAssertFalse(html.contains("http://") || html.contains("https://"), "nothing is loaded from anywhere")
         XCTAssertFalse(html.contains("<img") || html.contains("<link"), "no images or style sheets to load")

@@ -24,13 +24,14 @@ final class TrialBookTests: XCTestCase {
                              firstTrialID: firstTrialID)
         }
 
-        static func config(trials: Int = 4, scheduler: String = "{type: asha, max_epochs: 4, grace_period: 1, reduction_factor: 2}") throws -> SweepConfig {
+        static func config(trials: Int = 4, scheduler: String = "{type: asha, max_epochs: 4, grace_period: 1, reduction_factor: 2}",
+                           searcher: String = "{type: random}") throws -> SweepConfig {
             try SweepConfigParser.parse(yaml: """
                 name: book
                 seed: 3
                 data: {prepared: /data}
                 metric: {name: val_auc, mode: max}
-                searcher: {type: random}
+                searcher: \(searcher)
                 scheduler: \(scheduler)
                 families:
                   xgboost:
@@ -154,6 +155,24 @@ final class TrialBookTests: XCTestCase {
         // Both slots are busy: another pass starts nothing.
         h.tick()
         XCTAssertTrue(h.assignments(to: "w1").isEmpty)
+    }
+
+    func testEachNewTrialRowKeepsWhatTheSearcherWasFittedOn() throws {
+        var h = Harness()
+        h.addSweep(try Harness.config(trials: 2, searcher: "{type: tpe, startup_trials: 1}"))
+        h.hello("w1")
+        h.tick()
+        XCTAssertEqual(h.savedTrials()[1]?.suggestionFit, .random, "the start-up trial is drawn at random")
+        for epoch in 1...3 as ClosedRange<UInt32> {
+            h.report(1, epoch: epoch, value: 0.6 + Double(epoch) / 100, from: "w1", milestone: epoch != 3)
+        }
+        h.done(1, epoch: 4, value: 0.65, from: "w1")
+        h.tick()
+        let second = try XCTUnwrap(h.savedTrials()[2])
+        XCTAssertEqual(second.number, 1)
+        // One trial's results at epochs 1, 2 and 4; no rung has the 3 results one dimension
+        // needs, so TPE fits the lowest.
+        XCTAssertEqual(second.suggestionFit, .rung(epoch: 1, observations: 1))
     }
 
     // MARK: - Report

@@ -79,7 +79,7 @@ final class PostgresStoreTests: XCTestCase {
         let applied = try reopened.query("SELECT version, name FROM schema_migrations ORDER BY version", purpose: "test") {
             "\($0.int(0)):\($0.text(1))"
         }
-        XCTAssertEqual(applied, ["1:initial schema", "2:trial final metrics", "3:sweep data uri", "4:drift results"])
+        XCTAssertEqual(applied, ["1:initial schema", "2:trial final metrics", "3:sweep data uri", "4:drift results", "5:trial suggestion fit"])
         XCTAssertTrue(reopened.location.hasPrefix("postgresql://rung:***@127.0.0.1:"), reopened.location)
     }
 

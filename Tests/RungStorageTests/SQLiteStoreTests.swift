@@ -63,6 +63,7 @@ final class SQLiteStoreTests: XCTestCase {
         let trials = try store.trials(sweepID: 1)
         XCTAssertEqual(trials.map(\.number), [1, 2])
         XCTAssertEqual(trials.last?.finalMetrics?["test_auc"], 0.69)
+        XCTAssertEqual(trials.map(\.suggestionFit), [nil, nil], "migration 5: trials written before have no suggestion fit")
         XCTAssertEqual(try store.epochs(sweepID: 1, family: "xgboost").map(\.epoch), [1, 2, 1, 2])
         XCTAssertEqual(try store.worker(name: "w0")?.status, .active)
         XCTAssertEqual(try store.productionVersion(family: "xgboost")?.trialID, 2)

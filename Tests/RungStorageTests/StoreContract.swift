@@ -75,8 +75,10 @@ enum StoreContract {
 
         let params = #"{"max_depth":7,"learning_rate":0.0123,"booster":"gbtree ünï"}"#
         var trial = try store.createTrial(TrialRecord(sweepID: sweep.id, family: "xgboost", number: 1,
-                                                      paramsJSON: params, seed: 0xDEAD_BEEF_CAFE_F00D, createdAt: at(2)))
+                                                      paramsJSON: params, seed: 0xDEAD_BEEF_CAFE_F00D, createdAt: at(2),
+                                                      suggestionFit: .rung(epoch: 6, observations: 14)))
         XCTAssertEqual(try store.trial(id: trial.id), trial)
+        XCTAssertEqual(try store.trial(id: trial.id)?.suggestionFit, .rung(epoch: 6, observations: 14))
         trial.status = .running
         trial.worker = "worker-α"
         trial.retries = 2
@@ -91,6 +93,7 @@ enum StoreContract {
         let second = try store.createTrial(TrialRecord(sweepID: sweep.id, family: "logistic_regression", number: 1,
                                                        paramsJSON: "{}", seed: 1, createdAt: at(2)))
         XCTAssertNotEqual(second.id, trial.id, "trial ids are global")
+        XCTAssertNil(try store.trial(id: second.id)?.suggestionFit, "a trial created without a fit reads back without one")
         XCTAssertEqual(try store.trials(sweepID: sweep.id).map(\.id), [trial.id, second.id])
         XCTAssertEqual(try store.trials(sweepID: sweep.id, family: "logistic_regression").map(\.id), [second.id])
 

@@ -112,7 +112,7 @@ public struct ReportPage {
         guard !entries.isEmpty else { return "<p class=\"empty\">No trials yet.</p>\n" }
         let byID = Dictionary(data.trials.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let shown = entries.prefix(leaderboardRows)
-        var html = "<table class=\"leaderboard\">\n<thead><tr><th class=\"num\">rank</th><th class=\"num\">trial</th><th>family</th><th>status</th><th class=\"num\">epochs</th><th class=\"num\">\(e(data.metric.name))</th><th>parameters</th><th>worker</th><th class=\"num\">duration</th></tr></thead>\n<tbody>\n"
+        var html = "<table class=\"leaderboard\">\n<thead><tr><th class=\"num\">rank</th><th class=\"num\">trial</th><th>family</th><th>status</th><th class=\"num\">epochs</th><th class=\"num\">\(e(data.metric.name))</th><th>parameters</th><th title=\"what TPE was fitted on when it suggested the trial\">fitted on</th><th>worker</th><th class=\"num\">duration</th></tr></thead>\n<tbody>\n"
         let bestIDs = Set(data.families.compactMap { data.best(of: $0)?.id })
         for entry in shown {
             let trial = byID[entry.trial.id]
@@ -131,6 +131,7 @@ public struct ReportPage {
             let spread = entry.hasValue ? entry.metrics[FoldMetrics.spreadName(of: data.metric.name)] : nil
             html += "<td class=\"num\">\(e(HTMLText.metric(entry.hasValue ? entry.value : nil)))\(spread.map { " <span class=\"dim\">±\(e(HTMLText.metric($0)))</span>" } ?? "")</td>"
             html += "<td class=\"params\">\(e(Self.params(entry.trial.params)))</td>"
+            html += "<td class=\"fit\">\(e(record?.suggestionFit?.summary ?? "—"))</td>"
             html += "<td>\(e(record?.worker ?? "—"))</td>"
             html += "<td class=\"num\">\(e(seconds.map(HTMLText.duration) ?? "—"))</td></tr>\n"
         }

@@ -44,12 +44,16 @@ public struct TrialRecord: Sendable, Equatable, Codable {
     public var finishedAt: Date?
     /// The metrics of the finished model (validation and `test_*`), from the worker's `done`.
     public var finalMetrics: [String: Double]?
+    /// What the searcher was fitted on when it suggested the parameters (nil: not recorded,
+    /// e.g. trials of a store written before this was kept).
+    public var suggestionFit: SuggestionFit?
 
     /// Creates a trial record; `id` is assigned by the store on creation.
     public init(id: Int64 = 0, sweepID: Int64, family: String, number: Int, paramsJSON: String, seed: UInt64,
                 status: Status = .pending, worker: String? = nil, retries: Int = 0, lastEpoch: Int = 0,
                 checkpointURI: String? = nil, reason: String? = nil, createdAt: Date = Date(),
-                startedAt: Date? = nil, finishedAt: Date? = nil, finalMetrics: [String: Double]? = nil) {
+                startedAt: Date? = nil, finishedAt: Date? = nil, finalMetrics: [String: Double]? = nil,
+                suggestionFit: SuggestionFit? = nil) {
         self.id = id
         self.sweepID = sweepID
         self.family = family
@@ -66,5 +70,6 @@ public struct TrialRecord: Sendable, Equatable, Codable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.finalMetrics = finalMetrics
+        self.suggestionFit = suggestionFit
     }
 }

@@ -33,6 +33,8 @@ public struct FamilyTuner: Sendable {
     public private(set) var started = 0
     /// Every started trial's parameters.
     public private(set) var params: [TrialID: [String: ParamValue]] = [:]
+    /// What the searcher was fitted on when it suggested each trial started by `nextAssignment`.
+    public private(set) var suggestionFits: [TrialID: SuggestionFit] = [:]
     /// Paused trials and the epoch they reached.
     public private(set) var pausedAt: [TrialID: Int] = [:]
     /// Parameter sets that trials 0, 1, … evaluate before the searcher suggests any
@@ -71,8 +73,10 @@ public struct FamilyTuner: Sendable {
             if t < warmStarts.count {
                 p = warmStarts[t]
                 searcher.register(trialID: t, params: p)
+                suggestionFits[t] = .warmStart
             } else {
                 p = searcher.suggest(trialID: t)
+                suggestionFits[t] = searcher.lastSuggestionFit
             }
             params[t] = p
             scheduler.addTrial(t)

@@ -20,6 +20,13 @@ public protocol Searcher: Sendable {
     /// Adds a running trial whose parameters were chosen elsewhere (a resumed sweep replaying
     /// its store, or a user-given starting point); results follow through `observe`.
     mutating func register(trialID: TrialID, params: [String: ParamValue])
+    /// What the model was fitted on for the latest `suggest` (`.random` before any).
+    var lastSuggestionFit: SuggestionFit { get }
+}
+
+extension Searcher {
+    /// Searchers without a model suggest at random.
+    public var lastSuggestionFit: SuggestionFit { .random }
 }
 
 /// Which observations a searcher fits when trials report at several budgets.

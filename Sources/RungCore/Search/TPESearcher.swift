@@ -19,6 +19,8 @@ public struct TPESearcher: Searcher {
     /// The trace being recorded by `suggestTraced`, and how many extra draws per group it wants.
     private var trace: TPETrace?
     private var traceDraws = 0
+    /// What the model was fitted on for the latest suggestion.
+    public private(set) var lastSuggestionFit: SuggestionFit = .random
 
     /// Creates a TPE searcher over `space` for a metric optimised in `mode`.
     public init(space: SearchSpace, mode: OptimizationMode, seed: UInt64, options: TPEOptions = TPEOptions()) {
@@ -44,10 +46,16 @@ public struct TPESearcher: Searcher {
         case .highestRung: ready = history.observedTrialCount >= max(1, options.startupTrials) && !set.observed.isEmpty
         }
         if ready {
+            switch options.fidelity {
+            case .lastResult: lastSuggestionFit = .lastResults(observations: set.observed.count)
+            case .highestRung: lastSuggestionFit = .rung(epoch: set.budget ?? 1, observations: set.observed.count)
+            }
+            trace?.fit = lastSuggestionFit.storedText
             params = sampleFromModel(observed: set.observed, pending: set.pending.filter { i in
                 options.constantLiar || !history.records[i].running
             })
         } else {
+            lastSuggestionFit = .random
             params = space.sampleRandom(using: &rng)
         }
         history.add(id: trialID, params: params, space: space, encodings: encodings)

@@ -55,6 +55,9 @@ public struct TPETrace: Sendable {
     public var history: [Trial] = []
     /// The number of observations the split was made over.
     public var observed: Int = 0
+    /// What the model was fitted on (`SuggestionFit.storedText`: `rung:EPOCH:N` or `last:N`).
+    public var fit: String = ""
+
     /// The trials in the below (good) group, ascending.
     public var below: [TrialID] = []
     /// The trials in the above (bad) group, pending ones included, ascending.
@@ -85,6 +88,7 @@ public struct TPETrace: Sendable {
                              ("draws", JSONText.array(g.draws.map(nums)))])
         }
         return JSONText.object([("history", JSONText.array(hist)), ("observed", String(observed)),
+                                ("fit", JSONText.quote(fit)),
                                 ("below", ids(below)), ("above", ids(above)), ("groups", JSONText.array(gs))])
     }
 }

@@ -62,11 +62,11 @@ struct TrialHistory: Sendable {
 
     /// The observations to fit: (record index, loss) in suggestion order, and the record indices
     /// that count as bad without a value (running without a result at the fitted budget), for
-    /// the given policy.
+    /// the given policy, and the budget fitted (`.highestRung` only).
     /// `minPoints` is the number of results a budget needs to be used under `.highestRung`.
     /// With `stoppedAsBad`, trials that ended without reaching the fitted budget join the pending
     /// list (the bad group), since early stopping judged them worse than their rung's cutoff.
-    func trainingSet(policy: FidelityPolicy, minPoints: Int, stoppedAsBad: Bool = false) -> (observed: [(Int, Double)], pending: [Int]) {
+    func trainingSet(policy: FidelityPolicy, minPoints: Int, stoppedAsBad: Bool = false) -> (observed: [(Int, Double)], pending: [Int], budget: Int?) {
         switch policy {
         case .lastResult:
             var observed: [(Int, Double)] = []
@@ -74,7 +74,7 @@ struct TrialHistory: Sendable {
             for i in records.indices {
                 if records[i].running { pending.append(i) } else if let l = records[i].lastLoss { observed.append((i, l)) }
             }
-            return (observed, pending)
+            return (observed, pending, nil)
         case .highestRung:
             var chosen: Int? = nil
             for b in budgets.reversed() {
@@ -83,7 +83,7 @@ struct TrialHistory: Sendable {
                 if n >= minPoints { chosen = b; break }
             }
             guard let b = chosen ?? budgets.first else {
-                return ([], records.indices.filter { records[$0].running })
+                return ([], records.indices.filter { records[$0].running }, nil)
             }
             var observed: [(Int, Double)] = []
             var pending: [Int] = []
@@ -97,7 +97,7 @@ struct TrialHistory: Sendable {
                     pending.append(i)
                 }
             }
-            return (observed, pending)
+            return (observed, pending, b)
         }
     }
 

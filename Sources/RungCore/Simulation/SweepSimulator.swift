@@ -1,5 +1,6 @@
 /// A discrete-event simulation of a sweep in virtual time: `workers` slots, the config's
-/// searcher and scheduler per family, learning curves instead of training. The same
+/// searcher and scheduler per family, learning curves instead of training. An epoch takes
+/// the curves' own epoch time when they have one (a recorded table), else `epochTime`. The same
 /// config, curves and seed always give the same report (ties broken by worker index).
 public struct SweepSimulator {
     /// The sweep being simulated.
@@ -49,6 +50,11 @@ public struct SweepSimulator {
         var nextFamily = 0
         let maxEpochs = config.scheduler.maxEpochs
 
+        /// The virtual duration of epoch `epoch` of trial `t` of family `f`.
+        func duration(_ f: Int, _ t: TrialID, _ epoch: Int) -> Double {
+            curves[f].seconds(params: fams[f].tuner.params[t] ?? [:], epoch: epoch, trial: t) ?? epochTime
+        }
+
         /// Gives the free slot `w` work, if any family has some.
         func assign(_ w: Int) {
             for k in 0..<fams.count {
@@ -56,9 +62,9 @@ public struct SweepSimulator {
                 guard let a = fams[f].tuner.nextAssignment() else { continue }
                 switch a {
                 case let .resume(t, _, e):
-                    slots[w] = Slot(family: f, trial: t, epoch: e, finishAt: clock + epochTime, busySince: clock)
+                    slots[w] = Slot(family: f, trial: t, epoch: e, finishAt: clock + duration(f, t, e + 1), busySince: clock)
                 case let .start(t, _):
-                    slots[w] = Slot(family: f, trial: t, epoch: 0, finishAt: clock + epochTime, busySince: clock)
+                    slots[w] = Slot(family: f, trial: t, epoch: 0, finishAt: clock + duration(f, t, 1), busySince: clock)
                 }
                 nextFamily = (f + 1) % fams.count
                 return
@@ -80,7 +86,7 @@ public struct SweepSimulator {
             let value = curves[f].value(params: params, epoch: s.epoch, trial: s.trial)
             switch fams[f].tuner.report(trial: s.trial, epoch: s.epoch, value: value) {
             case .continue:
-                s.finishAt = clock + epochTime
+                s.finishAt = clock + duration(f, s.trial, s.epoch + 1)
                 slots[w] = s
                 continue
             case .stop:

@@ -57,7 +57,8 @@ extension TrialBook {
             nextTrialID += 1
             let record = TrialRecord(id: id, sweepID: sweepID, family: config.name, number: number, paramsJSON: json,
                                      seed: sweep.trialSeed(family: familyIndex, number: number), status: .running,
-                                     worker: worker, createdAt: now, startedAt: now)
+                                     worker: worker, createdAt: now, startedAt: now,
+                                     suggestionFit: sweep.families[familyIndex].tuner.suggestionFits[number])
             emit(.createTrial(record))
             sweep.families[familyIndex].trialIDs[number] = id
             live[id] = LiveTrial(record: record, sweepID: sweepID, familyIndex: familyIndex, number: number)

@@ -158,5 +158,9 @@ enum SQLSchema {
             );
             CREATE INDEX drift_results_by_sweep ON drift_results (sweep_id);
             """),
+        // What TPE was fitted on when it suggested the trial (SuggestionFit.storedText); NULL before.
+        Migration(version: 5, name: "trial suggestion fit", template: """
+            ALTER TABLE trials ADD COLUMN suggestion_fit TEXT;
+            """),
     ]
 }

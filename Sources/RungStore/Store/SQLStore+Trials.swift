@@ -5,7 +5,7 @@ extension SQLStore {
     private static var trialColumns: String {
         """
         t.id, t.sweep_id, t.family, t.number, t.params_json, t.seed, t.status, t.worker, t.retries, t.last_epoch,
-        t.checkpoint_uri, t.reason, t.created_at, t.started_at, t.finished_at, t.final_metrics
+        t.checkpoint_uri, t.reason, t.created_at, t.started_at, t.finished_at, t.final_metrics, t.suggestion_fit
         """
     }
 
@@ -18,6 +18,12 @@ extension SQLStore {
                            finishedAt: row.optionalDate(14),
                            finalMetrics: try row.optionalText(15).map {
                                try MetricsJSON.decode($0, context: "store \(location), trial \(row.int64(0)) final metrics")
+                           },
+                           suggestionFit: try row.optionalText(16).map { text in
+                               guard let fit = SuggestionFit(storedText: text) else {
+                                   throw RungError.badInput("store \(location), trial \(row.int64(0)): unknown suggestion fit '\(text)'")
+                               }
+                               return fit
                            })
     }
 
@@ -28,12 +34,13 @@ extension SQLStore {
         created.id = try inserting(into: .trials, id: trial.id > 0 ? trial.id : nil) { id in
             try writeBatched("""
                 INSERT INTO trials (id, sweep_id, family, number, params_json, seed, status, worker, retries, last_epoch,
-                    checkpoint_uri, reason, created_at, started_at, finished_at, final_metrics)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    checkpoint_uri, reason, created_at, started_at, finished_at, final_metrics, suggestion_fit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [id, .integer(trial.sweepID), .text(trial.family), .int(trial.number), .text(trial.paramsJSON),
                       .seed(trial.seed), .text(trial.status.rawValue), .text(trial.worker), .int(trial.retries),
                       .int(trial.lastEpoch), .text(trial.checkpointURI), .text(trial.reason), .date(trial.createdAt),
-                      .date(trial.startedAt), .date(trial.finishedAt), .text(trial.finalMetrics.map(MetricsJSON.encode))],
+                      .date(trial.startedAt), .date(trial.finishedAt), .text(trial.finalMetrics.map(MetricsJSON.encode)),
+                      .text(trial.suggestionFit?.storedText)],
                 purpose: "create trial \(trial.number) of study \(trial.family) in sweep \(trial.sweepID)")
         }
         return created
@@ -56,7 +63,7 @@ extension SQLStore {
         return try self.query(sql, values, purpose: "list trials") { try trial(from: $0) }
     }
 
-    /// Replaces a trial's mutable fields (everything except id, sweep, family, number).
+    /// Replaces a trial's mutable fields (everything except id, sweep, family, number and suggestion fit).
     public func updateTrial(_ trial: TrialRecord) throws {
         try update("""
             UPDATE trials SET params_json = ?, seed = ?, status = ?, worker = ?, retries = ?, last_epoch = ?,

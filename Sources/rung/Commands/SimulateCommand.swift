@@ -19,6 +19,19 @@ struct SimulateCommand: ParsableCommand {
 
         --compare-fit runs the sweep --repeats times with the searcher fitted on the highest rung \
         and on last results, and reports how many trials each needed to reach a common target.
+
+        --table FILE replays a tabulated benchmark recorded by bench/search/record_curves.py \
+        (one line per configuration: family, params, per-epoch values and seconds): each family \
+        gets its own configurations, and epochs take their recorded time as virtual time. \
+        --compare-schedulers then runs every family alone, --repeats seeds per combination, with \
+        FIFO + random, ASHA + random, ASHA + TPE fitted on last results (Ray Tune's HyperOptSearch), \
+        ASHA, promotion ASHA and Hyperband with TPE fitted on the highest rung, and FIFO + TPE, \
+        and prints one Markdown table per family: best metric against virtual time and trials, \
+        and the time to reach the median final best of ASHA + last-result TPE.
+
+        Example:
+          rung simulate Config/health-predict.yaml --table bench/search/curves-diabetes.jsonl \\
+            --compare-schedulers --repeats 50
         """
     )
 
@@ -40,8 +53,14 @@ struct SimulateCommand: ParsableCommand {
     @Flag(name: .customLong("compare-fit"), help: "Compare the highest-rung fit with the last-result fit over --repeats runs.")
     var compareFit: Bool = false
 
-    @Option(help: "Runs per variant for --compare-fit (seeds config seed + 0, 1, …).")
+    @Option(help: "Runs per variant for --compare-fit and --compare-schedulers (seeds config seed + 0, 1, …).")
     var repeats: Int = 10
+
+    @Option(help: "A tabulated benchmark (JSON lines from bench/search/record_curves.py) to replay, with its epoch times.")
+    var table: String?
+
+    @Flag(name: .customLong("compare-schedulers"), help: "Compare searcher + scheduler combinations per family over --repeats seeds.")
+    var compareSchedulers: Bool = false
 
     @Flag(help: "Print one JSON document.")
     var json: Bool = false
@@ -58,22 +77,31 @@ struct SimulateCommand: ParsableCommand {
         }
         let replayText: String?
         let family: SyntheticCurves.Family?
-        switch curves {
+        let source = table ?? curves
+        if table != nil && curves != "synthetic" {
+            throw RungError.usage("give either --table or --curves, not both")
+        }
+        switch source {
         case "synthetic", "saturating": family = .saturating; replayText = nil
         case "noisy": family = .noisy; replayText = nil
         case "crossing": family = .crossing; replayText = nil
         default:
             family = nil
             do {
-                replayText = try String(contentsOfFile: curves, encoding: .utf8)
+                replayText = try String(contentsOfFile: source, encoding: .utf8)
             } catch {
-                throw RungError.badInput("cannot read curves file \(curves): \(error.localizedDescription)")
+                throw RungError.badInput("cannot read curves file \(source): \(error.localizedDescription)")
             }
         }
         // Parse replay files once up front so errors surface before simulating.
         var replays: [ReplayCurves] = []
         if let replayText {
-            replays = try sweep.families.map { try ReplayCurves(text: replayText, file: curves, space: $0.space) }
+            replays = try sweep.families.map {
+                try ReplayCurves(text: replayText, file: source, space: $0.space, family: table == nil ? nil : $0.name)
+            }
+            if table != nil, replays.contains(where: { !$0.hasSeconds }) {
+                throw RungError.badInput("\(source): a table needs seconds on every line (record it with bench/search/record_curves.py)")
+            }
         }
         let makeCurves: (SweepConfig, Int) -> [any LearningCurves] = { c, _ in
             if let family {
@@ -85,6 +113,20 @@ struct SimulateCommand: ParsableCommand {
             return replays
         }
 
+        if compareSchedulers {
+            guard repeats >= 1 else { throw RungError.usage("--repeats must be at least 1") }
+            let cmp = SchedulerComparison(config: sweep, workers: workers, seeds: repeats, epochTime: epochTime) { i in
+                if let family {
+                    return SyntheticCurves(family: family, space: sweep.families[i].space, mode: sweep.metric.mode,
+                                           maxEpochs: sweep.scheduler.maxEpochs, seed: sweep.seed &+ UInt64(i))
+                }
+                return replays[i]
+            }
+            let sizes = replays.map(\.count)
+            print(json ? SchedulerComparisonText.json(cmp, tableSizes: sizes)
+                       : SchedulerComparisonText.markdown(cmp, metric: sweep.metric.name, workers: workers, tableSizes: sizes))
+            return
+        }
         if compareFit {
             guard repeats >= 1 else { throw RungError.usage("--repeats must be at least 1") }
             let cmp = FidelityComparison(config: sweep, workers: workers, repeats: repeats, epochTime: epochTime, curves: makeCurves)
