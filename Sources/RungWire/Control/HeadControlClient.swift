@@ -63,6 +63,7 @@ public final class HeadControlClient {
         }
         guard try socket.send([frame]) else {
             let waited = Double(timeoutMillis) / 1000
+            try handshakes.drain()  // the events that explain the silence are still queued
             if let problem = handshakes.problem(endpoint: endpoint, peer: "client", keys: keys, waited: waited) {
                 throw RungError.unavailable(problem)
             }
