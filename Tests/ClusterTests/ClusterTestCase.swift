@@ -50,7 +50,8 @@ class ClusterTestCase: XCTestCase {
     }
 
     /// The test sweep: xgboost × 6 and logistic_regression × 4, ASHA to 4 epochs.
-    func sweepYAML(name: String, xgboostRounds: Int = 10, prepared: String? = nil) throws -> String {
+    func sweepYAML(name: String, xgboostRounds: Int = 10, prepared: String? = nil,
+                   scheduler: String = "{type: asha, max_epochs: 4, grace_period: 1, reduction_factor: 2}") throws -> String {
         let data = try prepared ?? Self.prepared.get().path
         return """
         name: \(name)
@@ -58,7 +59,7 @@ class ClusterTestCase: XCTestCase {
         data: {prepared: \(data)}
         metric: {name: val_auc, mode: max}
         searcher: {type: random}
-        scheduler: {type: asha, max_epochs: 4, grace_period: 1, reduction_factor: 2}
+        scheduler: \(scheduler)
         families:
           xgboost:
             trials: \(Self.budgets["xgboost"]!)

@@ -22,9 +22,11 @@ final class FaultInjectionTests: ClusterTestCase {
     }
 
     /// Submits the test sweep (xgboost epochs of `rounds` rounds) and returns its id.
-    private func submit(_ cluster: NamespaceCluster, name: String, rounds: Int = 10) throws -> Int64 {
+    private func submit(_ cluster: NamespaceCluster, name: String, rounds: Int = 10, scheduler: String? = nil) throws -> Int64 {
         let client = try HeadControlClient.cluster(cluster.headEndpoint)
-        return try client.submit(yaml: try sweepYAML(name: name, xgboostRounds: rounds),
+        let yaml = try scheduler.map { try sweepYAML(name: name, xgboostRounds: rounds, scheduler: $0) }
+            ?? sweepYAML(name: name, xgboostRounds: rounds)
+        return try client.submit(yaml: yaml,
                                  path: cluster.root.appendingPathComponent("\(name).yaml").path)
     }
 
@@ -58,7 +60,9 @@ final class FaultInjectionTests: ClusterTestCase {
         try cluster.startWorker("w2", on: "w2")
         let client = try HeadControlClient.cluster(cluster.headEndpoint)
         try waitForWorkers(2, client, cluster)
-        let id = try submit(cluster, name: "partition", rounds: 30)
+        // FIFO: no trial is stopped at its first epoch, so w1 is surely inside one (with
+        // ASHA a fast machine could finish the sweep before the test saw that).
+        let id = try submit(cluster, name: "partition", rounds: 30, scheduler: "{type: fifo, max_epochs: 4}")
         try waitUntil("w1 is inside a trial", timeout: 60, cluster) {
             try withStore(cluster) { store in
                 try store.trials(sweepID: id).contains { $0.status == .running && $0.worker == "w1" && $0.lastEpoch >= 1 }
