@@ -58,6 +58,10 @@ public final class Head {
     }
     /// Called after each loop pass that changed a sweep (for progress displays).
     public var onProgress: ((Head) -> Void)?
+    /// Observers of every pass (MLflow export, metrics): see `HeadPassObserver`.
+    public var passObservers: [any HeadPassObserver] = []
+    /// The effects of the current pass, collected only while there are observers.
+    var passEffects: [HeadEffect] = []
 
     /// Opens the store's writer side, binds a ZeroMQ ROUTER on `options.listen` and
     /// resumes the store's unfinished sweeps.
@@ -126,6 +130,7 @@ public final class Head {
     /// effects to the store in one transaction, then send.
     public func runOnce(timeoutMillis: Int) throws {
         try transport.wait(timeoutMillis: timeoutMillis)
+        let started = DispatchTime.now()
         var changed = false
         try store.transaction {
             try slowWork.runFinished()
@@ -138,14 +143,18 @@ public final class Head {
             try apply(book.tick(now: clock.now()))
             try closeEndedSweeps()
             try writeEpochs()
+            try observersWillCommit()
         }
+        let committed = DispatchTime.now()
         flush()
+        observersCommitted(startedAt: started, committedAt: committed, handled: changed)
         if changed { onProgress?(self) }
     }
 
     /// Performs the book's effects: store writes now (inside the pass's transaction), sends
     /// after the commit, log lines at once.
     func apply(_ effects: [HeadEffect]) throws {
+        if !passObservers.isEmpty { passEffects += effects }
         for effect in effects {
             switch effect {
             case .send(let message, let identity):

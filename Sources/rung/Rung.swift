@@ -33,6 +33,7 @@ struct Rung: ParsableCommand {
             RegistryCommand.self,
             SimulateCommand.self,
             AskTellCommand.self,
+            ExportCommand.self,
         ]
     )
 }

@@ -21,6 +21,8 @@ public struct SweepConfig: Sendable, Equatable {
     public var warmStart: WarmStart
     /// The file the config was read from (as given to the parser), for messages and relative paths.
     public var file: String
+    /// `tracking:` — where the sweep's runs are exported (nil: nowhere, unless the head has `--mlflow`).
+    public var tracking: TrackingSettings? = nil
 
     /// Creates a config from its parts (the parser is `SweepConfig.parse(yaml:file:)`).
     public init(name: String, seed: UInt64, data: DataSettings, metric: MetricSettings, searcher: SearcherSettings,

@@ -19,7 +19,7 @@ public enum SweepConfigParser {
     public static func parse(yaml text: String, file: String) throws -> SweepConfig {
         let top = try YAMLField.document(yaml: text, file: file, what: "the sweep config")
         let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register",
-                                                "warm_start"])
+                                                "warm_start", "tracking"])
 
         let nameField = try top.required("name", in: entries)
         let name = try nameField.string()
@@ -40,9 +40,11 @@ public enum SweepConfigParser {
         let warmStart = try top.child("warm_start", in: entries).map(parseWarmStart) ?? WarmStart.none
         let families = try familyEntries.map { try parseFamily(name: $0.key, field: $0.field, warmStart: warmStart) }
         let register = try top.child("register", in: entries).map(parseRegister)
-        return SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
-                           scheduler: scheduler, families: families, register: register, file: file,
-                           warmStart: warmStart)
+        var config = SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
+                                 scheduler: scheduler, families: families, register: register, file: file,
+                                 warmStart: warmStart)
+        config.tracking = try top.child("tracking", in: entries).map(TrackingSettings.parse)
+        return config
     }
 
     static func parseData(_ field: YAMLField) throws -> DataSettings {

@@ -141,5 +141,18 @@ enum SQLSchema {
             ALTER TABLE sweeps ADD COLUMN data_uri TEXT;
             UPDATE sweeps SET data_uri = substr(message, 6) WHERE message LIKE 'data %';
             """),
+        // The MLflow export's marks: how far each trial (trial_id 0: the sweep's parent run)
+        // has been written to its tracking server (docs/mlflow.md).
+        Migration(version: 4, name: "tracking export marks", template: """
+            CREATE TABLE tracking_exports (
+                sweep_id   {BIGINT} NOT NULL,
+                trial_id   {BIGINT} NOT NULL,
+                run_id     TEXT NOT NULL,
+                epochs     INTEGER NOT NULL,
+                status     TEXT NOT NULL,
+                updated_at {REAL} NOT NULL,
+                PRIMARY KEY (sweep_id, trial_id)
+            );
+            """),
     ]
 }

@@ -38,6 +38,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var observability: ObservabilityOptions
+
     @Option(help: "Prepared splits to use instead of the config's data: a `rung data prepare` output directory or s3://bucket/prefix.")
     var data: String?
 
@@ -71,6 +73,7 @@ struct RunCommand: ParsableCommand {
         }
         let progress = SweepProgress(json: json)
         head.log = { line in progress.log(line) }
+        let attached = try observability.attach(to: head, storeURL: storeOptions.storeURL)
         if !json { Output.line("preparing the sweep \(config) …") }
         let sweepID = try head.submit(configYAML: yaml, configPath: config, dataOverride: data)
         head.logFinishedTrials = false
@@ -105,6 +108,7 @@ struct RunCommand: ParsableCommand {
         head.drainAll()
         let deadline = Date().addingTimeInterval(10)
         try head.run { _ in pool.allExited || Date() > deadline }
+        if let note = attached.finish(head: head, seconds: 10) { Output.note("rung: \(note)") }
         let summary = try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started))
         try summary.print(json: json)
         if !json {

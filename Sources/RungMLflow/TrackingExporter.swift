@@ -1,0 +1,258 @@
+import Foundation
+import RungCore
+import RungStore
+
+/// The MLflow tracking export (docs/mlflow.md): writes what the store holds and the export
+/// marks say is not yet on the tracking server — each sweep as a parent run, each trial as
+/// a nested run with its params, every epoch's metrics at `step` = epoch, and its end.
+///
+/// The store is the queue: nothing is lost while the server is down, because the rows stay
+/// in the store and the marks only move after the server accepted a write. Nothing is
+/// doubled: a run is looked up by its `rung.trial_id` (or `rung.sweep_id`) tag before one
+/// is created, and metrics carry the epoch result's recorded time as their timestamp, so a
+/// write repeated after a crash between the server's answer and the mark is a duplicate
+/// MLflow's store drops.
+///
+/// Not thread-safe: one exporter is used by one thread (`TrackingExportThread`, or the
+/// `rung export mlflow` command).
+public final class TrackingExporter {
+    /// What one pass did and what is left.
+    public struct PassResult: Equatable, Sendable {
+        /// Runs created in this pass.
+        public var runsCreated = 0
+        /// Metric values written in this pass.
+        public var metricsWritten = 0
+        /// Runs ended (status written) in this pass.
+        public var runsEnded = 0
+        /// What is still to export, summed over the exported sweeps.
+        public var backlog = TrackingBacklog(trials: 0, epochs: 0, parentPending: false)
+
+        /// Nothing done yet.
+        public init() {}
+    }
+
+    private let store: any Store
+    private let defaultTracking: TrackingSettings?
+    private let overriding: Bool
+    private let saveMarks: ([TrackingMark]) throws -> Void
+    private let log: (String) -> Void
+    /// Marks by sweep, then trial id (0: the parent run); loaded from the store once.
+    private var marks: [Int64: [Int64: TrackingMark]] = [:]
+    /// The tracking target of each sweep seen (nil: not exported).
+    private var targets: [Int64: TrackingSettings?] = [:]
+    private var clients: [String: MLflowClient] = [:]
+    private var experiments: [String: String] = [:]
+    /// Sweeps whose export is complete (ended and every run written).
+    private var complete: Set<Int64> = []
+    private let timeout: Double
+
+    /// An exporter reading `store` (read-only is enough) that sends every sweep with a
+    /// `tracking:` section, or every sweep to `defaultTracking` when given, and hands each
+    /// mark it moves to `saveMarks` (which persists it).
+    /// With `overriding`, `defaultTracking` wins over the sweeps' own `tracking:` and the
+    /// store's marks are not read (every run is looked up again: `rung export mlflow`).
+    public init(store: any Store, defaultTracking: TrackingSettings?, overriding: Bool = false, timeout: Double = 30,
+                saveMarks: @escaping ([TrackingMark]) throws -> Void, log: @escaping (String) -> Void) throws {
+        self.store = store
+        self.defaultTracking = defaultTracking
+        self.overriding = overriding
+        self.saveMarks = saveMarks
+        self.log = log
+        self.timeout = timeout
+        if !overriding, let markStore = store as? any TrackingMarkStore {
+            for mark in try markStore.trackingMarks(sweepID: nil) { marks[mark.sweepID, default: [:]][mark.trialID] = mark }
+        }
+    }
+
+    /// The tracking target of `sweep`: its config's `tracking:`, else the default.
+    public func target(of sweep: SweepRecord) -> TrackingSettings? {
+        if let known = targets[sweep.id] { return known }
+        var config: SweepConfig?
+        do {
+            config = try SweepConfigParser.parse(yaml: sweep.configYAML, file: "sweep \(sweep.id) config")
+        } catch {
+            if !overriding && defaultTracking == nil { log("mlflow export: sweep \(sweep.id) is not exported: its config does not parse: \(error)") }
+        }
+        let target = overriding ? defaultTracking : (config?.tracking ?? defaultTracking)
+        targets[sweep.id] = target
+        return target
+    }
+
+    /// One pass over every sweep (or only `sweepID`): writes what is missing, in trial and
+    /// epoch order. Throws `MLflowError` when a server is unavailable or refuses a write;
+    /// what was written before stays marked, so the next pass continues from there.
+    public func exportPass(sweepID: Int64? = nil) throws -> PassResult {
+        var result = PassResult()
+        let sweeps = try sweepID.map { id in try store.sweep(id: id).map { [$0] } ?? [] } ?? store.sweeps()
+        if let sweepID, sweeps.isEmpty { throw RungError.badInput("store \(store.location) has no sweep \(sweepID)") }
+        for sweep in sweeps where !complete.contains(sweep.id) {
+            guard let target = target(of: sweep) else { continue }
+            if let parent = marks[sweep.id]?[0], sweep.status.isTerminal, parent.status == sweep.status.rawValue {
+                complete.insert(sweep.id)
+                continue
+            }
+            try export(sweep, to: target, into: &result)
+        }
+        return result
+    }
+
+    private func client(for uri: String) -> MLflowClient {
+        if let client = clients[uri] { return client }
+        let client = MLflowClient(baseURI: uri, timeout: timeout)
+        clients[uri] = client
+        return client
+    }
+
+    private func save(_ mark: TrackingMark) throws {
+        try saveMarks([mark])
+        marks[mark.sweepID, default: [:]][mark.trialID] = mark
+    }
+
+    private func export(_ sweep: SweepRecord, to target: TrackingSettings, into result: inout PassResult) throws {
+        let client = client(for: target.mlflow)
+        let experimentName = target.experiment ?? sweep.name
+        let experimentKey = target.mlflow + "\u{0}" + experimentName
+        let experimentID: String
+        if let known = experiments[experimentKey] {
+            experimentID = known
+        } else {
+            experimentID = try client.experimentID(named: experimentName)
+            experiments[experimentKey] = experimentID
+        }
+        let config = try? SweepConfigParser.parse(yaml: sweep.configYAML, file: "sweep \(sweep.id) config")
+
+        // The parent run.
+        var parent: TrackingMark
+        if let known = marks[sweep.id]?[0] {
+            parent = known
+        } else {
+            let sweepFilter = "tags.`\(TrialRunMapping.sweepTag)` = '\(sweep.id)' and tags.`\(TrialRunMapping.roleTag)` = 'sweep'"
+            var runID = try client.searchRuns(experimentIDs: [experimentID], filter: sweepFilter, maxResults: 10)
+                .compactMap { ($0["info"] as? [String: Any])?["run_id"] as? String }.sorted().first
+            if runID == nil {
+                var tags = [TrialRunMapping.sweepTag: String(sweep.id), TrialRunMapping.roleTag: "sweep",
+                            "mlflow.runName": sweep.name, "rung.seed": String(sweep.seed), "rung.version": RungVersion.string]
+                if let data = sweep.dataVersion { tags["rung.data_version"] = data }
+                runID = try client.createRun(experimentID: experimentID, name: sweep.name,
+                                             startMillis: TrialRunMapping.millis(sweep.createdAt), tags: tags)
+                result.runsCreated += 1
+            }
+            var params: [String: String] = ["seed": String(sweep.seed)]
+            if let config {
+                params["metric"] = config.metric.name
+                params["mode"] = config.metric.mode == .max ? "max" : "min"
+                params["searcher"] = config.searcher.type.rawValue
+                params["scheduler"] = config.scheduler.type.rawValue
+                params["families"] = config.families.map(\.name).joined(separator: ",")
+            }
+            try client.logBatch(runID: runID!, params: params)
+            parent = TrackingMark(sweepID: sweep.id, trialID: 0, runID: runID!, epochs: 0, status: "")
+            try save(parent)
+        }
+
+        // The trials, in id order.
+        for trial in try store.trials(sweepID: sweep.id) {
+            let mark = marks[sweep.id]?[trial.id]
+            if let mark, trial.status.isTerminal, mark.status == trial.status.rawValue { continue }
+            try export(trial, of: sweep, parentRunID: parent.runID, experimentID: experimentID, client: client,
+                       mark: mark, into: &result)
+        }
+
+        // The parent's end, once the sweep ended and its trials are written.
+        if sweep.status.isTerminal {
+            let status = TrialRunMapping.runStatus(sweep.status)
+            var tags = ["rung.status": sweep.status.rawValue]
+            if let message = sweep.message, !message.isEmpty { tags["rung.message"] = String(message.prefix(5000)) }
+            try client.logBatch(runID: parent.runID, tags: tags)
+            try client.updateRun(runID: parent.runID, status: status,
+                                 endMillis: sweep.finishedAt.map(TrialRunMapping.millis))
+            parent.status = sweep.status.rawValue
+            try save(parent)
+            complete.insert(sweep.id)
+            result.runsEnded += 1
+        }
+    }
+
+    private func export(_ trial: TrialRecord, of sweep: SweepRecord, parentRunID: String, experimentID: String,
+                        client: MLflowClient, mark existing: TrackingMark?, into result: inout PassResult) throws {
+        var mark: TrackingMark
+        if let existing {
+            mark = existing
+        } else {
+            var runID = try client.findRun(experimentID: experimentID, tag: TrialRunMapping.trialTag, value: String(trial.id))
+            if runID == nil {
+                runID = try client.createRun(experimentID: experimentID, name: TrialRunMapping.runName(of: trial),
+                                             startMillis: TrialRunMapping.millis(trial.startedAt ?? trial.createdAt),
+                                             tags: TrialRunMapping.tags(of: trial, sweep: sweep, parentRunID: parentRunID))
+                result.runsCreated += 1
+            }
+            // Params (and the tags, should the run have been found half-made) are the same
+            // values on every attempt, which MLflow accepts again.
+            try client.logBatch(runID: runID!, params: TrialRunMapping.params(of: trial),
+                                tags: TrialRunMapping.tags(of: trial, sweep: sweep, parentRunID: parentRunID))
+            mark = TrackingMark(sweepID: sweep.id, trialID: trial.id, runID: runID!, epochs: 0, status: "")
+            try save(mark)
+        }
+        let epochs = try store.epochs(trialID: trial.id).filter { $0.epoch > mark.epochs }
+        if let last = epochs.last {
+            let metrics = epochs.flatMap(TrialRunMapping.metrics(of:))
+            try client.logBatch(runID: mark.runID, metrics: metrics)
+            result.metricsWritten += metrics.count
+            mark.epochs = last.epoch
+            try save(mark)
+        }
+        if trial.status.isTerminal {
+            try client.logBatch(runID: mark.runID, tags: TrialRunMapping.endTags(of: trial))
+            try client.updateRun(runID: mark.runID, status: TrialRunMapping.runStatus(trial.status),
+                                 endMillis: trial.finishedAt.map(TrialRunMapping.millis))
+            mark.status = trial.status.rawValue
+            try save(mark)
+            result.runsEnded += 1
+        }
+    }
+
+    /// Exports the model versions registered by exported sweeps to the registry of each
+    /// sweep's tracking server (`RegistryExporter`), and moves the aliases after promotions.
+    public func exportModels(with registryExporter: RegistryExporter) throws -> RegistryExporter.PassResult {
+        var total = RegistryExporter.PassResult()
+        var familiesByTarget: [String: (TrackingSettings, String, Set<String>)] = [:]
+        for version in try store.modelVersions(family: nil) {
+            guard let sweepID = version.sweepID, let sweep = try store.sweep(id: sweepID), let target = target(of: sweep) else { continue }
+            let experiment = target.experiment ?? sweep.name
+            let key = target.mlflow + "\u{0}" + experiment
+            familiesByTarget[key, default: (target, experiment, [])].2.insert(version.family)
+        }
+        for (key, (target, experiment, families)) in familiesByTarget.sorted(by: { $0.key < $1.key }) {
+            let client = client(for: target.mlflow)
+            let experimentID: String
+            if let known = experiments[key] {
+                experimentID = known
+            } else {
+                experimentID = try client.experimentID(named: experiment)
+                experiments[key] = experimentID
+            }
+            let result = try registryExporter.exportPass(client: client, experimentID: experimentID, families: families)
+            total.versionsCreated += result.versionsCreated
+            total.aliasesMoved += result.aliasesMoved
+        }
+        return total
+    }
+
+    /// The backlog of every exported sweep (or only `sweepID`), from the store and the marks
+    /// this exporter holds.
+    public func backlog(sweepID: Int64? = nil) throws -> TrackingBacklog {
+        var total = TrackingBacklog(trials: 0, epochs: 0, parentPending: false)
+        let sweeps = try sweepID.map { id in try store.sweep(id: id).map { [$0] } ?? [] } ?? store.sweeps()
+        for sweep in sweeps where !complete.contains(sweep.id) && target(of: sweep) != nil {
+            let trials = try store.trials(sweepID: sweep.id)
+            var highest: [Int64: Int] = [:]
+            for epoch in try store.epochs(sweepID: sweep.id, family: nil) { highest[epoch.trialID] = max(highest[epoch.trialID] ?? 0, epoch.epoch) }
+            let one = TrackingBacklog.of(sweep: sweep, trials: trials, highestEpochs: highest,
+                                         marks: Array((marks[sweep.id] ?? [:]).values))
+            total.trials += one.trials
+            total.epochs += one.epochs
+            total.parentPending = total.parentPending || one.parentPending
+        }
+        return total
+    }
+}
