@@ -102,7 +102,9 @@ let package = Package(
         .testTarget(name: "RungCLITests", dependencies: ["RungCLI", "RungCore", "RungStore", "RungWire"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStore", "RungBlob", "RungArtifacts"]),
         .testTarget(name: "RungMLflowTests", dependencies: ["RungMLflow", "RungStore", "RungArtifacts", "RungBlob", "RungCore"]),
-        .testTarget(name: "RungMetricsTests", dependencies: ["RungMetrics", "RungCore"]),
+        .testTarget(name: "RungMetricsTests", dependencies: ["RungMetrics", "RungCore", "RungBlob",
+                                                            .product(name: "Prometheus", package: "swift-prometheus")]),
+        .testTarget(name: "RungLoggingTests", dependencies: ["RungLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStore", "RungBlob", "CZeroMQ"]),
     ],
     swiftLanguageModes: [.v6]

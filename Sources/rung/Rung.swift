@@ -34,6 +34,7 @@ struct Rung: ParsableCommand {
             SimulateCommand.self,
             AskTellCommand.self,
             ExportCommand.self,
+            ImportCommand.self,
         ]
     )
 }

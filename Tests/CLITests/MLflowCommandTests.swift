@@ -6,9 +6,24 @@ import XCTest
 /// `mlflow.xgboost.load_model` and `mlflow.pyfunc.load_model` and giving the same
 /// probabilities as `rung predict`.
 final class MLflowCommandTests: XCTestCase {
-    func testARunExportsToMLflowAndItsProductionModelPredictsTheSameThere() throws {
+    nonisolated(unsafe) static var shared: MLflowTestServer?
+
+    /// One server for the class (a first start takes long).
+    func server() throws -> MLflowTestServer {
+        if let server = Self.shared { return server }
         let server = try MLflowTestServer()
-        defer { server.kill() }
+        Self.shared = server
+        return server
+    }
+
+    override class func tearDown() {
+        shared?.kill()
+        shared = nil
+        super.tearDown()
+    }
+
+    func testARunExportsToMLflowAndItsProductionModelPredictsTheSameThere() throws {
+        let server = try server()
         let dir = try RungProcess.temporaryDirectory(self)
         let data = try RungProcess.syntheticPreparedData(in: dir)
         let config = dir.appendingPathComponent("sweep.yaml")
@@ -29,7 +44,7 @@ final class MLflowCommandTests: XCTestCase {
 
         let show = try RungProcess.run(["sweep", "show", "1"] + store)
         XCTAssertEqual(show.status, 0, show.stderr)
-        XCTAssertTrue(show.stdout.contains("mlflow export: up to date"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("mlflow export: up to date"), show.stdout + run.stderr)
 
         let predictions = dir.appendingPathComponent("predictions.csv")
         let predict = try RungProcess.run(["predict", "--model", "xgboost@production", "--input", data.appendingPathComponent("test.csv").path,
@@ -89,5 +104,71 @@ final class MLflowCommandTests: XCTestCase {
         XCTAssertEqual(missing.status, 65, missing.stderr)
         let unreachable = try RungProcess.run(["export", "mlflow", "1", "--to", "http://127.0.0.1:9", "--retry-seconds", "0"] + store)
         XCTAssertEqual(unreachable.status, 69, unreachable.stderr)
+    }
+
+    func testAnImportedExperimentWarmStartsTPE() throws {
+        let server = try server()
+        let dir = try RungProcess.temporaryDirectory(self)
+        let data = try RungProcess.syntheticPreparedData(in: dir)
+        // An Optuna-like experiment written by the MLflow Python client: the three best runs
+        // have max_depth 2 and a learning rate near 0.25, the others are deep and slow; one
+        // run's depth is outside today's space (clipped), one has a parameter the space does
+        // not have (dropped), one failed (left out).
+        _ = try server.python("""
+        import mlflow
+        mlflow.set_experiment("old-study")
+        for i in range(16):
+            best = i < 3
+            with mlflow.start_run(run_name=f"trial-{i}"):
+                mlflow.log_params({"max_depth": 2 if best else 5 + i % 6, "learning_rate": 0.25 + i / 100 if best else 0.01 + i / 1000})
+                if i == 5: mlflow.log_param("booster_kind", "dart")
+                mlflow.log_metric("val_auc", 0.95 - i / 100 if best else 0.5 + i / 1000)
+        with mlflow.start_run(run_name="too-deep"):
+            mlflow.log_params({"max_depth": 40, "learning_rate": 0.2})
+            mlflow.log_metric("val_auc", 0.6)
+        with mlflow.start_run(run_name="crashed"):
+            mlflow.log_params({"max_depth": 3, "learning_rate": 0.1})
+            mlflow.end_run(status="FAILED")
+        """)
+        let store = ["--db", "sqlite:\(dir.path)/rung.db", "--artifacts", dir.appendingPathComponent("artifacts").path]
+        let imported = try RungProcess.run(["import", "mlflow", "--from", server.uri, "--experiment", "old-study",
+                                            "--to-family", "xgboost", "--metric", "val_auc"] + store, in: dir)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stdout.contains("imported 17 run(s) of old-study for family xgboost (1 left out)"), imported.stdout)
+        XCTAssertTrue(imported.stderr.contains("left out: status FAILED"), imported.stderr)
+
+        let config = dir.appendingPathComponent("sweep.yaml")
+        try """
+        name: warm-from-history
+        seed: 3
+        data: {prepared: \(data.path)}
+        metric: {name: val_auc, mode: max}
+        searcher: {type: tpe, startup_trials: 5}
+        scheduler: {type: fifo, max_epochs: 2}
+        families:
+          xgboost:
+            trials: 2
+            warm_start: history
+            space:
+              max_depth: {type: int, low: 2, high: 10}
+              learning_rate: {type: loguniform, low: 0.01, high: 0.3}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let run = try RungProcess.run(["run", config.path, "--workers", "1"] + store, in: dir)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let logged = run.stdout + run.stderr
+        XCTAssertTrue(logged.contains("TPE starts from 17 imported observation(s)"), logged)
+        XCTAssertTrue(logged.contains("max_depth = 40"), "the clipped depth is logged: \(logged)")
+        XCTAssertTrue(logged.contains("booster_kind is not in the space; dropped"), "the dropped parameter is logged: \(logged)")
+        // With 17 observations TPE is past its 5 random start-up trials: its suggestions come
+        // from the model of the imported runs, whose good region is max_depth 2, learning rate ≈ 0.25.
+        let rows = try RungProcess.run(["leaderboard", "1", "--json"] + store)
+        XCTAssertEqual(rows.status, 0, rows.stderr)
+        let board = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(rows.stdout.utf8)) as? [String: Any])
+        let params = (board["trials"] as? [[String: Any]] ?? []).compactMap { $0["params"] as? [String: Any] }
+        XCTAssertEqual(params.count, 2)
+        for p in params {
+            XCTAssertEqual(p["max_depth"] as? Int, 2, "\(params)")
+            XCTAssertGreaterThan(p["learning_rate"] as? Double ?? 0, 0.1, "\(params)")
+        }
     }
 }

@@ -67,10 +67,10 @@ public enum SweepConfigParser {
         return .batch(k)
     }
 
-    /// `warm_start:` — `none` or `production`.
+    /// `warm_start:` — `none`, `production` or `history`.
     static func parseWarmStart(_ field: YAMLField) throws -> WarmStart {
         guard let text = try? field.string(), let w = WarmStart(rawValue: text) else {
-            throw field.error("warm_start must be none or production, found \(field.kindName)")
+            throw field.error("warm_start must be none, production or history, found \(field.kindName)")
         }
         return w
     }

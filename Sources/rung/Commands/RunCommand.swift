@@ -108,7 +108,7 @@ struct RunCommand: ParsableCommand {
         head.drainAll()
         let deadline = Date().addingTimeInterval(10)
         try head.run { _ in pool.allExited || Date() > deadline }
-        if let note = attached.finish(head: head, seconds: 10) { Output.note("rung: \(note)") }
+        if let note = attached.finish(head: head, seconds: 30) { Output.note("rung: \(note)") }
         let summary = try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started))
         try summary.print(json: json)
         if !json {
