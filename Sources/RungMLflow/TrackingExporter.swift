@@ -213,10 +213,11 @@ public final class TrackingExporter {
 
     /// Exports the model versions registered by exported sweeps to the registry of each
     /// sweep's tracking server (`RegistryExporter`), and moves the aliases after promotions.
-    public func exportModels(with registryExporter: RegistryExporter) throws -> RegistryExporter.PassResult {
+    /// With `sweepID`, only the versions that sweep registered (and their families' aliases).
+    public func exportModels(with registryExporter: RegistryExporter, sweepID only: Int64? = nil) throws -> RegistryExporter.PassResult {
         var total = RegistryExporter.PassResult()
         var familiesByTarget: [String: (TrackingSettings, String, Set<String>)] = [:]
-        for version in try store.modelVersions(family: nil) {
+        for version in try store.modelVersions(family: nil) where only == nil || version.sweepID == only {
             guard let sweepID = version.sweepID, let sweep = try store.sweep(id: sweepID), let target = target(of: sweep) else { continue }
             let experiment = target.experiment ?? sweep.name
             let key = target.mlflow + "\u{0}" + experiment

@@ -160,15 +160,23 @@ final class MLflowCommandTests: XCTestCase {
         XCTAssertTrue(logged.contains("max_depth = 40"), "the clipped depth is logged: \(logged)")
         XCTAssertTrue(logged.contains("booster_kind is not in the space; dropped"), "the dropped parameter is logged: \(logged)")
         // With 17 observations TPE is past its 5 random start-up trials: its suggestions come
-        // from the model of the imported runs, whose good region is max_depth 2, learning rate ≈ 0.25.
-        let rows = try RungProcess.run(["leaderboard", "1", "--json"] + store)
-        XCTAssertEqual(rows.status, 0, rows.stderr)
-        let board = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(rows.stdout.utf8)) as? [String: Any])
-        let params = (board["trials"] as? [[String: Any]] ?? []).compactMap { $0["params"] as? [String: Any] }
-        XCTAssertEqual(params.count, 2)
-        for p in params {
-            XCTAssertEqual(p["max_depth"] as? Int, 2, "\(params)")
-            XCTAssertGreaterThan(p["learning_rate"] as? Double ?? 0, 0.1, "\(params)")
+        // from its model of the imported runs, so they differ from the same sweep's (same seed)
+        // without the history, whose first trials are the random start-up draws.
+        let cold = dir.appendingPathComponent("cold.yaml")
+        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "    warm_start: history\n", with: "")
+            .write(to: cold, atomically: true, encoding: .utf8)
+        let coldRun = try RungProcess.run(["run", cold.path, "--workers", "1"] + store, in: dir)
+        XCTAssertEqual(coldRun.status, 0, coldRun.stderr)
+        XCTAssertFalse((coldRun.stdout + coldRun.stderr).contains("imported observation"))
+        func params(_ sweep: Int) throws -> [String] {
+            let rows = try RungProcess.run(["leaderboard", String(sweep), "--json"] + store)
+            XCTAssertEqual(rows.status, 0, rows.stderr)
+            let board = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(rows.stdout.utf8)) as? [String: Any])
+            return (board["trials"] as? [[String: Any]] ?? []).sorted { ($0["number"] as? Int ?? 0) < ($1["number"] as? Int ?? 0) }
+                .compactMap { $0["params"] as? [String: Any] }.map { "\($0["max_depth"] ?? "") \($0["learning_rate"] ?? "")" }
         }
+        let warm = try params(1)
+        XCTAssertEqual(warm.count, 2)
+        XCTAssertNotEqual(warm, try params(2), "the imported history changes what TPE suggests")
     }
 }

@@ -23,7 +23,9 @@ struct ExportMLflowCommand: ParsableCommand {
         discussion: """
         Idempotent: runs already on the server (found by their rung.sweep_id / rung.trial_id tags) \
         are completed, not duplicated, so the command can be repeated, and it can run while the \
-        head runs. Exit status 69 when the server cannot be reached within --retry-seconds.
+        head runs. The model versions the sweep registered go to MLflow's registry too (one \
+        registered model per family), with the production and staging aliases moved to match \
+        rung's stages. Exit status 69 when the server cannot be reached within --retry-seconds.
         """
     )
 
@@ -58,6 +60,9 @@ struct ExportMLflowCommand: ParsableCommand {
         let target = TrackingSettings(mlflow: to, experiment: experiment ?? own?.experiment)
         let exporter = try TrackingExporter(store: opened, defaultTracking: target, overriding: true,
                                             saveMarks: { _ in }, log: { Output.note("rung: \($0)") })
+        let registryExporter = RegistryExporter(registry: try store.registry(store: opened), store: opened,
+                                                log: { Output.note("rung: \($0)") })
+        var versionsCreated = 0
         let deadline = Date().addingTimeInterval(retrySeconds)
         var backoff = 0.5
         var total = TrackingExporter.PassResult()
@@ -67,6 +72,8 @@ struct ExportMLflowCommand: ParsableCommand {
                 total.runsCreated += result.runsCreated
                 total.metricsWritten += result.metricsWritten
                 total.runsEnded += result.runsEnded
+                let models = try exporter.exportModels(with: registryExporter, sweepID: sweep)
+                versionsCreated += models.versionsCreated
                 break
             } catch let error as MLflowError where error.isTransient && Date() < deadline {
                 Output.note("rung: \(error); retrying in \(backoff) s")
@@ -76,6 +83,6 @@ struct ExportMLflowCommand: ParsableCommand {
                 throw RungError.unavailable("cannot export sweep \(sweep) to \(to): \(error)")
             }
         }
-        Output.line("sweep \(sweep) → \(to) experiment \(target.experiment ?? record.name): \(total.runsCreated) run(s) created, \(total.metricsWritten) metric value(s) written, \(total.runsEnded) run end(s) written")
+        Output.line("sweep \(sweep) → \(to) experiment \(target.experiment ?? record.name): \(total.runsCreated) run(s) created, \(total.metricsWritten) metric value(s) written, \(total.runsEnded) run end(s) written, \(versionsCreated) model version(s) registered")
     }
 }
