@@ -20,6 +20,7 @@ public final class TrackingExportThread: @unchecked Sendable {
     private var failures = 0
     private var passes = 0
     private var finished = false
+    private var movedAny = false
 
     private let storeURL: String
     private let artifactsURI: String?
@@ -72,6 +73,13 @@ public final class TrackingExportThread: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return lastBacklog
+    }
+
+    /// Whether any mark moved (something was exported) since the thread started.
+    public var exported: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return movedAny
     }
 
     /// Failed passes in a row (0 while the server answers).
@@ -137,6 +145,7 @@ public final class TrackingExportThread: @unchecked Sendable {
                                                     saveMarks: { [self] moved in
                         condition.lock()
                         marks += moved
+                        movedAny = movedAny || !moved.isEmpty
                         condition.unlock()
                     }, log: log)
                     if let artifactsURI {

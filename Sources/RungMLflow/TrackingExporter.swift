@@ -170,6 +170,10 @@ public final class TrackingExporter {
             try save(parent)
             complete.insert(sweep.id)
             result.runsEnded += 1
+            if let end = sweep.finishedAt {
+                let seconds = String(format: "%.1f", Date().timeIntervalSince(end))
+                log("mlflow export: sweep \(sweep.id) \(sweep.name) fully exported \(seconds) s after it ended")
+            }
         }
     }
 

@@ -56,7 +56,7 @@ struct AttachedObservability {
     var endpoint: MetricsEndpoint?
 
     /// Gives the export up to `seconds` to catch up, stops it and writes its last marks
-    /// through `head`; stops the metrics endpoint. Returns a note when the export is behind.
+    /// through `head`; stops the metrics endpoint. Returns a note when the export stayed behind.
     func finish(head: Head, seconds: Double) -> String? {
         endpoint?.stop()
         guard let export else { return nil }
