@@ -5,6 +5,7 @@ import PackageDescription
 //   rung → RungCLI → RungStore, RungTraining, RungWire
 //   rung → RungHead, RungWorker → RungArtifacts → RungStore, RungData → RungBlob → RungCore
 //   RungWorker → RungTraining → RungData; RungHead, RungWorker → RungWire → RungCore
+//   RungHead → RungMLflow → RungArtifacts, RungBlob; RungHead, RungWorker → RungMetrics; rung → RungLogging
 // A C library is imported only by the one target that wraps it: CZeroMQ by RungWire,
 // CXGBoost by RungTraining, CCurl by RungBlob, CSQLite and CPostgres by RungStore.
 let package = Package(

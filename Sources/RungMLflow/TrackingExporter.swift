@@ -44,7 +44,11 @@ public final class TrackingExporter {
     private var experiments: [String: String] = [:]
     /// Sweeps whose export is complete (ended and every run written).
     private var complete: Set<Int64> = []
+    /// Trial runs on the server by sweep, then trial id (see `knownRuns`).
+    private var runsBySweep: [Int64: [Int64: String]] = [:]
     private let timeout: Double
+    /// Checked before each trial: true ends the pass early (the thread is stopping).
+    public var isCancelled: () -> Bool = { false }
 
     /// An exporter reading `store` (read-only is enough) that sends every sweep with a
     /// `tracking:` section, or every sweep to `defaultTracking` when given, and hands each
@@ -67,12 +71,9 @@ public final class TrackingExporter {
     /// The tracking target of `sweep`: its config's `tracking:`, else the default.
     public func target(of sweep: SweepRecord) -> TrackingSettings? {
         if let known = targets[sweep.id] { return known }
-        var config: SweepConfig?
-        do {
-            config = try SweepConfigParser.parse(yaml: sweep.configYAML, file: "sweep \(sweep.id) config")
-        } catch {
-            if !overriding && defaultTracking == nil { log("mlflow export: sweep \(sweep.id) is not exported: its config does not parse: \(error)") }
-        }
+        // A stored config always parsed once (the head accepted it); one that no longer does
+        // has no `tracking:` to honour.
+        let config = try? SweepConfigParser.parse(yaml: sweep.configYAML, file: "sweep \(sweep.id) config")
         let target = overriding ? defaultTracking : (config?.tracking ?? defaultTracking)
         targets[sweep.id] = target
         return target
@@ -152,6 +153,7 @@ public final class TrackingExporter {
 
         // The trials, in id order.
         for trial in try store.trials(sweepID: sweep.id) {
+            if isCancelled() { return }
             let mark = marks[sweep.id]?[trial.id]
             if let mark, trial.status.isTerminal, mark.status == trial.status.rawValue { continue }
             try export(trial, of: sweep, parentRunID: parent.runID, experimentID: experimentID, client: client,
@@ -177,42 +179,68 @@ public final class TrackingExporter {
         }
     }
 
+    /// Writes one trial's missing state in as few requests as it needs: the run is created
+    /// with its tags (once), then one `log-batch` carries the params (first time), the new
+    /// epochs' metrics and, when the trial ended, its end tags, and one `runs/update` ends it.
     private func export(_ trial: TrialRecord, of sweep: SweepRecord, parentRunID: String, experimentID: String,
                         client: MLflowClient, mark existing: TrackingMark?, into result: inout PassResult) throws {
         var mark: TrackingMark
+        var params: [String: String] = [:]
+        var tags: [String: String] = [:]
         if let existing {
             mark = existing
         } else {
-            var runID = try client.findRun(experimentID: experimentID, tag: TrialRunMapping.trialTag, value: String(trial.id))
-            if runID == nil {
+            let runID: String
+            if let known = try knownRuns(sweep: sweep, experimentID: experimentID, client: client)[trial.id] {
+                // Found half-made (a crash before its mark was written): its tags and params
+                // are sent again, the same values, which MLflow accepts.
+                runID = known
+                tags = TrialRunMapping.tags(of: trial, sweep: sweep, parentRunID: parentRunID)
+            } else {
                 runID = try client.createRun(experimentID: experimentID, name: TrialRunMapping.runName(of: trial),
                                              startMillis: TrialRunMapping.millis(trial.startedAt ?? trial.createdAt),
                                              tags: TrialRunMapping.tags(of: trial, sweep: sweep, parentRunID: parentRunID))
+                runsBySweep[sweep.id]?[trial.id] = runID
                 result.runsCreated += 1
             }
-            // Params (and the tags, should the run have been found half-made) are the same
-            // values on every attempt, which MLflow accepts again.
-            try client.logBatch(runID: runID!, params: TrialRunMapping.params(of: trial),
-                                tags: TrialRunMapping.tags(of: trial, sweep: sweep, parentRunID: parentRunID))
-            mark = TrackingMark(sweepID: sweep.id, trialID: trial.id, runID: runID!, epochs: 0, status: "")
-            try save(mark)
+            params = TrialRunMapping.params(of: trial)
+            mark = TrackingMark(sweepID: sweep.id, trialID: trial.id, runID: runID, epochs: 0, status: "")
         }
         let epochs = try store.epochs(trialID: trial.id).filter { $0.epoch > mark.epochs }
-        if let last = epochs.last {
-            let metrics = epochs.flatMap(TrialRunMapping.metrics(of:))
-            try client.logBatch(runID: mark.runID, metrics: metrics)
-            result.metricsWritten += metrics.count
-            mark.epochs = last.epoch
-            try save(mark)
+        let metrics = epochs.flatMap(TrialRunMapping.metrics(of:))
+        if trial.status.isTerminal { tags.merge(TrialRunMapping.endTags(of: trial)) { $1 } }
+        if !metrics.isEmpty || !params.isEmpty || !tags.isEmpty {
+            try client.logBatch(runID: mark.runID, metrics: metrics, params: params, tags: tags)
         }
+        result.metricsWritten += metrics.count
+        if let last = epochs.last { mark.epochs = last.epoch }
         if trial.status.isTerminal {
-            try client.logBatch(runID: mark.runID, tags: TrialRunMapping.endTags(of: trial))
             try client.updateRun(runID: mark.runID, status: TrialRunMapping.runStatus(trial.status),
                                  endMillis: trial.finishedAt.map(TrialRunMapping.millis))
             mark.status = trial.status.rawValue
-            try save(mark)
             result.runsEnded += 1
         }
+        if mark != existing { try save(mark) }
+    }
+
+    /// The trial runs of `sweep` already on the server, by trial id: searched once per
+    /// sweep and exporter (after a restart, runs whose marks were lost are found here), then
+    /// kept current with the runs this exporter creates.
+    private func knownRuns(sweep: SweepRecord, experimentID: String, client: MLflowClient) throws -> [Int64: String] {
+        if let known = runsBySweep[sweep.id] { return known }
+        var known: [Int64: String] = [:]
+        let filter = "tags.`\(TrialRunMapping.sweepTag)` = '\(sweep.id)' and tags.`\(TrialRunMapping.roleTag)` = 'trial'"
+        for run in try client.searchRuns(experimentIDs: [experimentID], filter: filter) {
+            guard let id = (run["info"] as? [String: Any])?["run_id"] as? String else { continue }
+            let tags = (run["data"] as? [String: Any])?["tags"] as? [[String: Any]] ?? []
+            guard let trial = tags.first(where: { $0["key"] as? String == TrialRunMapping.trialTag })?["value"] as? String,
+                  let trialID = Int64(trial) else { continue }
+            // Two runs for one trial cannot come from this exporter; keep the smaller id stably.
+            if let other = known[trialID], other < id { continue }
+            known[trialID] = id
+        }
+        runsBySweep[sweep.id] = known
+        return known
     }
 
     /// Exports the model versions registered by exported sweeps to the registry of each
@@ -244,14 +272,16 @@ public final class TrackingExporter {
     }
 
     /// The backlog of every exported sweep (or only `sweepID`), from the store and the marks
-    /// this exporter holds.
+    /// this exporter holds. Cheap: it reads trial rows only, taking a trial's epochs from its
+    /// row's `last_epoch` (which the head writes when the trial's row changes; epochs of a
+    /// running trial count once its row records them).
     public func backlog(sweepID: Int64? = nil) throws -> TrackingBacklog {
         var total = TrackingBacklog(trials: 0, epochs: 0, parentPending: false)
         let sweeps = try sweepID.map { id in try store.sweep(id: id).map { [$0] } ?? [] } ?? store.sweeps()
         for sweep in sweeps where !complete.contains(sweep.id) && target(of: sweep) != nil {
             let trials = try store.trials(sweepID: sweep.id)
             var highest: [Int64: Int] = [:]
-            for epoch in try store.epochs(sweepID: sweep.id, family: nil) { highest[epoch.trialID] = max(highest[epoch.trialID] ?? 0, epoch.epoch) }
+            for trial in trials { highest[trial.id] = trial.lastEpoch }
             let one = TrackingBacklog.of(sweep: sweep, trials: trials, highestEpochs: highest,
                                          marks: Array((marks[sweep.id] ?? [:]).values))
             total.trials += one.trials

@@ -100,6 +100,20 @@ final class MLflowCommandTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("0 run(s) created"), again.stdout)
 
+        // A second sweep registers xgboost@2; promoting it by hand moves MLflow's alias at the next export.
+        let second = try RungProcess.run(["run", config.path, "--workers", "1", "--mlflow", server.uri] + store, in: dir)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let promote = try RungProcess.run(["registry", "promote", "xgboost@2"] + store)
+        XCTAssertEqual(promote.status, 0, promote.stderr)
+        let moved = try RungProcess.run(["export", "mlflow", "2", "--to", server.uri] + store)
+        XCTAssertEqual(moved.status, 0, moved.stderr)
+        let aliases = try server.python("""
+        from mlflow.tracking import MlflowClient
+        m = MlflowClient().get_registered_model("xgboost")
+        print(sorted((k, str(v)) for k, v in m.aliases.items()))
+        """)
+        XCTAssertEqual(aliases.trimmingCharacters(in: .whitespacesAndNewlines), "[('production', '2')]")
+
         let missing = try RungProcess.run(["export", "mlflow", "9", "--to", server.uri] + store)
         XCTAssertEqual(missing.status, 65, missing.stderr)
         let unreachable = try RungProcess.run(["export", "mlflow", "1", "--to", "http://127.0.0.1:9", "--retry-seconds", "0"] + store)

@@ -3,6 +3,7 @@
 # with them off (A), interleaved by ab.sh, and the export's catch-up after a 120-trial sweep.
 #
 #   bench/head-load/observability-ab.sh BIN_DIR [ROUNDS] [WORKERS] [SECONDS]   (defaults 3 1000 20)
+#   (ROUNDS 0 measures only the catch-up)
 #
 # BIN_DIR holds a release `rung` and `rung-loadgen`. Needs a Python with mlflow
 # (RUNG_BENCH_VENV, bench/common/venv.sh) and Debian's `prometheus`: an `mlflow server`
@@ -35,9 +36,11 @@ trap 'kill $prom_pid 2>/dev/null; pkill -P $mlflow_pid 2>/dev/null; kill $mlflow
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$mlflow_port/health" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$mlflow_port/health" >/dev/null || { echo "mlflow server did not start; see $work/mlflow.log" >&2; exit 1; }
 
+if [ "$rounds" -gt 0 ]; then
 echo "== head load: A = export and /metrics off, B = --mlflow http://127.0.0.1:$mlflow_port --metrics 127.0.0.1:$metrics_port" >&2
 A_HEAD_ARGS="" B_HEAD_ARGS="--mlflow http://127.0.0.1:$mlflow_port --metrics 127.0.0.1:$metrics_port" \
     "$here/ab.sh" "$bin" "$bin" "$rounds" "$workers" "$seconds"
+fi
 
 echo "== catch-up after a 120-trial sweep (rung run --mlflow)" >&2
 mkdir -p "$work/run"
