@@ -47,6 +47,8 @@ public final class TrackingExporter {
     /// Trial runs on the server by sweep, then trial id (see `knownRuns`).
     private var runsBySweep: [Int64: [Int64: String]] = [:]
     private let timeout: Double
+    /// How many trials' requests are in flight at once.
+    public var parallelRequests = 4
     /// Checked before each trial: true ends the pass early (the thread is stopping).
     public var isCancelled: () -> Bool = { false }
 
@@ -151,14 +153,33 @@ public final class TrackingExporter {
             try save(parent)
         }
 
-        // The trials, in id order.
+        // The trials: their store rows are read here, their requests go out `parallelRequests`
+        // trials at a time (each trial's own requests stay in order: create, log, end).
+        var jobs: [TrialJob] = []
         for trial in try store.trials(sweepID: sweep.id) {
             if isCancelled() { return }
             let mark = marks[sweep.id]?[trial.id]
             if let mark, trial.status.isTerminal, mark.status == trial.status.rawValue { continue }
-            try export(trial, of: sweep, parentRunID: parent.runID, experimentID: experimentID, client: client,
-                       mark: mark, into: &result)
+            let epochs = try store.epochs(trialID: trial.id).filter { $0.epoch > (mark?.epochs ?? 0) }
+            if mark != nil, epochs.isEmpty, !trial.status.isTerminal { continue }
+            let known = mark == nil ? try knownRuns(sweep: sweep, experimentID: experimentID, client: client)[trial.id] : nil
+            jobs.append(TrialJob(trial: trial, mark: mark, epochs: epochs, knownRun: known))
         }
+        let outcomes = Self.send(jobs, sweep: sweep, parentRunID: parent.runID, experimentID: experimentID, client: client,
+                                 parallel: parallelRequests)
+        var firstError: (any Error)?
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let done):
+                if done.created { result.runsCreated += 1; runsBySweep[sweep.id]?[done.mark.trialID] = done.mark.runID }
+                result.metricsWritten += done.metrics
+                if done.ended { result.runsEnded += 1 }
+                try save(done.mark)
+            case .failure(let error):
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
 
         // The parent's end, once the sweep ended and its trials are written.
         if sweep.status.isTerminal {
@@ -179,19 +200,62 @@ public final class TrackingExporter {
         }
     }
 
+    /// One trial's missing state, read from the store.
+    struct TrialJob: Sendable {
+        var trial: TrialRecord
+        var mark: TrackingMark?
+        var epochs: [EpochRecord]
+        var knownRun: String?
+    }
+
+    /// What writing one trial did.
+    struct TrialDone: Sendable {
+        var mark: TrackingMark
+        var created: Bool
+        var metrics: Int
+        var ended: Bool
+    }
+
+    /// Sends `jobs`, at most `parallel` trials at a time; one result per job, in job order.
+    static func send(_ jobs: [TrialJob], sweep: SweepRecord, parentRunID: String, experimentID: String, client: MLflowClient,
+                     parallel: Int) -> [Result<TrialDone, any Error>] {
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var all: [Result<TrialDone, any Error>?]
+            init(_ count: Int) { all = Array(repeating: nil, count: count) }
+        }
+        let results = Results(jobs.count)
+        let slots = DispatchSemaphore(value: max(1, parallel))
+        let group = DispatchGroup()
+        for (index, job) in jobs.enumerated() {
+            slots.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                let outcome = Result { try write(job, sweep: sweep, parentRunID: parentRunID, experimentID: experimentID, client: client) }
+                results.lock.withLock { results.all[index] = outcome }
+                slots.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.all.map { $0! }
+    }
+
     /// Writes one trial's missing state in as few requests as it needs: the run is created
     /// with its tags (once), then one `log-batch` carries the params (first time), the new
     /// epochs' metrics and, when the trial ended, its end tags, and one `runs/update` ends it.
-    private func export(_ trial: TrialRecord, of sweep: SweepRecord, parentRunID: String, experimentID: String,
-                        client: MLflowClient, mark existing: TrackingMark?, into result: inout PassResult) throws {
+    static func write(_ job: TrialJob, sweep: SweepRecord, parentRunID: String, experimentID: String,
+                      client: MLflowClient) throws -> TrialDone {
+        let trial = job.trial
         var mark: TrackingMark
         var params: [String: String] = [:]
         var tags: [String: String] = [:]
-        if let existing {
+        var created = false
+        if let existing = job.mark {
             mark = existing
         } else {
             let runID: String
-            if let known = try knownRuns(sweep: sweep, experimentID: experimentID, client: client)[trial.id] {
+            if let known = job.knownRun {
                 // Found half-made (a crash before its mark was written): its tags and params
                 // are sent again, the same values, which MLflow accepts.
                 runID = known
@@ -200,27 +264,25 @@ public final class TrackingExporter {
                 runID = try client.createRun(experimentID: experimentID, name: TrialRunMapping.runName(of: trial),
                                              startMillis: TrialRunMapping.millis(trial.startedAt ?? trial.createdAt),
                                              tags: TrialRunMapping.tags(of: trial, sweep: sweep, parentRunID: parentRunID))
-                runsBySweep[sweep.id]?[trial.id] = runID
-                result.runsCreated += 1
+                created = true
             }
             params = TrialRunMapping.params(of: trial)
             mark = TrackingMark(sweepID: sweep.id, trialID: trial.id, runID: runID, epochs: 0, status: "")
         }
-        let epochs = try store.epochs(trialID: trial.id).filter { $0.epoch > mark.epochs }
-        let metrics = epochs.flatMap(TrialRunMapping.metrics(of:))
+        let metrics = job.epochs.flatMap(TrialRunMapping.metrics(of:))
         if trial.status.isTerminal { tags.merge(TrialRunMapping.endTags(of: trial)) { $1 } }
         if !metrics.isEmpty || !params.isEmpty || !tags.isEmpty {
             try client.logBatch(runID: mark.runID, metrics: metrics, params: params, tags: tags)
         }
-        result.metricsWritten += metrics.count
-        if let last = epochs.last { mark.epochs = last.epoch }
+        if let last = job.epochs.last { mark.epochs = last.epoch }
+        var ended = false
         if trial.status.isTerminal {
             try client.updateRun(runID: mark.runID, status: TrialRunMapping.runStatus(trial.status),
                                  endMillis: trial.finishedAt.map(TrialRunMapping.millis))
             mark.status = trial.status.rawValue
-            result.runsEnded += 1
+            ended = true
         }
-        if mark != existing { try save(mark) }
+        return TrialDone(mark: mark, created: created, metrics: metrics.count, ended: ended)
     }
 
     /// The trial runs of `sweep` already on the server, by trial id: searched once per
