@@ -13,12 +13,17 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "rung", targets: ["rung"]),
+        // For fuzz/Package.swift, whose harnesses depend on this package by path.
+        .library(name: "RungCore", targets: ["RungCore"]),
+        .library(name: "RungWire", targets: ["RungWire"]),
+        .library(name: "RungData", targets: ["RungData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -74,9 +79,18 @@ let package = Package(
         // The command-line tool's read models and rendering (leaderboard, sweep and registry
         // views, report, top screen, progress line), without ArgumentParser.
         .target(name: "RungCLI", dependencies: ["RungCore", "RungData", "RungTraining", "RungStore", "RungWire"]),
+        // Drift statistics (KS, chi-square, PSI) and the per-column drift report: pure Swift.
+        .target(name: "RungDrift", dependencies: ["RungCore", "RungData"]),
+        // `rung serve`: the production model over HTTP (Hummingbird), hot reload, prediction log, metrics.
+        .target(name: "RungServe", dependencies: [
+            "RungCore", "RungData", "RungTraining", "RungStore", "RungBlob", "RungArtifacts",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // The command-line tool: the ArgumentParser commands only.
         .executableTarget(name: "rung", dependencies: [
             "RungCLI", "RungCore", "RungData", "RungTraining", "RungStore", "RungBlob", "RungArtifacts", "RungWire", "RungHead", "RungWorker",
+            "RungServe", "RungDrift",
             "RungMLflow", "RungMetrics", "RungLogging",
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Logging", package: "swift-log"),
@@ -87,6 +101,8 @@ let package = Package(
         .executableTarget(name: "rung-loadgen", dependencies: ["RungWire", "CZeroMQ"]),
         // bench/s3: uploads and downloads one file through S3BlobStore, printing MB/s.
         .executableTarget(name: "rung-s3bench", dependencies: ["RungBlob", "RungCore"]),
+        // bench/serve: an HTTP/1.1 load generator (saturation and fixed-rate latency).
+        .executableTarget(name: "rung-httpload"),
         // bench/store: a sweep's store writes replayed against SQLite or PostgreSQL.
         .executableTarget(name: "rung-storebench", dependencies: ["RungCore", "RungStore"]),
 
@@ -106,6 +122,8 @@ let package = Package(
         .testTarget(name: "RungMetricsTests", dependencies: ["RungMetrics", "RungCore", "RungBlob",
                                                             .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "RungLoggingTests", dependencies: ["RungLogging", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "RungDriftTests", dependencies: ["RungDrift", "RungData", "RungCore"]),
+        .testTarget(name: "RungServeTests", dependencies: ["RungServe", "RungTraining", "RungData", "RungStore", "RungArtifacts", "RungBlob", "RungCore"]),
         .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStore", "RungBlob", "CZeroMQ"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,7 @@ final class AtomicDirectory {
     let url: URL
     private let final: URL
     private var committed = false
+    private var token: UInt64 = 0
 
     /// Creates the temporary sibling of `final` (whose parent directories are created).
     init(final: URL) throws {
@@ -29,9 +30,11 @@ final class AtomicDirectory {
         }
         let name = ".\(self.final.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         url = parent.appendingPathComponent(name)
+        token = StagingDirectories.add(url.path)
         do {
             try fm.createDirectory(at: url, withIntermediateDirectories: false)
         } catch {
+            StagingDirectories.remove(token)
             throw RungError.unavailable("cannot create directory \(url.path): \(error.localizedDescription)")
         }
     }
@@ -39,7 +42,7 @@ final class AtomicDirectory {
     /// Moves the finished directory into place, replacing an earlier prepared directory.
     func commit() throws {
         let fm = FileManager.default
-        if rename(url.path, final.path) == 0 { committed = true; return }
+        if rename(url.path, final.path) == 0 { committed = true; StagingDirectories.remove(token); return }
         // The target exists (and was checked to be empty or prepared data): swap it out.
         let old = url.deletingLastPathComponent().appendingPathComponent(".\(final.lastPathComponent).old-\(getpid())-\(UInt32.random(in: 0 ... .max))")
         guard rename(final.path, old.path) == 0 else {
@@ -51,11 +54,13 @@ final class AtomicDirectory {
             throw RungError.unavailable("cannot move prepared data into \(final.path): \(reason).")
         }
         committed = true
+        StagingDirectories.remove(token)
         try? fm.removeItem(at: old)
     }
 
     /// Removes the temporary directory unless it was committed.
     func discard() {
         if !committed { try? FileManager.default.removeItem(at: url) }
+        StagingDirectories.remove(token)
     }
 }

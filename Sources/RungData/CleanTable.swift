@@ -48,4 +48,11 @@ public struct CleanTable: Sendable, Equatable {
                    columns: columns.map { CleanColumn(name: $0.name, role: $0.role, values: $0.values.slice(range)) },
                    lines: Array(lines[range]), skippedLines: [])
     }
+
+    /// The rows at `rows`, in that order, as a new table.
+    public func gather(_ rows: [Int]) -> CleanTable {
+        CleanTable(sourceName: sourceName,
+                   columns: columns.map { CleanColumn(name: $0.name, role: $0.role, values: $0.values.gather(rows)) },
+                   lines: rows.map { lines[$0] }, skippedLines: skippedLines)
+    }
 }

@@ -27,8 +27,13 @@ enum CleanTableWriter {
             case .text(let cs, let levels):
                 codes[k] = cs
                 levelTexts[k] = levels
-                // Escaping can at most double a text and add two quotes.
-                bound += rows.count * (2 * (levels.lazy.map(\.utf8.count).max() ?? 0) + 2)
+                // Escaping can at most double a text and add two quotes. The bound sums the
+                // rows' own levels (not rows × the longest level), so one long field costs
+                // its own length, not the table's row count times it.
+                let levelBound = levels.map { 2 * $0.utf8.count + 2 }
+                cs.withUnsafeBufferPointer { codes in
+                    for r in rows { let code = Int(codes[r]); if code >= 0 { bound += levelBound[code] } }
+                }
             }
         }
         // Escaped levels are made on first use, into one arena (ids have many levels per

@@ -85,6 +85,9 @@ public struct CleaningSpec: Codable, Sendable, Equatable {
     public var categorical: [String]
     /// Columns that must be numeric (a value that is not a number is an error).
     public var numeric: [String]
+    /// How raw source files are written, when not the default CSV dialect (so `rung predict`
+    /// reads raw rows as `rung data prepare` did); nil for the default.
+    public var csv: CSVDialect?
 
     /// Creates a cleaning spec; every list defaults to empty.
     public init(missingMarkers: [String] = [], dropColumns: [String] = [], fillMissing: [Fill] = [],
@@ -103,6 +106,6 @@ public struct CleaningSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case missingMarkers = "missing_markers", dropColumns = "drop_columns", fillMissing = "fill_missing"
-        case rowFilters = "row_filters", target, ordinals, idColumns = "id_columns", categorical, numeric
+        case rowFilters = "row_filters", target, ordinals, idColumns = "id_columns", categorical, numeric, csv
     }
 }

@@ -21,4 +21,12 @@ public enum ColumnValues: Sendable, Equatable {
         case .text(let codes, let levels): return .text(codes: Array(codes[range]), levels: levels)
         }
     }
+
+    /// The rows at `rows`, in that order, keeping the levels as they are.
+    public func gather(_ rows: [Int]) -> ColumnValues {
+        switch self {
+        case .numeric(let v): return .numeric(rows.map { v[$0] })
+        case .text(let codes, let levels): return .text(codes: rows.map { codes[$0] }, levels: levels)
+        }
+    }
 }

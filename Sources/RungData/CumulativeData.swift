@@ -92,7 +92,11 @@ public enum CumulativeData {
         guard k > 0 else { return try DatasetPreparer.prepare(source: source, recipe: recipe, out: out) }
         let parent = out.standardizedFileURL.deletingLastPathComponent()
         let scratch = parent.appendingPathComponent(".\(out.lastPathComponent).base-\(getpid())-\(UInt32.random(in: 0 ... .max))")
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let token = StagingDirectories.add(scratch.path)
+        defer {
+            try? FileManager.default.removeItem(at: scratch)
+            StagingDirectories.remove(token)
+        }
         _ = try DatasetPreparer.prepare(source: source, recipe: recipe, out: scratch)
         return try derive(base: scratch, throughBatch: k, out: out)
     }

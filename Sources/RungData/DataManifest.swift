@@ -94,11 +94,16 @@ public struct DataManifest: Codable, Sendable, Equatable {
     public var rungVersion: String
     /// Set for cumulative data (future batches appended to train); absent otherwise.
     public var cumulative: Cumulative?
+    /// What preparation noticed without stopping (`DataWarning`); absent when nothing.
+    public var warnings: [DataWarning]?
+    /// How rows were ordered before the cuts (`order=stratified seed=0 group=…`), when not
+    /// plain file order; it is part of `dataVersion`.
+    public var splitOrder: String?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", recipe, source, cleanedRows = "cleaned_rows", target
         case idColumns = "id_columns", encodedFeatureCount = "encoded_feature_count", splits, files
-        case dataVersion = "data_version", rungVersion = "rung_version", cumulative
+        case dataVersion = "data_version", rungVersion = "rung_version", cumulative, warnings, splitOrder = "split_order"
     }
 
     /// The entry of one of the three initial splits.

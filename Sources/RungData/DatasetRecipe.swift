@@ -22,8 +22,13 @@ public struct DatasetRecipe: Sendable, Equatable {
     public var description: String?
     /// The default data source (a path or a dataset id), if the recipe names one.
     public var source: String?
+    /// How the source CSV is written (`csv:`).
+    public var csv: CSVDialect
     /// The CSV field separator.
-    public var delimiter: UInt8
+    public var delimiter: UInt8 {
+        get { csv.delimiter }
+        set { csv.delimiter = newValue }
+    }
     /// How rows are cleaned.
     public var cleaning: CleaningSpec
     /// How cleaned rows are split.
@@ -32,6 +37,8 @@ public struct DatasetRecipe: Sendable, Equatable {
     public var fileName: String
     /// Every column the recipe names, with its line.
     public var mentions: [ColumnMention]
+    /// The line of each key the recipe sets, by path (`target.positive`, `csv.missing`), for messages.
+    public var keyLines: [String: Int] = [:]
 
     /// Creates a recipe in code (tests, tools); `mentions` are derived with line 0.
     public init(name: String, cleaning: CleaningSpec, split: SplitRule = SplitRule(), delimiter: UInt8 = UInt8(ascii: ","),
@@ -39,7 +46,7 @@ public struct DatasetRecipe: Sendable, Equatable {
         self.name = name
         self.cleaning = cleaning
         self.split = split
-        self.delimiter = delimiter
+        self.csv = CSVDialect(delimiter: delimiter)
         self.description = description
         self.source = source
         self.fileName = fileName
@@ -84,27 +91,22 @@ public struct DatasetRecipe: Sendable, Equatable {
         var name: String?
         var description: String?
         var source: String?
-        var delimiter = UInt8(ascii: ",")
+        var csv = CSVDialect()
         var spec = CleaningSpec()
         var split = SplitRule()
         var sawTarget = false
+        var keyLines: [String: Int] = [:]
         for (key, v) in top {
+            keyLines[key] = v.keyLine ?? v.line
+            if case .mapping = v.node {
+                for (k, e) in try v.mapping() { keyLines["\(key).\(k)"] = e.line }
+            }
             switch key {
             case "name": name = try v.text()
             case "description": description = try v.text()
             case "source": source = try v.text()
             case "csv":
-                for (k, e) in try v.mapping(allowed: ["delimiter", "missing"]) {
-                    if k == "delimiter" {
-                        let d = try e.text()
-                        guard d.utf8.count == 1, let b = d.utf8.first, b != UInt8(ascii: "\""), b != 10, b != 13 else {
-                            throw e.error("must be one ASCII character other than a quote or a line break, not `\(d)`")
-                        }
-                        delimiter = b
-                    } else {
-                        spec.missingMarkers = try texts(e)
-                    }
-                }
+                try parseDialect(v, into: &csv, missing: &spec.missingMarkers)
             case "drop_columns": spec.dropColumns = try columns(v, "drop_columns")
             case "fill_missing":
                 for (column, e) in try v.mapping() {
@@ -173,8 +175,27 @@ public struct DatasetRecipe: Sendable, Equatable {
             case "categorical": spec.categorical = try columns(v, "categorical")
             case "numeric": spec.numeric = try columns(v, "numeric")
             default: // split
-                for (k, e) in try v.mapping(allowed: ["initial_fraction", "train", "validation", "future_batches"]) {
+                var orderField: YAMLField?
+                for (k, e) in try v.mapping(allowed: ["initial_fraction", "train", "validation", "future_batches",
+                                                      "order", "seed", "group", "sort_by"]) {
                     switch k {
+                    case "order":
+                        orderField = e
+                        let t = try e.text()
+                        guard let order = SplitRule.Order(rawValue: t) else {
+                            throw e.error("must be one of \(SplitRule.Order.allCases.map(\.rawValue).joined(separator: ", ")), not `\(t)`")
+                        }
+                        split.order = order
+                    case "seed":
+                        let seed = try e.int()
+                        guard seed >= 0 else { throw e.error("must be a whole number ≥ 0, not \(seed)") }
+                        split.seed = UInt64(seed)
+                    case "group":
+                        split.group = try e.text()
+                        mentions.append(ColumnMention(column: split.group!, line: e.line, key: "split.group"))
+                    case "sort_by":
+                        split.sortBy = try e.text()
+                        mentions.append(ColumnMention(column: split.sortBy!, line: e.line, key: "split.sort_by"))
                     case "initial_fraction": split.initialFraction = try finite(e)
                     case "train": split.train = try finite(e)
                     case "validation": split.validation = try finite(e)
@@ -195,6 +216,9 @@ public struct DatasetRecipe: Sendable, Equatable {
                 if split.initialFraction < 1 && split.futureBatches == 0 {
                     throw v.error("`future_batches` must be at least 1 when `initial_fraction` is below 1")
                 }
+                if split.sortBy != nil && split.order != .file {
+                    throw (orderField ?? v).error("`sort_by` orders rows by a column, which `order: \(split.order.rawValue)` would undo; use one of them")
+                }
             }
         }
         guard let name, !name.isEmpty else {
@@ -203,11 +227,93 @@ public struct DatasetRecipe: Sendable, Equatable {
         guard sawTarget else {
             throw root.error("the recipe needs a `target` (the column the label is computed from)")
         }
-        var recipe = DatasetRecipe(name: name, cleaning: spec, split: split, delimiter: delimiter,
+        var recipe = DatasetRecipe(name: name, cleaning: spec, split: split,
                                    description: description, source: source, fileName: fileName)
+        recipe.csv = csv
         recipe.mentions = mentions
+        recipe.keyLines = keyLines
         try recipe.validateRoles()
         return recipe
+    }
+
+    /// Reads the `csv:` section: the dialect keys and `missing`, each checked where it is written.
+    private static func parseDialect(_ v: YAMLField, into csv: inout CSVDialect, missing: inout [String]) throws {
+        func oneByte(_ e: YAMLField, _ what: String) throws -> UInt8 {
+            let d = try e.text()
+            guard d.utf8.count == 1, let b = d.utf8.first, b != 10, b != 13 else {
+                throw e.error("must be one ASCII character other than a line break (\(what)), not `\(d)`")
+            }
+            return b
+        }
+        var quoteField: YAMLField?, commentField: YAMLField?, headerField: YAMLField?
+        let entries = try v.mapping(allowed: [
+            "delimiter", "missing", "trim", "header", "columns", "comment", "quote", "encoding", "invalid_bytes", "max_field_bytes",
+        ])
+        for (k, e) in entries {
+            switch k {
+            case "delimiter":
+                let b = try oneByte(e, "the field separator")
+                guard b != UInt8(ascii: "\"") else { throw e.error("must not be a quote") }
+                csv.delimiter = b
+            case "missing":
+                missing = try e.sequence().map { try $0.text() }
+            case "trim": csv.trim = try e.bool()
+            case "header":
+                headerField = e
+                csv.header = try e.bool()
+            case "columns":
+                let names = try e.sequence().map { item -> String in
+                    let name = try item.text()
+                    if name.isEmpty { throw item.error("a column name is empty") }
+                    return name
+                }
+                if names.isEmpty { throw e.error("lists no columns") }
+                var seen = Set<String>()
+                for (name, item) in zip(names, try e.sequence()) where !seen.insert(name).inserted {
+                    throw item.error("names column `\(name)` twice")
+                }
+                csv.columns = names
+            case "comment":
+                commentField = e
+                csv.comment = try oneByte(e, "the comment character")
+            case "quote":
+                quoteField = e
+                if case .scalar = e.node, let t = e.node.string, t.isEmpty || t == "none" || t == "false" {
+                    csv.quote = nil
+                } else {
+                    csv.quote = try oneByte(e, "the quote character, or `none`")
+                }
+            case "encoding":
+                let t = try e.text().lowercased()
+                switch t {
+                case "utf-8", "utf8": csv.encoding = .utf8
+                case "latin-1", "latin1", "iso-8859-1", "iso8859-1": csv.encoding = .latin1
+                default: throw e.error("must be `utf-8` or `latin-1`, not `\(t)`")
+                }
+            case "invalid_bytes":
+                let t = try e.text()
+                guard let mode = CSVDialect.InvalidBytes(rawValue: t) else {
+                    throw e.error("must be `error` or `replace`, not `\(t)`")
+                }
+                csv.invalidBytes = mode
+            default: // max_field_bytes
+                let n = try e.int()
+                guard n >= 1, n <= 1 << 40 else { throw e.error("must be a whole number of bytes ≥ 1, not \(n)") }
+                csv.maxFieldBytes = n
+            }
+        }
+        if !csv.header && csv.columns == nil {
+            throw (headerField ?? v).error("`header: false` needs `columns`, the names of the columns in file order")
+        }
+        if let q = csv.quote, q == csv.delimiter {
+            throw (quoteField ?? v).error("the quote character is the same as the delimiter")
+        }
+        if let c = csv.comment, c == csv.delimiter || c == csv.quote {
+            throw (commentField ?? v).error("the comment character is the same as the \(c == csv.delimiter ? "delimiter" : "quote character")")
+        }
+        if csv.trim && (csv.delimiter == UInt8(ascii: " ") || csv.delimiter == UInt8(ascii: "\t")) {
+            throw v.error("`trim: true` removes spaces and tabs around fields, so the delimiter cannot be a space or a tab")
+        }
     }
 
     /// A finite number: a YAML number, or text that reads as one (`"0.5"`).

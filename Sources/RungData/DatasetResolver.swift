@@ -4,7 +4,7 @@ import RungCore
 
 /// Turns a data source as users write it into a local CSV file: a path, a `file://` URL,
 /// an `http(s)://` URL (downloaded once into the cache, keyed by the URL; a zip is
-/// unpacked to its first `.csv` entry), or a known dataset id (`uci-diabetes-130`),
+/// unpacked to its first `.csv` entry), or a known dataset id (`uci-diabetes-130`, `uci-adult`, `uci-heart-cleveland`),
 /// which is looked up as its relative path
 /// under each directory of `RUNG_DATASETS` (colon-separated), then in the download cache
 /// (`$XDG_CACHE_HOME/rung/datasets`, default `~/.cache/rung/datasets`), and otherwise

@@ -34,6 +34,22 @@ public struct KnownDataset: Sendable, Equatable {
         url: "https://archive.ics.uci.edu/static/public/296/diabetes+130-us+hospitals+for+years+1999-2008.zip",
         sha256: "0689e7ec031237dc63031b938805c48377748761a3b26acab621567afa24df97")
 
+    /// UCI "Adult" (census income, CC BY 4.0): `adult.data` in its original format (no
+    /// header, a space after every comma, `?` for missing).
+    public static let uciAdult = KnownDataset(
+        id: "uci-adult",
+        relativePath: "adult/adult.data",
+        url: "https://archive.ics.uci.edu/static/public/2/adult.zip",
+        sha256: "5b00264637dbfec36bdeaab5676b0b309ff9eb788d63554ca0a249491c86603d")
+
+    /// UCI "Heart Disease", the Cleveland part (CC BY 4.0): `processed.cleveland.data` in
+    /// its original format (no header, `?` for missing, `num` 0–4).
+    public static let uciHeartCleveland = KnownDataset(
+        id: "uci-heart-cleveland",
+        relativePath: "heart/processed.cleveland.data",
+        url: "https://archive.ics.uci.edu/static/public/45/heart+disease.zip",
+        sha256: "a74b7efa387bc9d108d7d0115d831fe9b414b29ae7124f331b622b4efa0427c8")
+
     /// Every dataset rung knows by id.
-    public static let builtin: [KnownDataset] = [uciDiabetes130]
+    public static let builtin: [KnownDataset] = [uciDiabetes130, uciAdult, uciHeartCleveland]
 }

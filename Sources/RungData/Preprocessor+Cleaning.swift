@@ -42,8 +42,17 @@ public func cleanForPrediction(csv url: URL, preprocessor: Preprocessor, format:
 /// `cleanForPrediction(csv:…)` over CSV bytes already in memory; `sourceName` names them in errors.
 public func cleanForPrediction(bytes: [UInt8], sourceName: String, preprocessor: Preprocessor, format: PredictionRowFormat = .auto,
                                skipUnreadableRows: Bool = false, applyRowFilters: Bool = false) throws -> CleanTable {
-    let raw = try RawTable.parse(bytes, sourceName: sourceName, skipBadRecords: skipUnreadableRows)
-    let chosen = format == .auto ? preprocessor.detectFormat(header: raw.header) : format
+    var raw = try RawTable.parse(bytes, sourceName: sourceName,
+                                 dialect: format == .raw ? preprocessor.cleaning.csv ?? CSVDialect() : CSVDialect(),
+                                 skipBadRecords: skipUnreadableRows)
+    var chosen = format == .auto ? preprocessor.detectFormat(header: raw.header) : format
+    // A raw file in the recipe's own dialect (no header line, spaces after commas) does not
+    // have the prepared columns in its first line: read it as the recipe did.
+    if format == .auto, chosen == .prepared, let dialect = preprocessor.cleaning.csv,
+       !Set(preprocessor.numeric.map(\.name) + preprocessor.categorical.map(\.name)).isSubset(of: raw.header) {
+        raw = try RawTable.parse(bytes, sourceName: sourceName, dialect: dialect, skipBadRecords: skipUnreadableRows)
+        chosen = .raw
+    }
     let cleaner = chosen == .raw
         ? preprocessor.rawCleaner(applyRowFilters: applyRowFilters, skipBadRows: skipUnreadableRows)
         : preprocessor.preparedCleaner(requireTarget: false, skipBadRows: skipUnreadableRows)

@@ -21,13 +21,37 @@ struct RawTable: Sendable {
     /// The index of the column named `name`.
     func index(of name: String) -> Int? { header.firstIndex(of: name) }
 
+    /// Bytes replaced by U+FFFD while reading (`csv.invalid_bytes: replace`).
+    var replacedBytes = 0
+
     /// Parses CSV `bytes` whose first record is the header. A record with a different
     /// number of fields is an error naming the line, or skipped when `skipBadRecords`.
     static func parse(_ bytes: [UInt8], sourceName: String, delimiter: UInt8 = UInt8(ascii: ","),
                       skipBadRecords: Bool = false) throws -> RawTable {
+        try parse(bytes, sourceName: sourceName, dialect: CSVDialect(delimiter: delimiter), skipBadRecords: skipBadRecords)
+    }
+
+    /// Parses CSV `bytes` written in `dialect`: the header is the first record, or
+    /// `dialect.columns` (which, with a header line, replace its names).
+    static func parse(_ input: [UInt8], sourceName: String, dialect: CSVDialect, skipBadRecords: Bool = false) throws -> RawTable {
+        var bytes = input
+        var replaced = 0
+        if let prepared = CSVText.prepare(input, dialect: dialect) {
+            bytes = prepared.bytes
+            replaced = prepared.replaced
+        }
         var builder = Builder(sourceName: sourceName, skipBadRecords: skipBadRecords)
         builder.reserve(bytes: bytes.count)
-        let reader = CSVReader(sourceName: sourceName, delimiter: delimiter)
+        if !dialect.header {
+            guard let names = dialect.columns else {
+                throw RungError.badInput("\(sourceName): without a header line the columns need names (`csv.columns`).")
+            }
+            builder.headerFields = names
+            try builder.endRecord(fieldCount: names.count, line: 0)
+        } else {
+            builder.renamed = dialect.columns
+        }
+        let reader = CSVReader(sourceName: sourceName, dialect: dialect)
         try bytes.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress {
                 builder.wideStart = UnsafeRawPointer(base)
@@ -36,7 +60,9 @@ struct RawTable: Sendable {
             try reader.read(buffer, into: &builder)
         }
         guard builder.header != nil else { throw RungError.badInput("\(sourceName) is empty: it has no header line.") }
-        return builder.table()
+        var table = builder.table()
+        table.replacedBytes = replaced
+        return table
     }
 
     /// The visitor that interns fields column by column.
@@ -53,6 +79,10 @@ struct RawTable: Sendable {
         var skipped: [Int] = []
         var columns = 0
         var sizeHint = 0
+        /// Names that replace those of the header line.
+        var renamed: [String]?
+        /// The line of the header record (0 when `csv.columns` stands in for it).
+        var headerLine = 0
 
         init(sourceName: String, skipBadRecords: Bool) {
             self.sourceName = sourceName
@@ -76,16 +106,23 @@ struct RawTable: Sendable {
 
         mutating func endRecord(fieldCount: Int, line: Int) throws {
             guard header != nil else {
+                if let renamed, line > 0 {
+                    guard renamed.count == headerFields.count else {
+                        throw RungError.badInput("\(sourceName) line \(line): the header has \(headerFields.count) columns but `csv.columns` names \(renamed.count).")
+                    }
+                    headerFields = renamed
+                }
                 var seen = Set<String>()
                 for (k, name) in headerFields.enumerated() {
                     if name.isEmpty {
-                        throw RungError.badInput("\(sourceName) line \(line): header column \(k + 1) has no name.")
+                        throw RungError.badInput(line == 0 ? "\(sourceName): column \(k + 1) of `csv.columns` has no name." : "\(sourceName) line \(line): header column \(k + 1) has no name.")
                     }
                     if !seen.insert(name).inserted {
-                        throw RungError.badInput("\(sourceName) line \(line): the header names column `\(name)` twice.")
+                        throw RungError.badInput(line == 0 ? "\(sourceName): `csv.columns` names column `\(name)` twice." : "\(sourceName) line \(line): the header names column `\(name)` twice.")
                     }
                 }
                 header = headerFields
+                headerLine = line
                 columns = headerFields.count
                 // Every record takes at least `columns` bytes, so this capacity never has to
                 // grow; pages that are never written cost nothing.
@@ -104,7 +141,7 @@ struct RawTable: Sendable {
                 return
             }
             throw RungError.badInput(
-                "\(sourceName) line \(line): expected \(columns) fields as in the header, found \(fieldCount).")
+                "\(sourceName) line \(line): expected \(columns) fields as in the \(headerLine == 0 ? "`csv.columns`" : "header"), found \(fieldCount).")
         }
 
         func table() -> RawTable {

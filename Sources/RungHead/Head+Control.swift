@@ -11,7 +11,11 @@ extension Head {
     /// with requests that change something.
     func handleControl(_ json: String, key: String? = nil) -> String {
         do {
-            switch try ControlCodec.header(of: json).op {
+            let op = try ControlCodec.header(of: json).op
+            if let problem = storeProblem, [.submit, .cancel, .drain].contains(op) {
+                throw RungError.unavailable("the head cannot take `\(op.rawValue)` now: \(problem)")
+            }
+            switch op {
             case .submit:
                 let request = try ControlCodec.decode(SubmitSweepRequest.self, from: json)
                 let id = try submitInBackground(configYAML: request.config, configPath: request.path ?? "submitted config",
@@ -74,7 +78,8 @@ extension Head {
             return HeadStatus.Worker(name: name, host: w.host, slots: w.slots, busy: w.running.count, draining: w.draining,
                                      lastHeardMs: Int(now.timeIntervalSince(w.lastHeard) * 1000), key: w.key)
         }
-        return HeadStatus(sweeps: running, workers: connected, droppedFrames: droppedFrames, refusedHandshakes: zap?.refused)
+        return HeadStatus(sweeps: running, workers: connected, droppedFrames: droppedFrames, refusedHandshakes: zap?.refused,
+                          storeProblem: storeProblem)
     }
 
     /// The `records` reply: the sweeps asked for and, with details, their studies, trials and

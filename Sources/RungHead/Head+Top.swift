@@ -38,7 +38,7 @@ extension Head {
         }
         return TopSnapshot(now: now.timeIntervalSince1970, endpoint: endpoint, sweeps: shown.map { sweepEntry($0, now: now) },
                            workers: workerEntries(now: now), sweep: selected?.id, family: family, sort: sort.rawValue,
-                           trials: trials, trialsTotal: total)
+                           trials: trials, trialsTotal: total, storeProblem: storeProblem)
     }
 
     /// The progress fields of the `sweep` control reply (what `rung sweep submit --wait`
@@ -109,6 +109,11 @@ extension Head {
         var maxEpochs = board.config?.scheduler.maxEpochs ?? 0
         if let sweep = sweeps[board.id], let f = sweep.familyIndex(trial.family) {
             let scheduler = sweep.families[f].tuner.scheduler
+            maxEpochs = scheduler.maxEpochs
+            rung = scheduler.milestones(for: trial.number).filter { $0 <= trial.epoch }.count
+        } else if let config = board.config {
+            // An ended sweep: its scheduler, made again from its config, knows the same rungs.
+            let scheduler = config.scheduler.makeScheduler(mode: config.metric.mode)
             maxEpochs = scheduler.maxEpochs
             rung = scheduler.milestones(for: trial.number).filter { $0 <= trial.epoch }.count
         }

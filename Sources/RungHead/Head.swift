@@ -13,7 +13,7 @@ import RungWire
 /// docs/architecture.md describes one pass.
 public final class Head {
     public let options: HeadOptions
-    let store: any Store
+    let store: MonitoredStore
     let blobs: any BlobStore
     let registry: Registry
     /// The artifacts location as workers are told it: a local path or a remote URI.
@@ -47,6 +47,15 @@ public final class Head {
     var endedSweeps: [SweepEnd] = []
     /// Frames dropped because they could not be decoded or were not expected, by reason.
     public private(set) var droppedFrames: [String: Int] = [:]
+    /// A peer whose dropped frames are being counted rather than logged one by one.
+    struct DropLog {
+        /// When its window began (with a logged line).
+        var since: Date
+        /// Frames dropped since then and not logged.
+        var more = 0
+    }
+    /// The peers with a drop-log window open.
+    var dropLogs: [[UInt8]: DropLog] = [:]
     /// Called with one line per notable event (joins, losses, trial ends, sweep ends).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(("rung head: " + $0 + "\n").utf8)) } {
         didSet { (transport as? RouterTransport)?.log = log }
@@ -62,6 +71,12 @@ public final class Head {
     public var passObservers: [any HeadPassObserver] = []
     /// The effects of the current pass, collected only while there are observers.
     var passEffects: [HeadEffect] = []
+    /// Loop passes so far that carried trial messages from workers (for `HeadFailpoint`).
+    var passesWithTrialMessages = 0
+    /// A pass the store could not commit, while the head waits for the store to come back.
+    var stall: StoreStall?
+    /// What is wrong with the store while the head waits for it, for `status`, `top` and logs.
+    public var storeProblem: String? { stall?.problem }
 
     /// Opens the store's writer side, binds a ZeroMQ ROUTER on `options.listen` and
     /// resumes the store's unfinished sweeps.
@@ -90,10 +105,11 @@ public final class Head {
         }
         scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("rung-head-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
-        registry = Registry(store: store, blobs: blobs)
+        registry = Registry(store: self.store, blobs: blobs)
         book = TrialBook(settings: TrialBook.Settings(heartbeatMillis: options.heartbeatMillis,
                                                       lostAfterMillis: options.lostAfterMillis,
-                                                      retryLimit: options.retryLimit, artifactsURI: artifactsURI),
+                                                      retryLimit: options.retryLimit, artifactsURI: artifactsURI,
+                                                      maxWorkerSlots: options.maxWorkerSlots),
                          firstTrialID: try store.largestTrialID() + 1)
         try recover()
         // A worker notices the old head is gone after lostAfter of silence, then says hello
@@ -127,27 +143,47 @@ public final class Head {
 
     /// One pass: wait up to `timeoutMillis` for messages, hand every waiting message to the
     /// book, let time pass in the book (heartbeats, free slots, ended sweeps), write the
-    /// effects to the store in one transaction, then send.
+    /// effects to the store in one transaction, then send. While the store cannot commit, a
+    /// pass only retries the stalled commit and answers what needs no store (`runStalled`).
     public func runOnce(timeoutMillis: Int) throws {
+        if stall != nil {
+            try runStalled(timeoutMillis: timeoutMillis)
+            return
+        }
         try transport.wait(timeoutMillis: timeoutMillis)
         let started = DispatchTime.now()
         var changed = false
-        try store.transaction {
-            try slowWork.runFinished()
-            var handled = 0
-            while handled < 10_000, let received = try transport.receive() {
-                handled += 1
-                try handle(received)
+        do {
+            try store.transaction {
+                try slowWork.runFinished()
+                var handled = 0
+                // After a write the store could not take, the rest of the pass is only
+                // journalled: take no more messages, let the workers send them again.
+                var trialMessages = 0
+                while handled < 10_000, store.failure == nil, let received = try transport.receive() {
+                    handled += 1
+                    if try handle(received) { trialMessages += 1 }
+                }
+                if trialMessages > 0 { passesWithTrialMessages += 1 }
+                changed = handled > 0
+                if store.failure == nil { try apply(book.tick(now: clock.now())) }
+                try closeEndedSweeps()
+                try writeEpochs()
+                try observersWillCommit()
+                if case .killBeforeCommit(let pass) = options.failpoint, passesWithTrialMessages == pass, trialMessages > 0 {
+                    log("failpoint kill-before-commit:\(pass): killing the head before this pass commits")
+                    kill(getpid(), SIGKILL)
+                }
             }
-            changed = handled > 0
-            try apply(book.tick(now: clock.now()))
-            try closeEndedSweeps()
-            try writeEpochs()
-            try observersWillCommit()
+        } catch let deferred as DeferredPass {
+            pendingEpochs.removeAll(keepingCapacity: true)
+            beginStall(deferred)
+            return
         }
         let committed = DispatchTime.now()
         flush()
         observersCommitted(startedAt: started, committedAt: committed, handled: changed)
+        summariseOldDrops()
         if changed { onProgress?(self) }
     }
 
@@ -186,19 +222,34 @@ public final class Head {
         pendingEpochs.removeAll(keepingCapacity: true)
     }
 
-    private func flush() {
+    /// Sends what the committed pass produced. Acknowledgements are merged: one `ack` per
+    /// worker per pass, with the highest sequence number of each trial.
+    func flush() {
+        var acks: [[UInt8]: [UInt64: UInt64]] = [:]
+        var ackOrder: [[UInt8]] = []
         for (identity, message) in outbox {
+            if case .ack(let list) = message {
+                if acks[identity] == nil { ackOrder.append(identity) }
+                for ack in list { acks[identity, default: [:]][ack.trialID] = max(acks[identity]?[ack.trialID] ?? 0, ack.seq) }
+                continue
+            }
             _ = transport.send([identity, WireFormat.encode(message)])
+        }
+        for identity in ackOrder {
+            let list = (acks[identity] ?? [:]).sorted { $0.key < $1.key }.map { DeliveryAck(trialID: $0.key, seq: $0.value) }
+            _ = transport.send([identity, WireFormat.encode(.ack(list))])
         }
         outbox.removeAll(keepingCapacity: true)
     }
 
-    /// Decodes one message; control requests are answered here, everything else goes to the book.
-    private func handle(_ received: IncomingFrames) throws {
+    /// Decodes one message; control requests are answered here, everything else goes to the
+    /// book. Returns whether it was a trial message (report, done, failed).
+    @discardableResult
+    private func handle(_ received: IncomingFrames) throws -> Bool {
         let frames = received.frames
         guard frames.count == 2 else {
             drop("a message of \(frames.count) frames (expected 2)", from: frames.first)
-            return
+            return false
         }
         let identity = frames[0]
         let message: WireMessage
@@ -206,13 +257,17 @@ public final class Head {
             message = try WireFormat.decode(frames[1])
         } catch let error as WireError {
             drop(error.description, from: identity)
-            return
+            return false
         }
         if case .control(let json) = message {
             outbox.append((identity, .controlReply(json: handleControl(json, key: received.key))))
-            return
+            return false
         }
         try apply(book.receive(message, from: identity, key: received.key, now: clock.now()))
+        switch message {
+        case .epochReport, .done, .failed: return true
+        default: return false
+        }
     }
 
     /// A routing id for a log line: the text when it is printable, else hex.
@@ -224,11 +279,38 @@ public final class Head {
         return "0x" + identity.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Counts a frame that was not acted on, and logs it: the first from a peer at once,
+    /// the rest of that minute as one summary line (so garbage cannot flood the log).
     func drop(_ reason: String, from identity: [UInt8]?) {
         let key = reason.split(separator: ":").first.map(String.init) ?? reason
         droppedFrames[key, default: 0] += 1
+        let peer = identity ?? []
+        let now = clock.now()
+        if var entry = dropLogs[peer], now.timeIntervalSince(entry.since) < Self.dropLogWindow {
+            entry.more += 1
+            dropLogs[peer] = entry
+            return
+        }
+        summariseDrops(of: peer)
+        dropLogs[peer] = DropLog(since: now)
         log("dropped a frame from \(Self.describe(identity)): \(reason)")
     }
+
+    /// Logs how many more frames a peer had dropped in its last window, and forgets it.
+    private func summariseDrops(of peer: [UInt8]) {
+        guard let entry = dropLogs.removeValue(forKey: peer), entry.more > 0 else { return }
+        log("dropped \(entry.more) more frame(s) from \(Self.describe(peer)) within a minute (counted in status' dropped_frames)")
+    }
+
+    /// Summarises every peer whose window has passed.
+    func summariseOldDrops() {
+        guard !dropLogs.isEmpty else { return }
+        let now = clock.now()
+        for (peer, entry) in dropLogs where now.timeIntervalSince(entry.since) >= Self.dropLogWindow { summariseDrops(of: peer) }
+    }
+
+    /// How long one peer's dropped frames share one log line (then a summary follows).
+    static let dropLogWindow: TimeInterval = 60
 
     // MARK: - Workers
 

@@ -15,6 +15,12 @@ public struct HeadOptions: Sendable {
     /// CURVE keys: when set, the ROUTER is a CURVE server and only the public keys in
     /// `keys.authorizedDirectory` (and the head's own) get in; nil listens in plain text.
     public var keys: CurveServerKeys?
+    /// The most slots a worker may claim in its hello (a larger claim is refused).
+    public var maxWorkerSlots: Int = Self.defaultMaxWorkerSlots
+    /// The default of `maxWorkerSlots`.
+    public static let defaultMaxWorkerSlots = 256
+    /// A fault to inject on purpose (tests only; nil in normal use).
+    public var failpoint: HeadFailpoint?
 
     /// Options with the documented defaults.
     public init(listen: String = "tcp://127.0.0.1:7770", heartbeatMillis: UInt32 = 1000, lostAfterMillis: UInt32 = 5000,

@@ -4,13 +4,13 @@
 /// docs/protocol.md is the reference; this file is the only place the layout is written.
 public enum WireFormat {
     /// The protocol version this build speaks.
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     /// The largest frame a peer may send; larger ones are dropped by ZeroMQ itself
     /// (`ZMQ_MAXMSGSIZE`) and by `decode`.
     public static let maxFrameBytes = 1 << 20
 
     enum TypeCode: UInt8 {
-        case hello = 1, welcome, heartbeat, assign, epochReport, decision, done, failed, cancel, drain
+        case hello = 1, welcome, heartbeat, assign, epochReport, decision, done, failed, cancel, drain, ack
         case control = 20, controlReply
     }
 
@@ -36,21 +36,25 @@ public enum WireFormat {
             w.string(m.dataURI); w.string(m.dataVersion); w.string(m.checkpointURI)
         case .epochReport(let m):
             w.u8(TypeCode.epochReport.rawValue)
-            w.u64(m.trialID); w.u32(m.epoch); w.f64(m.seconds); metrics(m.metrics, &w); w.u8(m.atMilestone ? 1 : 0)
+            w.u64(m.trialID); w.u32(m.epoch); w.f64(m.seconds); metrics(m.metrics, &w); w.u8(m.atMilestone ? 1 : 0); w.u64(m.seq)
         case .decision(let m):
             w.u8(TypeCode.decision.rawValue)
             w.u64(m.trialID); w.u32(m.epoch); w.u8(m.verdict.rawValue)
         case .done(let m):
             w.u8(TypeCode.done.rawValue)
-            w.u64(m.trialID); w.u32(m.epoch); metrics(m.metrics, &w); w.string(m.checkpointURI)
+            w.u64(m.trialID); w.u32(m.epoch); metrics(m.metrics, &w); w.string(m.checkpointURI); w.u64(m.seq)
         case .failed(let m):
             w.u8(TypeCode.failed.rawValue)
-            w.u64(m.trialID); w.string(m.reason)
+            w.u64(m.trialID); w.string(m.reason); w.u64(m.seq)
         case .cancel(let id):
             w.u8(TypeCode.cancel.rawValue)
             w.u64(id)
         case .drain:
             w.u8(TypeCode.drain.rawValue)
+        case .ack(let acks):
+            w.u8(TypeCode.ack.rawValue)
+            w.u32(UInt32(acks.count))
+            for a in acks { w.u64(a.trialID); w.u64(a.seq) }
         case .control(let json):
             w.u8(TypeCode.control.rawValue)
             w.string(json)
@@ -93,20 +97,25 @@ public enum WireFormat {
         case .epochReport:
             message = .epochReport(EpochReport(trialID: try r.u64("trial id"), epoch: try r.u32("epoch"),
                                                seconds: try r.f64("seconds"), metrics: try readMetrics(&r),
-                                               atMilestone: try r.u8("milestone flag") != 0))
+                                               atMilestone: try r.u8("milestone flag") != 0, seq: try r.u64("sequence number")))
         case .decision:
             let trial = try r.u64("trial id"), epoch = try r.u32("epoch"), raw = try r.u8("verdict")
             guard let verdict = Verdict(rawValue: raw) else { throw WireError.malformed("verdict \(raw) is unknown") }
             message = .decision(Decision(trialID: trial, epoch: epoch, verdict: verdict))
         case .done:
             message = .done(TrialDone(trialID: try r.u64("trial id"), epoch: try r.u32("epoch"),
-                                      metrics: try readMetrics(&r), checkpointURI: try r.string("checkpoint uri")))
+                                      metrics: try readMetrics(&r), checkpointURI: try r.string("checkpoint uri"),
+                                      seq: try r.u64("sequence number")))
         case .failed:
-            message = .failed(TrialFailed(trialID: try r.u64("trial id"), reason: try r.string("reason")))
+            message = .failed(TrialFailed(trialID: try r.u64("trial id"), reason: try r.string("reason"),
+                                          seq: try r.u64("sequence number")))
         case .cancel:
             message = .cancel(trialID: try r.u64("trial id"))
         case .drain:
             message = .drain
+        case .ack:
+            let n = try r.count("acks", minimumSize: 16)
+            message = .ack(try (0..<n).map { _ in DeliveryAck(trialID: try r.u64("trial id"), seq: try r.u64("sequence number")) })
         case .control:
             message = .control(json: try r.string("request"))
         case .controlReply:

@@ -74,8 +74,12 @@ public struct EpochReport: Equatable, Sendable {
     public var seconds: Double
     public var metrics: [WireMetric]
     public var atMilestone: Bool
-    public init(trialID: UInt64, epoch: UInt32, seconds: Double, metrics: [WireMetric], atMilestone: Bool) {
+    /// The worker's delivery sequence number (docs/protocol.md, "Delivery"); 0 until the
+    /// worker's ledger stamps it.
+    public var seq: UInt64
+    public init(trialID: UInt64, epoch: UInt32, seconds: Double, metrics: [WireMetric], atMilestone: Bool, seq: UInt64 = 0) {
         self.trialID = trialID; self.epoch = epoch; self.seconds = seconds; self.metrics = metrics; self.atMilestone = atMilestone
+        self.seq = seq
     }
 }
 
@@ -102,8 +106,11 @@ public struct TrialDone: Equatable, Sendable {
     public var epoch: UInt32
     public var metrics: [WireMetric]
     public var checkpointURI: String
-    public init(trialID: UInt64, epoch: UInt32, metrics: [WireMetric], checkpointURI: String = "") {
+    /// The worker's delivery sequence number (docs/protocol.md, "Delivery").
+    public var seq: UInt64
+    public init(trialID: UInt64, epoch: UInt32, metrics: [WireMetric], checkpointURI: String = "", seq: UInt64 = 0) {
         self.trialID = trialID; self.epoch = epoch; self.metrics = metrics; self.checkpointURI = checkpointURI
+        self.seq = seq
     }
 }
 
@@ -111,7 +118,18 @@ public struct TrialDone: Equatable, Sendable {
 public struct TrialFailed: Equatable, Sendable {
     public var trialID: UInt64
     public var reason: String
-    public init(trialID: UInt64, reason: String) { self.trialID = trialID; self.reason = reason }
+    /// The worker's delivery sequence number (docs/protocol.md, "Delivery").
+    public var seq: UInt64
+    public init(trialID: UInt64, reason: String, seq: UInt64 = 0) { self.trialID = trialID; self.reason = reason; self.seq = seq }
+}
+
+/// The head's word that a worker's trial messages up to `seq` are committed to its store
+/// (or were dealt with and will never be needed again): the worker forgets them.
+public struct DeliveryAck: Equatable, Hashable, Sendable {
+    public var trialID: UInt64
+    /// Every message of the trial with a sequence number up to this one is acknowledged.
+    public var seq: UInt64
+    public init(trialID: UInt64, seq: UInt64) { self.trialID = trialID; self.seq = seq }
 }
 
 /// Every message of the rung wire protocol (docs/protocol.md).
@@ -126,6 +144,8 @@ public enum WireMessage: Equatable, Sendable {
     case failed(TrialFailed)
     case cancel(trialID: UInt64)
     case drain
+    /// The head acknowledges committed trial messages (cumulative per trial).
+    case ack([DeliveryAck])
     /// A CLI client's request, as a JSON object (low rate; read by the head's control handler).
     case control(json: String)
     /// The head's answer to a control request, as a JSON object.

@@ -15,6 +15,8 @@ struct TrialRunner {
     let control: SlotControl
     let channel: SlotChannel
     let log: WorkerLog
+    /// The slot's matrices, reused across its trials.
+    let matrices: SlotMatrices
 
     private var trialID: UInt64 { assignment.trialID }
 
@@ -63,6 +65,7 @@ struct TrialRunner {
         }
         let params = try Self.parameters(assignment.paramsJSON, trialID: trialID)
         let data = try cache.load(uri: assignment.dataURI, dataVersion: assignment.dataVersion)
+        let matrices = try self.matrices.matrices(for: data)
         let artifacts = TrialArtifacts(store: try openBlobStore(uri: artifactsURI), trialID: trialID, scratch: scratch)
         let trainer: Trainer
         if assignment.startEpoch > 0 {
@@ -70,14 +73,13 @@ struct TrialRunner {
                 throw RungError.badInput("trial \(trialID) resumes at epoch \(assignment.startEpoch) but its assignment has no checkpoint_uri")
             }
             let bytes = try TrialArtifacts.read(uri: assignment.checkpointURI, scratch: scratch)
-            trainer = try Trainer.resume(from: bytes, train: data.train, validation: data.validation,
-                                         threads: options.threadsPerTrial)
+            trainer = try Trainer.resume(from: bytes, data: matrices, threads: options.threadsPerTrial)
             guard trainer.family == assignment.family, trainer.epochsCompleted == Int(assignment.startEpoch) else {
                 throw RungError.badInput("the checkpoint \(assignment.checkpointURI) holds \(trainer.family) after epoch \(trainer.epochsCompleted), but trial \(trialID) resumes \(assignment.family) at epoch \(assignment.startEpoch)")
             }
         } else {
             trainer = try Trainer(family: assignment.family, params: params, seed: assignment.seed,
-                                  threads: options.threadsPerTrial, train: data.train, validation: data.validation)
+                                  threads: options.threadsPerTrial, data: matrices)
         }
         let maxEpochs = Int(assignment.maxEpochs)
         var validation: [String: Double]?
@@ -91,7 +93,11 @@ struct TrialRunner {
             let metrics = result.validation.named(.val)
             validation = metrics
             switch report(epoch: epoch, seconds: result.trainSeconds + result.evaluationSeconds, metrics: metrics) {
-            case .trainOn, .continued:
+            case .trainOn:
+                continue
+            case .continued:
+                // The head could have paused the trial here: go on exactly as a resumed one would.
+                try trainer.alignWithCheckpoint()
                 continue
             case .cancelled:
                 channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled at epoch \(epoch)"))
@@ -111,7 +117,7 @@ struct TrialRunner {
             return
         }
         let val = try validation ?? trainer.evaluate(data.validation).named(.val)
-        let test = try trainer.evaluate(data.test).named(.test)
+        let test = try trainer.evaluateTest().named(.test)
         let uri = try artifacts.uploadModel(trainer, preprocessor: data.prepared.preprocessor)
         channel.send(.toHead(.done(TrialDone(trialID: trialID, epoch: UInt32(trainer.epochsCompleted),
                                              metrics: Self.wire(val.merging(test) { a, _ in a }), checkpointURI: uri))))
@@ -127,7 +133,15 @@ struct TrialRunner {
             throw RungError.badInput("trial \(trialID) is a command trial but its assignment has no command")
         }
         let params = try Self.jsonObject(assignment.paramsJSON, trialID: trialID)
-        let dataDirectory = try cache.localDirectory(uri: assignment.dataURI, dataVersion: assignment.dataVersion)
+        // A sweep without data (all families `command`, no `data` section) has an empty URI:
+        // the program gets an empty directory.
+        let dataDirectory: URL
+        if assignment.dataURI.isEmpty {
+            dataDirectory = scratch.appendingPathComponent("no-data", isDirectory: true)
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        } else {
+            dataDirectory = try cache.localDirectory(uri: assignment.dataURI, dataVersion: assignment.dataVersion)
+        }
         let output = scratch.appendingPathComponent("output", isDirectory: true)
         let trainer = try CommandTrainer(command: assignment.command, params: params, trialID: trialID,
                                          dataDirectory: dataDirectory, outputDirectory: output)

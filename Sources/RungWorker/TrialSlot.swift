@@ -21,6 +21,7 @@ struct TrialSlot: Sendable {
             log("slot \(index) cannot connect to the main loop: \(error)")
             return
         }
+        let matrices = SlotMatrices()
         while !control.isLeaving {
             guard let frames = channel.receive(timeoutMilliseconds: 200), let first = frames.first,
                   let message = try? WireFormat.decode(first) else { continue }
@@ -29,7 +30,7 @@ struct TrialSlot: Sendable {
                 let artifactsURI = frames.count > 1 ? String(decoding: frames[1], as: UTF8.self) : ""
                 options.metrics?.trialStarted()
                 TrialRunner(assignment: assignment, artifactsURI: artifactsURI, options: options, cache: cache,
-                            control: control, channel: channel, log: log).run()
+                            control: control, channel: channel, log: log, matrices: matrices).run()
                 options.metrics?.trialEnded()
             case .drain:
                 return

@@ -47,7 +47,8 @@ final class WorkerLoop {
     private var waitingSince: UInt64 = 0
     private var lastHeartbeat: UInt64 = 0
     private var loggedWaiting = false
-    private var outbox: HeadOutbox
+    /// Trial messages until the head acknowledges them (docs/protocol.md, "Delivery").
+    private var ledger: DeliveryLedger
     private var draining = false
     private var handledStops = 0
     private var summary = WorkerSummary()
@@ -57,7 +58,7 @@ final class WorkerLoop {
         self.log = log
         self.cache = cache
         self.stopRequest = stopRequest
-        outbox = HeadOutbox(limit: options.outboxLimit)
+        ledger = DeliveryLedger(limit: options.outboxLimit)
         context = try ZMQContext()
         dealer = try ZMQSocket(context: context, type: .dealer, linger: 200)
         try dealer.setOption(ZMQOption.routingID, bytes: Array(options.name.utf8))
@@ -79,29 +80,17 @@ final class WorkerLoop {
     /// At least two heartbeats, whatever the head says (its numbers are not trusted to be sane).
     private var lostAfterMillis: UInt64 { max(UInt64(welcome?.lostAfterMillis ?? 5000), heartbeatMillis * 2) }
     private var busy: Int { slots.filter { $0.trial != nil }.count }
-    /// The trials this worker holds: training in a slot, finished with their `done`/`failed`
-    /// still waiting in the outbox, or finished with a `done` the head has not confirmed (so a
-    /// head that was away, or restarted, keeps them attached and gets their result).
+    /// The trials this worker holds: training in a slot, or ended with a `done`/`failed` the
+    /// head has not acknowledged (so a head that was away, or restarted, keeps them attached
+    /// and gets their result).
     private var running: [UInt64] {
         var ids = slots.compactMap { $0.cancelled ? nil : $0.trial?.trialID }
-        for message in outbox.messages {
-            switch message {
-            case .done(let d) where !ids.contains(d.trialID): ids.append(d.trialID)
-            case .failed(let f) where !ids.contains(f.trialID): ids.append(f.trialID)
-            default: break
-            }
-        }
-        for id in unconfirmed.keys.sorted() where !ids.contains(id) { ids.append(id) }
+        for id in ledger.trialsWithResults where !ids.contains(id) { ids.append(id) }
         return ids
     }
 
-    /// Finished trials whose `done` was sent but not yet confirmed: the head confirms one by
-    /// a heartbeat that no longer lists the trial (it sends heartbeats only after committing
-    /// what it received), or by cancelling it (it already recorded the trial's end). Until
-    /// then the trial stays in every hello, and its `done` is sent again to a head that
-    /// welcomes this worker anew: a head killed after receiving a `done` but before
-    /// committing it gets it again (docs/protocol.md, "Conversations").
-    private var unconfirmed: [UInt64: WireMessage] = [:]
+    /// How long a sent message may wait for its acknowledgement before it goes again.
+    private var retransmitMillis: UInt64 { lostAfterMillis }
 
     /// Runs until drained or stopped.
     func run() throws -> WorkerSummary {
@@ -122,12 +111,12 @@ final class WorkerLoop {
             }
             if draining && busy == 0 {
                 if connected { flushOutbox() }
-                if connected && outbox.isEmpty {
+                if connected && ledger.isEmpty {
                     send(.drain)
                     log("drained: left the head at \(options.headEndpoint)")
                     return finalSummary()
                 }
-                if welcome == nil || outbox.isEmpty {
+                if welcome == nil || ledger.isEmpty {
                     log("drained: leaving without a head to tell")
                     return finalSummary()
                 }
@@ -142,7 +131,7 @@ final class WorkerLoop {
 
     private func finalSummary() -> WorkerSummary {
         var s = summary
-        s.droppedReports = outbox.dropped
+        s.droppedReports = ledger.dropped
         return s
     }
 
@@ -227,7 +216,6 @@ final class WorkerLoop {
                 log("trial \(trialID) finished after epoch \(done.epoch): " + Self.describe(done.metrics)
                     + (done.checkpointURI.isEmpty ? "" : "; model \(done.checkpointURI)"))
                 deliver(message)
-                unconfirmed[trialID] = message
             }
             free(index)
         case .failed(let failed):
@@ -318,7 +306,10 @@ final class WorkerLoop {
             }
             if now >= nextHello { sendHello(at: now) }
         }
-        if connected && !outbox.isEmpty { flushOutbox() }
+        if connected && !ledger.isEmpty {
+            ledger.requeue(sentBefore: now, after: retransmitMillis)
+            flushOutbox()
+        }
     }
 
     /// Sends hello; the next one is due after the hello interval, or after 100 ms when this
@@ -340,18 +331,20 @@ final class WorkerLoop {
         }
     }
 
-    /// Sends a trial's message now, or keeps it until the head can take it.
+    /// Keeps a trial's message until the head acknowledges it, and sends it now if it can.
     private func deliver(_ message: WireMessage) {
-        if connected && outbox.isEmpty && send(message) { return }
-        let before = outbox.dropped
-        outbox.append(message)
-        if outbox.dropped > before && (before == 0 || outbox.dropped % 1000 == 0) {
-            log("the head has been away too long: \(outbox.dropped) buffered report(s) dropped (keeping \(outbox.limit))")
+        let before = ledger.dropped
+        ledger.add(message)
+        if ledger.dropped > before && (before == 0 || ledger.dropped % 1000 == 0) {
+            log("the head has been away too long: \(ledger.dropped) buffered report(s) dropped (keeping \(ledger.limit))")
         }
+        if connected { flushOutbox() }
     }
 
+    /// Sends every kept message not sent yet, oldest first, until the head's queue is full.
     private func flushOutbox() {
-        while let message = outbox.first, send(message) { outbox.removeFirst() }
+        let now = Self.now()
+        while let index = ledger.firstUnsent, send(ledger.entries[index].message) { ledger.markSent(index, at: now) }
     }
 
     private func readHead() throws {
@@ -370,7 +363,8 @@ final class WorkerLoop {
             }
             switch message {
             case .welcome(let w): handleWelcome(w)
-            case .heartbeat(let beat): confirmEnds(listed: beat.running)
+            case .heartbeat: break
+            case .ack(let acks): for a in acks { ledger.acknowledge(trialID: a.trialID, upTo: a.seq) }
             case .assign(let a): handleAssign(a)
             case .decision(let d): handleDecision(d)
             case .cancel(let trialID): handleCancel(trialID)
@@ -403,17 +397,15 @@ final class WorkerLoop {
                 + "(heartbeat \(heartbeatMillis) ms, lost after \(lostAfterMillis) ms, artifacts \(w.artifactsURI))")
         } else {
             log("head back at \(options.headEndpoint): \(running.count) running trial(s) re-attached, "
-                + "\(outbox.count) buffered message(s) to send")
+                + "\(ledger.count) unacknowledged message(s) to send again")
         }
+        // Everything the head has not acknowledged goes again (it applies a repeat once).
+        ledger.requeueAll()
         // A trial waiting at a milestone needs its report to reach this head, whatever happened before.
         for slot in slots {
-            if let report = slot.waiting, !slot.cancelled, !outbox.contains(.epochReport(report)) {
-                outbox.append(.epochReport(report))
+            if let report = slot.waiting, !slot.cancelled, !ledger.holdsMilestone(trialID: report.trialID, epoch: report.epoch) {
+                ledger.add(.epochReport(report))
             }
-        }
-        // So does every finished trial's unconfirmed `done` (the head applies a repeat once).
-        for id in unconfirmed.keys.sorted() {
-            if let done = unconfirmed[id], !outbox.contains(done) { outbox.append(done) }
         }
         flushOutbox()
     }
@@ -476,21 +468,11 @@ final class WorkerLoop {
         _ = try? slots[index].socket.send([WireFormat.encode(.decision(d))], dontWait: true)
     }
 
-    /// A head heartbeat: every sent `done` of a trial it no longer lists is committed.
-    private func confirmEnds(listed: [UInt64]) {
-        guard connected, !unconfirmed.isEmpty else { return }
-        let listed = Set(listed)
-        for (id, message) in unconfirmed where !listed.contains(id) && !outbox.contains(message) {
-            unconfirmed[id] = nil
-        }
-    }
-
     private func handleCancel(_ trialID: UInt64) {
-        if unconfirmed.removeValue(forKey: trialID) != nil,
-           !slots.contains(where: { $0.trial?.trialID == trialID }) {
-            // The head had already recorded this trial's end when this worker listed it again.
-            return
-        }
+        // Nothing about a cancelled trial is needed any more; if it is not in a slot, the
+        // head had already recorded its end when this worker listed it again.
+        ledger.forget(trialID: trialID)
+        if !slots.contains(where: { $0.trial?.trialID == trialID }) { return }
         guard let index = slots.firstIndex(where: { $0.trial?.trialID == trialID && !$0.cancelled }) else {
             log("cancel for trial \(trialID), which is not running here; ignored")
             return

@@ -22,6 +22,7 @@ struct Rung: ParsableCommand {
             DataCommand.self,
             TrainCommand.self,
             PredictCommand.self,
+            ServeCommand.self,
             HeadCommand.self,
             WorkerCommand.self,
             SweepCommand.self,

@@ -15,12 +15,24 @@ final class EnvironmentDefaultsTests: XCTestCase {
 
     func testEmptyRungDBIsTheDefaultForHead() throws {
         let dir = try RungProcess.temporaryDirectory(self)
-        // The store opens first; the endpoint is then refused, so the head exits at once.
+        // A head that cannot listen touches no store (the port is checked first) …
         let r = try RungProcess.run(["head", "--listen", "tcp://127.0.0.1:not-a-port"], in: dir, environment: emptyDB)
         XCTAssertEqual(r.status, 64, r.stderr)
         XCTAssertTrue(r.stderr.contains("cannot listen on tcp://127.0.0.1:not-a-port"), r.stderr)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".rung/rung.db").path),
-                      "the head opened the default store")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".rung").path), "no store before the port")
+        // … and one that can opens the default store.
+        let head = Process()
+        head.executableURL = RungProcess.executable
+        head.arguments = ["head", "--listen", try RungProcess.freeEndpoint()]
+        head.currentDirectoryURL = dir
+        head.environment = ProcessInfo.processInfo.environment.merging(emptyDB) { $1 }
+        head.standardOutput = FileHandle.nullDevice
+        head.standardError = FileHandle.nullDevice
+        try head.run()
+        defer { if head.isRunning { head.interrupt() }; head.waitUntilExit() }
+        XCTAssertTrue(waitUntil("the head opens the default store", timeout: 30) {
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent(".rung/rung.db").path)
+        })
     }
 
     func testEmptyRungDBIsTheDefaultForRun() throws {

@@ -30,6 +30,10 @@ class ClusterTestCase: XCTestCase {
         guard p.terminationStatus == 0 else {
             return .failure(ClientError("rung data prepare failed: \(String(decoding: output, as: UTF8.self))"))
         }
+        // Prepared once for every cluster test class of this process; removed when it exits.
+        atexit {
+            if case .success(let url) = ClusterTestCase.prepared { try? FileManager.default.removeItem(at: url) }
+        }
         return .success(out)
     }()
 
@@ -43,11 +47,6 @@ class ClusterTestCase: XCTestCase {
     static func datasetCSV() -> URL? {
         datasets.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("diabetes/diabetic_data.csv") }
             .first { FileManager.default.fileExists(atPath: $0.path) }
-    }
-
-    override class func tearDown() {
-        if case .success(let url) = prepared { try? FileManager.default.removeItem(at: url) }
-        super.tearDown()
     }
 
     /// The test sweep: xgboost × 6 and logistic_regression × 4, ASHA to 4 epochs.

@@ -103,11 +103,11 @@ final class NamespaceCluster {
     /// Starts `rung args…` on `host` (head, w1, w2, …) in the background; its output goes to
     /// `<root>/<label>.log`. The process id is the rung process itself (`ip netns exec` execs).
     @discardableResult
-    func start(_ label: String, on host: String, _ args: [String]) throws -> Process {
+    func start(_ label: String, on host: String, _ args: [String], environment extra: [String: String] = [:]) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.ipPath)
         p.arguments = ["netns", "exec", prefix + host, Self.rungExecutable.path] + args
-        p.environment = environment
+        p.environment = environment.merging(extra) { $1 }
         p.currentDirectoryURL = root
         let log = logURL(label)
         if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
@@ -155,17 +155,41 @@ final class NamespaceCluster {
 
     /// Starts the head on the head host.
     @discardableResult
-    func startHead(label: String = "head") throws -> Process {
+    func startHead(label: String = "head", environment: [String: String] = [:]) throws -> Process {
         try start(label, on: "head", ["head", "--listen", "tcp://\(subnet).1:\(port)"]
                   + (headSecurity.isEmpty ? ["--insecure"] : headSecurity)
-                  + ["--db", storeURL, "--artifacts", artifactsURI, "--heartbeat-ms", "200", "--lost-after-ms", "1500"])
+                  + ["--db", storeURL, "--artifacts", artifactsURI, "--heartbeat-ms", "200", "--lost-after-ms", "1500"],
+                  environment: environment)
     }
 
-    /// Starts a one-slot worker named `name` on host `host`.
+    /// Starts a one-slot worker named `name` on host `host` (connecting to `head`, the head's
+    /// endpoint unless a test puts something in between).
     @discardableResult
-    func startWorker(_ name: String, on host: String, extra: [String] = []) throws -> Process {
-        try start(name, on: host, ["worker", "--head", headEndpoint, "--slots", "1", "--name", name,
+    func startWorker(_ name: String, on host: String, head: String? = nil, extra: [String] = []) throws -> Process {
+        try start(name, on: host, ["worker", "--head", head ?? headEndpoint, "--slots", "1", "--name", name,
                                "--cache", root.appendingPathComponent("cache-\(name)").path] + extra)
+    }
+
+    /// Runs cluster/local/fault.sh (`loss HOST PERCENT`, `partition HOST`, `heal HOST`).
+    func fault(_ args: String...) throws {
+        let result = try script("fault.sh", args)
+        guard result.status == 0 else { throw ClientError("fault.sh \(args.joined(separator: " ")): \(result.output)") }
+    }
+
+    /// Starts a process that is not rung (e.g. the delay proxy) in the root namespace; it is
+    /// killed with the cluster.
+    func startHelper(_ label: String, _ executable: String, _ args: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        let log = logURL(label)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        processes[label] = p
     }
 
     /// SIGKILLs a process started here.

@@ -30,6 +30,12 @@ final class ProgressLineTests: XCTestCase {
         let bare = ProgressSnapshot(sweepID: 1, total: 3, ended: 0, running: 0, failed: 0, workers: 1, metric: nil, best: [])
         XCTAssertEqual(bare.text(eta: nil), "0/3 trials done, 0 running, 1 worker", "no failures, no ETA, no best: left out")
         XCTAssertEqual(SweepProgress.duration(42), "42s")
+        // Trial times in leaderboards and `rung top`: a sub-second trial is not "0s".
+        XCTAssertEqual(Humanize.elapsed(0.042), "0.04s")
+        XCTAssertEqual(Humanize.elapsed(3.17), "3.1s")
+        XCTAssertEqual(Humanize.elapsed(42.9), "42s")
+        XCTAssertEqual(Humanize.elapsed(185), "3m 05s")
+        XCTAssertEqual(Humanize.elapsed(.nan), "—")
         XCTAssertEqual(SweepProgress.duration(185), "3m05s")
         XCTAssertEqual(SweepProgress.duration(7620), "2h07m")
         XCTAssertEqual(SweepProgress.duration(.infinity), "—")

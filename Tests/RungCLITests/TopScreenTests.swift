@@ -99,6 +99,16 @@ final class TopScreenTests: XCTestCase {
         XCTAssertTrue(none[1].hasPrefix("no sweeps on this head: submit one with `rung sweep submit CONFIG"), none[1])
     }
 
+    func testAHeadWaitingForItsStoreSaysSoUnderTheTitle() {
+        var stalled = snapshot()
+        stalled.storeProblem = "store cannot commit since 10:00:00 (3 attempt(s)): disk full"
+        let frame = screen(stalled).frame(width: 80, height: 24)
+        XCTAssertEqual(frame.count, 24)
+        XCTAssertTrue(frame[1].hasPrefix("head waiting: store cannot commit since 10:00:00"), frame[1])
+        XCTAssertTrue(screen(stalled).plainBlock(width: 100, trials: 2).contains { $0.hasPrefix("head waiting: store cannot commit") })
+        XCTAssertFalse(screen(snapshot()).frame(width: 80, height: 24).contains { $0.hasPrefix("head waiting") })
+    }
+
     func testThePlainBlockListsSweepsTrialsAndWorkers() {
         let block = screen(snapshot()).plainBlock(width: 100, trials: 2)
         XCTAssertTrue(block[0].hasPrefix("rung top · \(endpoint)"), block[0])

@@ -52,6 +52,36 @@ final class AskTellSessionTests: XCTestCase {
         XCTAssertNil(s.handle(line: "   ").line)
     }
 
+    func testTracedAskSuggestsWhatAPlainAskWouldAndRejectsBadOptions() throws {
+        func params(traced: Bool) throws -> (Any?, Any?) {
+            var s = AskTellSession(searcher: .tpe)
+            _ = s.handle(line: initLine)
+            for t in 0..<12 {
+                _ = s.handle(line: #"{"op":"ask"}"#)
+                _ = s.handle(line: #"{"op":"tell","trial":\#(t),"value":\#(Double(t % 5))}"#)
+            }
+            let reply = try object(s.handle(line: traced ? #"{"op":"ask","trace":true,"draws":3}"# : #"{"op":"ask"}"#).line)
+            return (reply["params"], reply["trace"])
+        }
+        let (plain, none) = try params(traced: false)
+        let (traced, trace) = try params(traced: true)
+        XCTAssertEqual(plain as? NSDictionary, traced as? NSDictionary)
+        XCTAssertNil(none)
+        let t = try XCTUnwrap(trace as? [String: Any])
+        XCTAssertEqual((t["history"] as? [Any])?.count, 12)
+        let groups = try XCTUnwrap(t["groups"] as? [[String: Any]])
+        XCTAssertEqual((groups.first?["candidates"] as? [Any])?.count, 24)
+        XCTAssertEqual((groups.first?["draws"] as? [Any])?.count, 3)
+
+        var s = AskTellSession(searcher: .tpe)
+        _ = s.handle(line: initLine)
+        for c in [#"{"op":"ask","trace":"yes"}"#, #"{"op":"ask","trace":true,"draws":-1}"#] {
+            XCTAssertNotNil(try object(s.handle(line: c).line)["error"], "no error for \(c)")
+        }
+        // During the random start-up there is nothing to trace.
+        XCTAssertTrue(try object(s.handle(line: #"{"op":"ask","trace":true}"#).line)["trace"] is NSNull)
+    }
+
     func testSameRequestsGiveSameReplies() {
         func transcript() -> [String] {
             var s = AskTellSession(searcher: .tpe)

@@ -56,4 +56,16 @@ final class SearchSpaceTests: XCTestCase {
         XCTAssertEqual(MathSupport.quantile(sorted: [1, .infinity], 0.5), .infinity)
         XCTAssertEqual(MathSupport.quantile(sorted: [1, .infinity], 0), 1)
     }
+
+    /// An int range reaching Int.max: an internal coordinate at or past the top edge must
+    /// clamp to `high`, not trap converting 2^63 to an Int (seen while fuzzing sweep configs).
+    func testIntDomainUpToIntMaxClampsAtTheEdges() {
+        let wide = ParameterEncoding(.int(low: Int.min, high: Int.max, log: false))
+        XCTAssertEqual(wide.fromInternal(Double(Int.max) + 0.5), .int(Int.max))
+        XCTAssertEqual(wide.fromInternal(-Double(Int.max) - 0.5), .int(Int.min))
+        XCTAssertEqual(wide.fromInternal(1e19), .int(Int.max))
+        let logWide = ParameterEncoding(.int(low: 1, high: Int.max, log: true))
+        XCTAssertEqual(logWide.fromInternal(log(Double(Int.max)) + 1e-9), .int(Int.max))
+        XCTAssertEqual(ParameterEncoding(.int(low: 3, high: 10, log: false)).fromInternal(6.4), .int(6))
+    }
 }

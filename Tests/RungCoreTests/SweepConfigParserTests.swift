@@ -121,6 +121,17 @@ final class SweepConfigParserTests: XCTestCase {
                     "sweep.yaml:21: key families.logistic_regression.space.penalty.choices: choices must not be empty")
     }
 
+    /// Found by fuzz/FuzzSweepConfig: finite bounds whose difference (or number of q steps)
+    /// overflows were accepted, and the searcher then drew `inf` for the trials.
+    func testRangesWiderThanADoubleAreRefused() {
+        expectError(example(replacing: "{type: quniform, low: 0, high: 0.5, q: 0.05}", with: "{type: quniform, low: -1e308, high: 1e308, q: 1e307}"),
+                    "sweep.yaml:28: key families.my_script.space.dropout.high: the range [-1e+308, 1e+308] is too wide")
+        expectError(example(replacing: "{type: uniform, low: 0.5, high: 1.0}", with: "{type: uniform, low: -1.7e308, high: 1.7e308}"),
+                    "sweep.yaml:17: key families.xgboost.space.subsample.high: the range [-1.7e+308, 1.7e+308] is too wide")
+        expectError(example(replacing: "{type: quniform, low: 0, high: 0.5, q: 0.05}", with: "{type: quniform, low: -1e300, high: 1e300, q: 1e-99}"),
+                    "sweep.yaml:28: key families.my_script.space.dropout.q: q (1e-99) is too small for the range [-1e+300, 1e+300]")
+    }
+
     func testTypeAndConditionErrors() {
         expectError(example(replacing: "{type: uniform, low: 0.5, high: 1.0}", with: "{type: normal, low: 0.5, high: 1.0}"),
                     "sweep.yaml:17: key families.xgboost.space.subsample.type: unknown parameter type 'normal'")
@@ -190,6 +201,39 @@ final class SweepConfigParserTests: XCTestCase {
               b: {type: choice, choices: [u, v], when: {a: x}}
         """
         expectError(yaml, "sweep.yaml:6: key families.xgboost.space: the when-conditions of parameters a, b form a cycle")
+    }
+
+    func testAMetricNoFamilyReportsIsRefusedWithTheNearestName() throws {
+        let yaml = """
+        name: typo
+        metric: {name: val_aucc, mode: max}
+        families:
+          xgboost: {trials: 2}
+        """
+        expectError(yaml, "sweep.yaml:2: key metric.name: metric val_aucc is not one family xgboost reports (did you mean val_auc?); its epochs report val_")
+        // A command family reports what it declares; without a declaration its first report is checked.
+        let declared = """
+        name: mine
+        metric: {name: val_auc, mode: max}
+        families:
+          mine: {command: [python3, train.py], metrics: [val_loss, val_accuracy]}
+        """
+        expectError(declared, "sweep.yaml:2: key metric.name: metric val_auc is not among the metrics family mine declares (metrics: [val_loss, val_accuracy])")
+        let undeclared = try SweepConfigParser.parse(yaml: """
+        name: mine
+        metric: {name: loss, mode: min}
+        families:
+          mine: {command: [python3, train.py]}
+        """, file: "sweep.yaml")
+        XCTAssertNil(undeclared.families[0].declaredMetrics)
+        let ok = try SweepConfigParser.parse(yaml: declared.replacingOccurrences(of: "val_loss,", with: "val_auc,"), file: "sweep.yaml")
+        XCTAssertEqual(ok.families[0].declaredMetrics, ["val_auc", "val_accuracy"])
+        expectError("""
+        name: x
+        metric: {name: val_auc, mode: max}
+        families:
+          xgboost: {metrics: [val_auc]}
+        """, "sweep.yaml:4: key families.xgboost.metrics: metrics is only for families of type command")
     }
 
     func testLoadReportsUnreadableFile() {

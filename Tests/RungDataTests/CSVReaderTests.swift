@@ -37,12 +37,12 @@ final class CSVReaderTests: XCTestCase {
 
     func testUnclosedQuoteNamesLineAndField() {
         TestSupport.assertRungError(try TestSupport.records("a,b\n1,2\n3,\"open\n"), kind: .badInput,
-                                    contains: ["t.csv", "line 3", "field 2", "never closed"])
+                                    contains: ["t.csv", "line 3, column 2", "never closed"])
     }
 
     func testCharacterAfterClosingQuoteIsAnError() {
         TestSupport.assertRungError(try TestSupport.records("a,b\n\"x\"y,2\n"), kind: .badInput,
-                                    contains: ["t.csv", "line 2", "field 1", "`y`"])
+                                    contains: ["t.csv", "line 2, column 1", "`y`"])
     }
 
     func testByteOrderMarkAndQuotesInsideUnquotedFields() throws {

@@ -43,7 +43,7 @@ final class DatasetRecipeTests: XCTestCase {
     func testUnknownNestedKeyNamesLine() {
         let yaml = minimal + "\nsplit:\n  train: 0.5\n  validaton: 0.2\n"
         TestSupport.assertRungError(try DatasetRecipe.parse(yaml: yaml, fileName: "tiny.yaml"),
-                                    contains: ["tiny.yaml:7: key split.validaton: unknown key 'validaton' (expected one of: initial_fraction, train, validation, future_batches)"])
+                                    contains: ["tiny.yaml:7: key split.validaton: unknown key 'validaton' (expected one of: initial_fraction, train, validation, future_batches, order, seed, group, sort_by)"])
     }
 
     func testTargetNeedsExactlyOneRule() {

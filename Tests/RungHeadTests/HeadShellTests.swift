@@ -53,6 +53,13 @@ final class HeadShellTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(record.finishedAt).timeIntervalSince1970,
                        clock.now().timeIntervalSince1970 - 0.05, accuracy: 1e-3)
         XCTAssertTrue(record.message?.contains("xgboost v1 production (trial 3") ?? false, record.message ?? "")
+        // `rung top` of the ended sweep still knows each trial's rung (the head no longer runs it).
+        transport.deliver(.control(json: #"{"op":"top","v":1,"sweep":\#(sweep)}"#), from: "client")
+        try head.runOnce(timeoutMillis: 0)
+        let top = try controlReply(transport, to: "client")
+        let rows = try XCTUnwrap(top["trials"] as? [[String: Any]], "\(top)")
+        XCTAssertEqual(rows.count, 3)
+        XCTAssertEqual(rows.compactMap { ($0["rung"] as? NSNumber)?.intValue }.count, 3, "every trial has a rung: \(rows)")
     }
 
     func testARestartedHeadHoldsARunningTrialForItsWorkerWhoseHelloComesLate() throws {
@@ -271,5 +278,21 @@ final class HeadShellTests: XCTestCase {
         XCTAssertEqual(try store.sweep(id: sweep)?.status, .cancelled)
         XCTAssertFalse(transport.take(to: "w1").contains { if case .assign = $0 { return true } else { return false } })
         XCTAssertEqual(try store.trials(sweepID: sweep).count, 0)
+    }
+
+    func testGarbageFromOnePeerIsLoggedOnceAMinuteWithASummaryAndAllOfItIsCounted() throws {
+        let fixture = try HeadFixture(self)
+        let transport = InMemoryTransport()
+        let clock = ManualClock()
+        let head = try fixture.makeHead(transport: transport, clock: clock)
+        var lines: [String] = []
+        head.log = { lines.append($0) }
+        for i in 0..<50 { transport.deliverRaw([0x52, 0x47, 9, UInt8(i)], from: "junk") }
+        try head.runOnce(timeoutMillis: 0)
+        XCTAssertEqual(lines.filter { $0.contains("from junk") }.count, 1, "\(lines)")
+        XCTAssertEqual(head.droppedFrames.values.reduce(0, +), 50)
+        clock.advance(by: 61)
+        try head.runOnce(timeoutMillis: 0)
+        XCTAssertEqual(lines.filter { $0.contains("from junk") }.last, "dropped 49 more frame(s) from junk within a minute (counted in status' dropped_frames)")
     }
 }

@@ -45,8 +45,17 @@ final class TrialBookTests: XCTestCase {
             book.add(SweepRuntime(id: id, config: config, data: SweepData(uri: "/data", version: "v1")))
         }
 
+        /// Acknowledgements the book sent, by worker routing id (kept apart from `effects`).
+        var acks: [(to: String, ack: DeliveryAck)] = []
+
         mutating func receive(_ message: WireMessage, from name: String, key: String? = nil) {
-            effects += book.receive(message, from: Array(name.utf8), key: key, now: now)
+            for effect in book.receive(message, from: Array(name.utf8), key: key, now: now) {
+                if case .send(.ack(let list), let to) = effect {
+                    acks += list.map { (String(decoding: to, as: UTF8.self), $0) }
+                } else {
+                    effects.append(effect)
+                }
+            }
         }
 
         mutating func hello(_ name: String, slots: UInt32 = 1, running: [Int64] = []) {
@@ -99,6 +108,31 @@ final class TrialBookTests: XCTestCase {
         }
 
         var logLines: [String] { effects.compactMap { if case .log(let l) = $0 { return l } else { return nil } } }
+    }
+
+    // MARK: - Delivery
+
+    func testEveryTrialMessageFromAWorkerIsAcknowledgedAppliedRepeatedOrStale() throws {
+        var h = Harness()
+        h.addSweep(try Harness.config(trials: 1))
+        h.hello("w1")
+        h.hello("w2")
+        h.tick()
+        let holder = try XCTUnwrap(h.book.worker(ofTrial: 1))
+        let other = holder == "w1" ? "w2" : "w1"
+        func report(_ epoch: UInt32, seq: UInt64) -> WireMessage {
+            .epochReport(EpochReport(trialID: 1, epoch: epoch, seconds: 0.1, metrics: [WireMetric("val_auc", 0.6)],
+                                     atMilestone: false, seq: seq))
+        }
+        h.receive(report(1, seq: 7), from: holder)
+        h.receive(report(1, seq: 7), from: holder)  // a repeat (its ack was lost): acknowledged again
+        h.receive(.failed(TrialFailed(trialID: 1, reason: "forged", seq: 3)), from: other)  // not its trial: dealt with
+        h.receive(.done(TrialDone(trialID: 1, epoch: 4, metrics: [WireMetric("val_auc", 0.6)], checkpointURI: "/m", seq: 9)),
+                  from: holder)
+        h.receive(report(2, seq: 5), from: "stranger")  // a peer that has not said hello gets nothing
+        XCTAssertEqual(h.acks.map { "\($0.to) \($0.ack.trialID)/\($0.ack.seq)" },
+                       ["\(holder) 1/7", "\(holder) 1/7", "\(other) 1/3", "\(holder) 1/9"])
+        XCTAssertEqual(h.book.status(ofTrial: 1), nil, "the trial finished once")
     }
 
     // MARK: - Assign
@@ -245,8 +279,49 @@ final class TrialBookTests: XCTestCase {
         let holder = try XCTUnwrap(h.book.worker(ofTrial: 1))
         let other = holder == "w1" ? "w2" : "w1"
         h.receive(.failed(TrialFailed(trialID: 1, reason: "forged")), from: other)
-        XCTAssertEqual(h.effects, [])
+        XCTAssertEqual(h.effects, [.dropped(reason: "failed about trial 1, which runs on worker \(holder), not on \(other)",
+                                            from: Array(other.utf8))])
         XCTAssertEqual(h.book.status(ofTrial: 1), .running)
+        h.effects.removeAll()
+        h.receive(.done(TrialDone(trialID: 99, epoch: 1, metrics: [])), from: other)
+        XCTAssertEqual(h.effects, [.dropped(reason: "done about trial 99, which does not exist", from: Array(other.utf8))])
+    }
+
+    func testACommandWhoseReportLacksTheSweepMetricFailsAtOnceWithoutARetry() throws {
+        var h = Harness()
+        h.addSweep(try SweepConfigParser.parse(yaml: """
+            name: mine
+            data: {prepared: /data}
+            metric: {name: val_score, mode: max}
+            scheduler: {type: fifo, max_epochs: 3}
+            families:
+              mine: {command: [python3, train.py], trials: 1}
+            """, file: "mine.yaml"))
+        h.receive(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["command"])), from: "w1")
+        h.tick()
+        XCTAssertEqual(h.book.status(ofTrial: 1), .running)
+        h.effects.removeAll()
+        h.receive(.epochReport(EpochReport(trialID: 1, epoch: 1, seconds: 0.1, metrics: [WireMetric("val_auc", 0.7)],
+                                           atMilestone: false)), from: "w1")
+        XCTAssertEqual(h.sent(to: "w1"), [.cancel(trialID: 1)])
+        let row = try XCTUnwrap(h.savedTrials()[1])
+        XCTAssertEqual(row.status, .failed)
+        XCTAssertEqual(row.retries, 0)
+        XCTAssertTrue(row.reason?.hasPrefix("its epoch 1 report has no val_score (it reported val_auc)") ?? false, row.reason ?? "")
+        XCTAssertNil(h.book.status(ofTrial: 1))
+    }
+
+    func testAHelloClaimingMoreSlotsThanTheCapIsRefused() throws {
+        var h = Harness()
+        h.addSweep(try Harness.config(trials: 2))
+        h.hello("greedy", slots: 1_000_000)
+        XCTAssertEqual(h.book.workerCount, 0)
+        XCTAssertEqual(h.sent(to: "greedy"), [], "no welcome")
+        XCTAssertTrue(h.effects.contains { if case .dropped(let r, _) = $0 { return r.contains("claims 1000000 slots") } else { return false } })
+        h.tick()
+        XCTAssertEqual(h.assignments(to: "greedy"), [])
+        h.hello("fine", slots: 4)
+        XCTAssertEqual(h.book.workerCount, 1)
     }
 
     // MARK: - Lost workers

@@ -56,6 +56,7 @@ final class PostgresStoreTests: XCTestCase {
         try StoreContract.failedStatementInsideATransactionKeepsEarlierWrites(fixture())
     }
     func testFailedBatchWritesNothing() throws { try StoreContract.failedBatchWritesNothing(fixture()) }
+    func testUpdateOfAMissingRowFailsItsTransaction() throws { try StoreContract.updateOfAMissingRowFailsItsTransaction(fixture()) }
     func testTransactionsRollBackAndNest() throws { try StoreContract.transactionsRollBackAndNest(fixture()) }
     func testWorkersRoundTripAndSave() throws { try StoreContract.workersRoundTripAndSave(fixture()) }
     func testTrackingMarksUpsertAndReadBack() throws { try StoreContract.trackingMarksUpsertAndReadBack(fixture()) }
@@ -308,6 +309,31 @@ final class PostgresStoreTests: XCTestCase {
         try writeStep(store, sweepID: sweep.id, number: 3)
         try checkSteps(store, sweepID: sweep.id, count: 3)
         XCTAssertTrue(log.all.contains { $0.contains("had reached the server") }, "\(log.all)")
+    }
+
+    /// A head loop pass (workers seen, trials updated, epochs recorded) costs three round
+    /// trips whatever its size: the held-back writes with the epochs, the commit sequence,
+    /// the COMMIT.
+    func testALoopPassesWritesGoInOneBatch() throws {
+        let store = try open(try server.createDatabase())
+        let sweep = try StoreContract.makeSweep(store)
+        try store.createStudy(StudyRecord(sweepID: sweep.id, family: "xgboost", trialBudget: 8))
+        var trials = try (1...8).map {
+            try store.createTrial(TrialRecord(sweepID: sweep.id, family: "xgboost", number: $0, paramsJSON: "{}", seed: UInt64($0)))
+        }
+        let before = store.roundTrips
+        try store.transaction {
+            for index in trials.indices {
+                try store.saveWorker(WorkerRecord(name: "w\(index % 2)", host: "h", slots: 4))
+                trials[index].lastEpoch = 1
+                try store.updateTrial(trials[index])
+            }
+            try store.recordEpochs(trials.map { EpochRecord(trialID: $0.id, epoch: 1, seconds: 0.5, metrics: ["val_auc": 0.7]) })
+        }
+        XCTAssertEqual(store.roundTrips - before, 3)
+        XCTAssertEqual(try store.trials(matching: TrialQuery(sweepID: sweep.id)).map(\.lastEpoch), Array(repeating: 1, count: 8))
+        XCTAssertEqual(try store.epochs(sweepID: sweep.id, family: nil).count, 8)
+        XCTAssertEqual(try store.workers().map(\.name), ["w0", "w1"])
     }
 
     func testADropInTheMiddleOfATransactionWithAFailedStatementReplaysTheRest() throws {

@@ -249,6 +249,7 @@ final class SQLiteStoreTests: XCTestCase {
     }
 
     func testFailedBatchWritesNothing() throws { try StoreContract.failedBatchWritesNothing(fixture()) }
+    func testUpdateOfAMissingRowFailsItsTransaction() throws { try StoreContract.updateOfAMissingRowFailsItsTransaction(fixture()) }
 
     func testTransactionsRollBackAndNest() throws { try StoreContract.transactionsRollBackAndNest(fixture()) }
 

@@ -310,6 +310,23 @@ enum StoreContract {
         XCTAssertEqual(try store.workers().map(\.name), ["w"])
     }
 
+    /// An update of a missing row fails its transaction (at once on SQLite; PostgreSQL may
+    /// hold the write until its batch goes, at the latest at the commit), which rolls back.
+    static func updateOfAMissingRowFailsItsTransaction(_ fixture: StoreFixture) throws {
+        let store = try fixture.open()
+        let sweep = try makeSweep(store, name: "kept")
+        let ghost = TrialRecord(id: 999, sweepID: sweep.id, family: "xgboost", number: 1, paramsJSON: "{}", seed: 1)
+        let error = captureError {
+            try store.transaction {
+                try store.updateTrial(ghost)
+                _ = try makeSweep(store, name: "rolled back")
+            }
+        }
+        XCTAssertEqual((error as? RungError)?.kind, .badInput)
+        XCTAssertTrue("\(String(describing: error))".contains("there is no trial 999"), "\(String(describing: error))")
+        XCTAssertEqual(try store.sweeps().map(\.name), ["kept"])
+    }
+
     static func manyEpochsInOneBatch(_ fixture: StoreFixture, label: String) throws {
         let store = try fixture.open()
         let sweep = try makeSweep(store)

@@ -63,11 +63,18 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A trial that may pause at epoch 2 (an ASHA milestone) but goes on aligns there, and
+    /// then trains exactly the model of the trial paused there and resumed from its
+    /// checkpoint, for every family with row and column sampling on; the resumed one is
+    /// built on fresh matrices, as on another worker.
     func testCheckpointResumeContinuesBitExactly() throws {
         for family in TrainerFamilies.all.map({ $0.name }) {
             let straight = try makeTrainer(family)
             var straightResults: [EpochResult] = []
-            for _ in 0..<4 { straightResults.append(try straight.runEpoch()) }
+            for epoch in 1...4 {
+                straightResults.append(try straight.runEpoch())
+                if epoch == 2 { try straight.alignWithCheckpoint() }
+            }
 
             let first = try makeTrainer(family)
             for _ in 0..<2 { _ = try first.runEpoch() }
@@ -77,13 +84,60 @@ final class TrainerTests: XCTestCase {
             XCTAssertEqual(resumed.parameters, first.parameters)
             var resumedResults: [EpochResult] = []
             for _ in 0..<2 { resumedResults.append(try resumed.runEpoch()) }
+            // The trainer that took the checkpoint goes on as the resumed one.
+            for _ in 0..<2 { _ = try first.runEpoch() }
 
             XCTAssertEqual(resumedResults.map(\.epoch), [3, 4], family)
             XCTAssertEqual(resumedResults.map(\.validation), straightResults.suffix(2).map(\.validation), family)
             XCTAssertTrue(try resumed.predictProbabilities(Self.validation.features)
                           == straight.predictProbabilities(Self.validation.features), "\(family): predictions differ")
             XCTAssertTrue(try resumed.modelData() == straight.modelData(), "\(family): model bytes differ")
+            XCTAssertTrue(try first.modelData() == straight.modelData(), "\(family): the checkpointing trainer diverged")
         }
+    }
+
+    /// Without row or column sampling a live booster holds no state its saved model lacks
+    /// (coordinate descent draws nothing): a trial resumed from a checkpoint equals one that
+    /// never aligned. This is what lets those trials skip the reload at milestones.
+    func testWithoutSamplingResumeEqualsAnUnalignedLiveTrial() throws {
+        let unsampled: [String: [String: ParamValue]] = [
+            "xgboost": ["max_depth": .int(4), "learning_rate": .double(0.1), "rounds": .int(5)],
+            "logistic_regression": Self.familyParams["logistic_regression"]!,
+        ]
+        for (family, params) in unsampled {
+            let data = try TrainingMatrices(train: Self.train, validation: Self.validation)
+            let live = try Trainer(family: family, params: params, seed: 9, data: data)
+            for _ in 0..<4 { _ = try live.runEpoch() }
+            let first = try Trainer(family: family, params: params, seed: 9, data: data)
+            for _ in 0..<2 { _ = try first.runEpoch() }
+            let resumed = try Trainer.resume(from: try first.checkpoint(), data: data)
+            for _ in 0..<2 { _ = try resumed.runEpoch() }
+            XCTAssertTrue(try resumed.modelData() == live.modelData(), "\(family): model bytes differ")
+        }
+    }
+
+    /// The test split is scored from matrices built once; a forest from its chunks, equal to
+    /// its saved model's scores up to float rounding, a booster exactly.
+    func testEvaluateTestScoresTheTestSplitOfTheMatrices() throws {
+        let test = SyntheticData.split(rows: 800, seed: 11)
+        let data = try TrainingMatrices(train: Self.train, validation: Self.validation, test: test)
+        for family in TrainerFamilies.all.map({ $0.name }) {
+            let trainer = try Trainer(family: family, params: Self.familyParams[family]!, seed: 3, data: data)
+            for _ in 0..<3 { _ = try trainer.runEpoch() }
+            let fast = try trainer.evaluateTest()
+            let saved = try trainer.evaluate(test)
+            XCTAssertEqual(fast.count, test.labels.count)
+            if family == "random_forest" {
+                XCTAssertEqual(try XCTUnwrap(fast.auc.number), try XCTUnwrap(saved.auc.number), accuracy: 1e-6, family)
+                XCTAssertEqual(fast.logloss, saved.logloss, accuracy: 1e-6, family)
+            } else {
+                XCTAssertEqual(fast, saved, family)
+            }
+        }
+        let noTest = try Trainer(family: "xgboost", params: [:], seed: 1,
+                                 data: TrainingMatrices(train: Self.train, validation: Self.validation))
+        _ = try noTest.runEpoch()
+        XCTAssertThrowsError(try noTest.evaluateTest()) { XCTAssertEqual(($0 as? RungError)?.kind, .usage) }
     }
 
     func testResumeRefusesDifferentTrainingData() throws {

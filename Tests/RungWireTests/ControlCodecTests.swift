@@ -200,3 +200,32 @@ final class ControlCodecTests: XCTestCase {
                        #"records: "details" (whether to send studies, trials and epochs) must be true or false"#)
     }
 }
+
+/// Numbers in control requests that no sweep, worker or table could have.
+final class ControlNumberRangeTests: XCTestCase {
+    private func refusal<R: ControlRequest>(_ type: R.Type, _ json: String) -> String? {
+        do {
+            _ = try ControlCodec.decode(type, from: json)
+            return nil
+        } catch let error as RungError {
+            XCTAssertEqual(error.kind, .badInput)
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testSweepIDsAndLimitsOutOfRangeAreRefusedNamingTheField() throws {
+        for bad in ["1e300", "-1", "0", "1.5", "9223372036854775808"] {
+            let message = try XCTUnwrap(refusal(CancelSweepRequest.self, #"{"op":"cancel","v":1,"sweep":\#(bad)}"#), "sweep \(bad) was taken")
+            XCTAssertTrue(message.contains("\"sweep\""), message)
+            XCTAssertNotNil(refusal(SweepStateRequest.self, #"{"op":"sweep","v":1,"sweep":\#(bad)}"#), "sweep \(bad)")
+        }
+        for bad in ["-5", "0", "1e9"] {
+            let message = try XCTUnwrap(refusal(TopSnapshotRequest.self, #"{"op":"top","v":1,"limit":\#(bad)}"#), "limit \(bad) was taken")
+            XCTAssertTrue(message.contains("\"limit\""), message)
+        }
+        XCTAssertNil(refusal(CancelSweepRequest.self, #"{"op":"cancel","v":1,"sweep":7}"#))
+        XCTAssertNil(refusal(TopSnapshotRequest.self, #"{"op":"top","v":1,"limit":200,"sweep":2}"#))
+    }
+}

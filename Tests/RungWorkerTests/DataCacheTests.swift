@@ -85,25 +85,3 @@ private final class LoadedBox: @unchecked Sendable {
     func add(_ r: Result<LoadedData, any Error>) { lock.withLock { results.append(r) } }
     var all: [Result<LoadedData, any Error>] { lock.withLock { results } }
 }
-
-/// The buffer of messages for an absent head.
-final class HeadOutboxTests: XCTestCase {
-    func testAFullOutboxDropsTheOldestPlainReportFirstAndKeepsMilestonesAndResults() {
-        var outbox = HeadOutbox(limit: 3)
-        let milestone = WireMessage.epochReport(EpochReport(trialID: 1, epoch: 1, seconds: 1, metrics: [], atMilestone: true))
-        let plain2 = WireMessage.epochReport(EpochReport(trialID: 1, epoch: 2, seconds: 1, metrics: [], atMilestone: false))
-        let plain3 = WireMessage.epochReport(EpochReport(trialID: 1, epoch: 3, seconds: 1, metrics: [], atMilestone: false))
-        let done = WireMessage.done(TrialDone(trialID: 1, epoch: 3, metrics: []))
-        let failed = WireMessage.failed(TrialFailed(trialID: 2, reason: "x"))
-        outbox.append(milestone)
-        outbox.append(plain2)
-        outbox.append(plain3)
-        outbox.append(done)
-        XCTAssertEqual(outbox.messages, [milestone, plain3, done])
-        outbox.append(failed)
-        XCTAssertEqual(outbox.messages, [milestone, done, failed])
-        outbox.append(plain2)  // nothing plain left to drop: the oldest goes
-        XCTAssertEqual(outbox.messages, [done, failed, plain2])
-        XCTAssertEqual(outbox.dropped, 3)
-    }
-}

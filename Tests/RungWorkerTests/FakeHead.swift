@@ -12,6 +12,9 @@ final class FakeHead {
     private(set) var workerID: [UInt8]?
     /// Whether a worker's heartbeat is answered with one (a live head); false plays a silent head.
     var answersHeartbeats = true
+    /// Whether trial messages are acknowledged as soon as they arrive (a head whose store
+    /// commits at once); false plays a head that dies before committing.
+    var acknowledges = true
 
     /// Binds a new ROUTER on `endpoint` (a free loopback port by default; a restarted head
     /// binds the endpoint of the one before).
@@ -36,6 +39,7 @@ final class FakeHead {
             workerID = frames[0]
             let message = try WireFormat.decode(frames[1])
             if answersHeartbeats, case .heartbeat = message { try send(.heartbeat(Heartbeat())) }
+            if acknowledges, let ack = message.delivery { try send(.ack([ack])) }
             return message
         }
     }
@@ -74,6 +78,15 @@ final class FakeHead {
     }
 }
 
+extension EpochReport {
+    /// The report without its delivery sequence number (a re-sent report gets a new one).
+    var unstamped: EpochReport {
+        var r = self
+        r.seq = 0
+        return r
+    }
+}
+
 extension WireMessage {
     /// The epoch report, if this is one for `trial`.
     func report(_ trial: UInt64) -> EpochReport? {
@@ -103,6 +116,16 @@ extension WireMessage {
     var heartbeat: Heartbeat? {
         if case .heartbeat(let h) = self { return h }
         return nil
+    }
+
+    /// The acknowledgement a head sends for this trial message (nil for other messages).
+    var delivery: DeliveryAck? {
+        switch self {
+        case .epochReport(let r): return DeliveryAck(trialID: r.trialID, seq: r.seq)
+        case .done(let d): return DeliveryAck(trialID: d.trialID, seq: d.seq)
+        case .failed(let f): return DeliveryAck(trialID: f.trialID, seq: f.seq)
+        default: return nil
+        }
     }
 
     /// Whether this is a trial's message (report, done or failed).

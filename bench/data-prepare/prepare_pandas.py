@@ -146,6 +146,10 @@ def main() -> int:
     parser.add_argument("--encode-future", action="store_true",
                         help="also write encoded/future-K.npz (default: only train/validation/test)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary lines")
+    parser.add_argument("--options", action="store_true",
+                        help="the recipe's dialect and split options in use, as bench/data-prepare/diabetes-options.yaml: "
+                             "read with skipinitialspace=True (csv.trim) and split with train_test_split(stratify=y, "
+                             "random_state=0) (split.order: stratified) instead of file order")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -157,7 +161,8 @@ def main() -> int:
         return now
 
     t = start
-    raw = pd.read_csv(args.source, na_values=["?"], keep_default_na=False, low_memory=False)
+    raw = pd.read_csv(args.source, na_values=["?"], keep_default_na=False, low_memory=False,
+                      skipinitialspace=args.options)
     t = phase("read_csv", t)
     df = clean(raw)
     del raw
@@ -169,6 +174,13 @@ def main() -> int:
     n = len(df)
     sizes = split_sizes(n)
     a, b, c = sizes["train"], sizes["train"] + sizes["validation"], sizes["initial"]
+    if args.options:
+        # Stratified: initial vs future, then train vs the rest of initial, then validation vs test.
+        from sklearn.model_selection import train_test_split
+        initial, rest = train_test_split(df, train_size=c, stratify=df[TARGET], random_state=0)
+        train, held = train_test_split(initial, train_size=a, stratify=initial[TARGET], random_state=0)
+        validation, test = train_test_split(held, train_size=b - a, stratify=held[TARGET], random_state=0)
+        df = pd.concat([train, validation, test, rest], ignore_index=True)
     splits = {"train": df.iloc[:a], "validation": df.iloc[a:b], "test": df.iloc[b:c]}
     m = n - c
     future = {f"future/batch-{k + 1:03d}": df.iloc[c + k * m // FUTURE_BATCHES:c + (k + 1) * m // FUTURE_BATCHES]

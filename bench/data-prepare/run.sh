@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `rung data prepare` against the same recipe in pandas + scikit-learn.
 #
-#   bench/data-prepare/run.sh [--runs N] [--python-only] [--keep-output DIR]
+#   bench/data-prepare/run.sh [--runs N] [--python-only] [--keep-output DIR] [--options]
 #
 # Times whole processes with /usr/bin/time -f "%e %M %U %S" (wall seconds, peak RSS KiB, user and
 # system CPU seconds), N runs each
@@ -20,11 +20,14 @@
 # (RUNG_BENCH_VENV). Outputs go to a temporary directory that is removed on exit; the
 # warm-up outputs are compared (row counts of train/validation/test.csv) before timing.
 # --python-only skips rung (for when it is not built yet); --keep-output DIR keeps the
-# warm-up outputs in DIR/rung and DIR/pandas.
+# warm-up outputs in DIR/rung and DIR/pandas. --options uses the recipe's dialect and split
+# options on both sides: bench/data-prepare/diabetes-options.yaml (csv.trim, split.order:
+# stratified) and prepare_pandas.py --options (skipinitialspace=True, train_test_split(stratify=…)).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../common/lib.sh"
 
 runs=5
+options=0
 python_only=0
 keep=""
 while [[ $# -gt 0 ]]; do
@@ -32,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
     --python-only) python_only=1; shift ;;
     --keep-output) keep="${2:?--keep-output needs a directory}"; shift 2 ;;
+    --options) options=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) BENCH_EXIT=64 bench_die "unknown argument '$1' (try --help)" ;;
   esac
@@ -42,7 +46,10 @@ done
 cd "$ROOT"
 py="$(bench_python)"
 csv="$(bench_dataset)"
-recipe="${RUNG_BENCH_RECIPE:-Config/datasets/diabetes.yaml}"
+default_recipe=Config/datasets/diabetes.yaml
+pandas_options=()
+if [[ $options -eq 1 ]]; then default_recipe=bench/data-prepare/diabetes-options.yaml; pandas_options=(--options); fi
+recipe="${RUNG_BENCH_RECIPE:-$default_recipe}"
 rung=""
 if [[ $python_only -eq 0 ]]; then
   rung="$(bench_rung)"
@@ -61,7 +68,7 @@ run_side() {
               "$rung" data prepare --source "$csv" --recipe "$recipe" --out "$out" \
               >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" || status=$? ;;
     pandas) /usr/bin/time -f "%e %M %U %S" -o "$tmp/time.one" \
-              "$py" bench/data-prepare/prepare_pandas.py --source "$csv" --out "$out" --quiet \
+              "$py" bench/data-prepare/prepare_pandas.py --source "$csv" --out "$out" --quiet ${pandas_options[@]+"${pandas_options[@]}"} \
               >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" || status=$? ;;
   esac
   if [[ $status -ne 0 ]]; then
@@ -120,12 +127,12 @@ if [[ $python_only -eq 0 ]]; then
   versions="rung $("$rung" --version 2>/dev/null || echo '?') ($rung), $(swift --version 2>/dev/null | head -n 1 || echo 'swift ?'); $versions"
 fi
 
-echo "## rung data prepare vs pandas + scikit-learn (diabetes recipe)"
+echo "## rung data prepare vs pandas + scikit-learn (diabetes recipe$([[ $options -eq 1 ]] && echo ", with csv.trim and split.order: stratified"))"
 echo
 bench_machine
 echo "- versions: $versions"
 echo "- dataset: diabetes/diabetic_data.csv (sha256 $(sha256sum "$csv" | cut -c1-16)…), $runs timed runs per side after one warm-up, alternating"
-echo "- commands: \`rung data prepare --source CSV --recipe $recipe --out TMP\`; \`python bench/data-prepare/prepare_pandas.py --source CSV --out TMP\`"
+echo "- commands: \`rung data prepare --source CSV --recipe $recipe --out TMP\`; \`python bench/data-prepare/prepare_pandas.py --source CSV --out TMP${pandas_options[@]+ ${pandas_options[*]}}\`"
 echo
 "$py" - "$pandas_stats" "$rung_stats" "$rung" <<'PY'
 import json, sys

@@ -17,13 +17,69 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from functions import FUNCTIONS  # noqa: E402
+from functions import FUNCTIONS, NOISY  # noqa: E402
 import optimizers  # noqa: E402
 
 
 def regret_curve(values, minimum):
     best = np.minimum.accumulate(np.array(values, dtype=float))
     return best - minimum
+
+
+class Noisy:
+    """f + N(0, sd²) with a per-seed stream; remembers the noiseless values in call order."""
+
+    def __init__(self, f, sd, seed):
+        self.f, self.sd = f, sd
+        self.rng = np.random.default_rng(10_000 + seed)
+        self.true = []
+
+    def __call__(self, p):
+        v = self.f(p)
+        self.true.append(v)
+        return v + self.sd * float(self.rng.standard_normal())
+
+
+def noisy_regret_curve(seen, true, minimum):
+    """Regret of the incumbent: the noiseless value of the best configuration by observed value."""
+    out, best, inc = [], float("inf"), None
+    for s, t in zip(seen, true):
+        if s < best:
+            best, inc = s, t
+        out.append(inc - minimum)
+    return np.array(out)
+
+
+def wilcoxon_p(a, b):
+    """Two-sided paired Wilcoxon signed-rank p-value (pairs by seed); 1 when all pairs tie."""
+    from scipy.stats import wilcoxon
+    d = np.array(a) - np.array(b)
+    if np.all(d == 0):
+        return 1.0
+    try:
+        return float(wilcoxon(a, b).pvalue)
+    except ValueError:
+        return 1.0
+
+
+def run_task(task):
+    """One optimizer run on one function with one seed: ({checkpoint: regret}, seconds)."""
+    fname, batch, opt, seed, rung, evals, checkpoints, rung_extra = task
+    f, space, minimum = FUNCTIONS[fname]
+    t0 = time.time()
+    f_run = Noisy(f, NOISY[fname][1], seed) if fname in NOISY else f
+    if opt == "rung":
+        vals = optimizers.run_rung(rung, space, f_run, evals, seed, batch, extra=rung_extra)
+    elif opt == "rung-random":
+        vals = optimizers.run_rung(rung, space, f_run, evals, seed, batch, searcher="random")
+    elif opt == "optuna":
+        vals = optimizers.run_optuna(space, f_run, evals, seed, batch)
+    elif opt == "hyperopt":
+        vals = optimizers.run_hyperopt(space, f_run, evals, seed, batch)
+    else:
+        raise SystemExit(f"unknown optimizer {opt}")
+    curve = noisy_regret_curve(vals, f_run.true, minimum) if fname in NOISY else regret_curve(vals, minimum)
+    return {c: float(curve[c - 1]) for c in checkpoints}, time.time() - t0
 
 
 def quartiles(xs):
@@ -78,13 +134,16 @@ def main():
     ap.add_argument("--optimizers", default="rung,optuna,hyperopt")
     ap.add_argument("--speed", default="100,1000,3000", help="observation counts for ask timing ('' to skip)")
     ap.add_argument("--speed-repeats", type=int, default=15)
+    ap.add_argument("--speed-functions", default="hartmann6,mixed_xgb",
+                    help="functions whose spaces the ask timing uses (continuous; mixed with integers)")
+    ap.add_argument("--jobs", type=int, default=1, help="runs in parallel (processes)")
     ap.add_argument("--rung-args", default="", help="extra arguments for rung ask-tell")
     ap.add_argument("--json", default=None)
     ap.add_argument("--markdown", default=None)
     ap.add_argument("--command", default=" ".join(sys.argv))
     args = ap.parse_args()
 
-    funcs = list(FUNCTIONS) if args.functions == "all" else args.functions.split(",")
+    funcs = list(FUNCTIONS) if args.functions == "all" else [] if args.functions == "none" else args.functions.split(",")
     opts = args.optimizers.split(",")
     batches = [int(b) for b in args.batches.split(",")]
     checkpoints = [c for c in (25, 50, 100) if c <= args.evals] or [args.evals]
@@ -93,52 +152,51 @@ def main():
 
     quality = {}  # (func, batch, opt) -> {checkpoint: [regrets]}
     seconds = {}
-    for fname in funcs:
-        f, space, minimum = FUNCTIONS[fname]
-        for batch in batches:
-            for opt in opts:
-                t0 = time.time()
-                regrets = {c: [] for c in checkpoints}
-                for seed in range(args.seed_offset, args.seed_offset + args.seeds):
-                    if opt == "rung":
-                        vals = optimizers.run_rung(args.rung, space, f, args.evals, seed, batch, extra=rung_extra)
-                    elif opt == "rung-random":
-                        vals = optimizers.run_rung(args.rung, space, f, args.evals, seed, batch, searcher="random")
-                    elif opt == "optuna":
-                        vals = optimizers.run_optuna(space, f, args.evals, seed, batch)
-                    elif opt == "hyperopt":
-                        vals = optimizers.run_hyperopt(space, f, args.evals, seed, batch)
-                    else:
-                        raise SystemExit(f"unknown optimizer {opt}")
-                    curve = regret_curve(vals, minimum)
-                    for c in checkpoints:
-                        regrets[c].append(float(curve[c - 1]))
-                quality[(fname, batch, opt)] = regrets
-                seconds[(fname, batch, opt)] = time.time() - t0
-                med = quartiles(regrets[checkpoints[-1]])[0]
-                print(f"{fname:16s} batch={batch} {opt:10s} median regret@{checkpoints[-1]}={fmt(med)} "
-                      f"({seconds[(fname, batch, opt)]:.1f}s)", flush=True)
+    tasks = [(fname, batch, opt, seed, args.rung, args.evals, checkpoints, rung_extra)
+             for fname in funcs for batch in batches for opt in opts
+             for seed in range(args.seed_offset, args.seed_offset + args.seeds)]
+    if args.jobs > 1:
+        import multiprocessing
+        pool = multiprocessing.get_context("fork").Pool(args.jobs)
+        results = pool.imap(run_task, tasks)
+    else:
+        pool = None
+        results = map(run_task, tasks)
+    for (fname, batch, opt, seed, *_), (regrets_at, secs) in zip(tasks, results):
+        cell = quality.setdefault((fname, batch, opt), {c: [] for c in checkpoints})
+        for c in checkpoints:
+            cell[c].append(regrets_at[c])
+        seconds[(fname, batch, opt)] = seconds.get((fname, batch, opt), 0.0) + secs
+        if len(cell[checkpoints[-1]]) == args.seeds:
+            med = quartiles(cell[checkpoints[-1]])[0]
+            print(f"{fname:16s} batch={batch} {opt:10s} median regret@{checkpoints[-1]}={fmt(med)} "
+                  f"({seconds[(fname, batch, opt)]:.1f}s)", flush=True)
+    if pool is not None:
+        pool.close()
 
     speed = {}
     if args.speed:
         cps = [int(c) for c in args.speed.split(",")]
-        f, space, _ = FUNCTIONS["hartmann6"]
-        for opt in opts:
-            if opt == "rung":
-                speed[opt] = optimizers.rung_ask_times(args.rung, space, f, cps, args.speed_repeats)
-            elif opt == "optuna":
-                speed[opt] = optimizers.optuna_ask_times(space, f, cps, args.speed_repeats)
-            elif opt == "hyperopt":
-                speed[opt] = optimizers.hyperopt_ask_times(space, f, cps, args.speed_repeats)
-            else:
-                continue
-            print(f"speed {opt}: " + ", ".join(f"{k} obs {v * 1000:.2f} ms" for k, v in speed[opt].items()), flush=True)
+        for sf in args.speed_functions.split(","):
+            f, space, _ = FUNCTIONS[sf]
+            for opt in opts:
+                if opt == "rung":
+                    t = optimizers.rung_ask_times(args.rung, space, f, cps, args.speed_repeats)
+                elif opt == "optuna":
+                    t = optimizers.optuna_ask_times(space, f, cps, args.speed_repeats)
+                elif opt == "hyperopt":
+                    t = optimizers.hyperopt_ask_times(space, f, cps, args.speed_repeats)
+                else:
+                    continue
+                key = opt if sf == "hartmann6" else f"{opt} ({sf})"
+                speed[key] = t
+                print(f"speed {key}: " + ", ".join(f"{k} obs {v * 1000:.2f} ms" for k, v in t.items()), flush=True)
 
     finished = datetime.datetime.now(datetime.timezone.utc)
     result = {
         "command": args.command, "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"), "machine": machine(), "versions": versions(),
-        "evals": args.evals, "seeds": args.seeds, "seed_offset": args.seed_offset, "batches": batches, "checkpoints": checkpoints,
+        "evals": args.evals, "seeds": args.seeds, "jobs": args.jobs, "seed_offset": args.seed_offset, "batches": batches, "checkpoints": checkpoints,
         "quality": [{"function": k[0], "batch": k[1], "optimizer": k[2], "regrets": {str(c): v for c, v in r.items()},
                      "seconds": seconds[k]} for k, r in quality.items()],
         "speed_seconds_per_ask": {o: {str(k): v for k, v in s.items()} for o, s in speed.items()},
@@ -165,7 +223,11 @@ def markdown(result, funcs, opts, batches, checkpoints, quality, speed):
              "default settings: multivariate TPE, Optuna's gamma, 10 start-up trials, 24 candidates, constant liar).",
              "- Optuna: `TPESampler(seed=…)` with default settings, ask/tell interface.",
              "- hyperopt: `fmin(algo=tpe.suggest, max_queue_len=batch)` with default settings (20 start-up trials).",
-             "- Batch B: ask B configurations, evaluate, tell all B (B = 8 simulates 8 parallel workers).", ""]
+             "- Batch B: ask B configurations, evaluate, tell all B (B = 8 simulates 8 parallel workers).",
+             "- Noisy variants (`*_noisy`): the optimizers see f + N(0, sd²) (sd: hartmann6 0.1, branin 1.0, "
+             "mixed_xgb 0.05); regret is the noiseless value of the configuration with the best observed value.",
+             "- Conditional space: Optuna define-by-run (`suggest_*` only for active parameters), hyperopt "
+             "`hp.choice` over branches, rung `when` conditions.", ""]
     for batch in batches:
         lines.append(f"## Regret, {'sequential' if batch == 1 else f'{batch} pending at once'}")
         lines.append("")
@@ -183,17 +245,33 @@ def markdown(result, funcs, opts, batches, checkpoints, quality, speed):
                     cells.append(f"{fmt(med)} [{fmt(q1)}, {fmt(q3)}]")
                 lines.append(f"| {fname} | {opt} | " + " | ".join(cells) + " |")
         lines.append("")
-        if "rung" in opts and "optuna" in opts:
-            c = checkpoints[-1]
-            verdicts = []
+        c = checkpoints[-1]
+        others = [o for o in opts if o != "rung" and o in ("optuna", "hyperopt")]
+        if "rung" in opts and others:
+            lines.append(f"Regret @{c}, rung against each tool: medians, and the two-sided paired Wilcoxon "
+                         "signed-rank test over seeds (pairs = same seed). ✓ rung's median ≤ the tool's; "
+                         "≈ rung's median is higher but p ≥ 0.05 (no significant difference); ✗ higher with p < 0.05.")
+            lines.append("")
+            lines.append("| function | " + " | ".join(f"rung vs {o} (median, p)" for o in others) + " |")
+            lines.append("|" + "---|" * (1 + len(others)))
+            tally = {o: {"✓": 0, "≈": 0, "✗": 0} for o in others}
             for fname in funcs:
-                a = quartiles(quality[(fname, batch, "rung")][c])[0]
-                b = quartiles(quality[(fname, batch, "optuna")][c])[0]
-                verdicts.append(f"{fname}: {'✓' if a <= b else '✗'} ({fmt(a)} vs {fmt(b)})")
-            lines.append(f"rung median regret @{c} ≤ Optuna's: " + "; ".join(verdicts))
+                cells = []
+                for o in others:
+                    ra, rb = quality[(fname, batch, "rung")][c], quality[(fname, batch, o)][c]
+                    a, b = quartiles(ra)[0], quartiles(rb)[0]
+                    p = wilcoxon_p(ra, rb)
+                    mark = "✓" if a <= b else ("≈" if p >= 0.05 else "✗")
+                    tally[o][mark] += 1
+                    cells.append(f"{mark} {fmt(a)} vs {fmt(b)}, p={p:.3f}")
+                lines.append(f"| {fname} | " + " | ".join(cells) + " |")
+            lines.append("")
+            for o in others:
+                t = tally[o]
+                lines.append(f"- against {o}: ✓ {t['✓']}, ≈ {t['≈']}, ✗ {t['✗']} of {len(funcs)} functions")
             lines.append("")
     if speed:
-        lines.append("## Time per ask (Hartmann6, 6 continuous parameters)")
+        lines.append("## Time per ask (Hartmann6: 6 continuous parameters; mixed_xgb: 2 integers, 2 log, 1 categorical)")
         lines.append("")
         lines.append("Median of repeated asks once n observations exist; rung's time includes the JSON round trip "
                      "through the pipe; hyperopt's is one `tpe.suggest` call, Optuna's one `study.ask`.")

@@ -61,24 +61,93 @@ def optuna_distributions(space):
     return d
 
 
+def is_conditional(space):
+    return any("when" in p for p in space.values())
+
+
+def active(p, params):
+    """Whether parameter spec `p` is active given the parent values chosen so far."""
+    for parent, v in p.get("when", {}).items():
+        allowed = v if isinstance(v, list) else [v]
+        if parent not in params or params[parent] not in allowed:
+            return False
+    return True
+
+
+def optuna_suggest(trial, space):
+    """Define-by-run suggestions (parents before children, as the space lists them)."""
+    params = {}
+    for name, p in space.items():
+        if not active(p, params):
+            continue
+        t = p["type"]
+        if t == "uniform":
+            params[name] = trial.suggest_float(name, p["low"], p["high"])
+        elif t == "loguniform":
+            params[name] = trial.suggest_float(name, p["low"], p["high"], log=True)
+        elif t == "int":
+            params[name] = trial.suggest_int(name, p["low"], p["high"], log=p.get("log", False))
+        elif t == "choice":
+            params[name] = trial.suggest_categorical(name, p["choices"])
+    return params
+
+
 def run_optuna(space, f, evals, seed, batch):
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
-    dists = optuna_distributions(space)
+    dists = None if is_conditional(space) else optuna_distributions(space)
     values = []
     while len(values) < evals:
         n = min(batch, evals - len(values))
-        trials = [study.ask(dists) for _ in range(n)]
-        for t in trials:
-            v = f(t.params)
+        if dists is not None:
+            trials = [(t, t.params) for t in (study.ask(dists) for _ in range(n))]
+        else:
+            trials = []
+            for _ in range(n):
+                t = study.ask()
+                trials.append((t, optuna_suggest(t, space)))
+        for t, params in trials:
+            v = f(params)
             values.append(v)
             study.tell(t, v)
     return values
 
 
+def _hyperopt_leaf(hp, name, p):
+    t = p["type"]
+    if t == "uniform":
+        return hp.uniform(name, p["low"], p["high"])
+    if t == "loguniform":
+        return hp.loguniform(name, math.log(p["low"]), math.log(p["high"]))
+    if t == "int":
+        if p.get("log"):
+            return hp.qloguniform(name, math.log(p["low"] - 0.5), math.log(p["high"] + 0.5), 1)
+        return hp.quniform(name, p["low"] - 0.5, p["high"] + 0.5, 1)
+    if t == "choice":
+        return hp.choice(name, p["choices"])
+    raise ValueError(t)
+
+
 def hyperopt_space(space):
     from hyperopt import hp
+    if is_conditional(space):
+        # One level of conditions on unconditioned choice parents: hp.choice over branches.
+        s = {}
+        for name, p in space.items():
+            if "when" in p:
+                continue
+            children = {c: {} for c in p.get("choices", [])}
+            for cname, cp in space.items():
+                for parent, v in cp.get("when", {}).items():
+                    if parent == name:
+                        for value in (v if isinstance(v, list) else [v]):
+                            children[value][cname] = _hyperopt_leaf(hp, cname, cp)
+            if p["type"] == "choice" and any(children.values()):
+                s[name] = hp.choice(name, [{"__value": c, **children[c]} for c in p["choices"]])
+            else:
+                s[name] = _hyperopt_leaf(hp, name, p)
+        return s
     s = {}
     for name, p in space.items():
         t = p["type"]
@@ -97,9 +166,15 @@ def hyperopt_space(space):
 
 
 def _clip_ints(space, params):
-    out = dict(params)
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, dict):  # a conditional branch: its value and its children
+            out[k] = v["__value"]
+            out.update({ck: cv for ck, cv in v.items() if ck != "__value"})
+        else:
+            out[k] = v
     for name, p in space.items():
-        if p["type"] == "int":
+        if p["type"] == "int" and name in out:
             out[name] = int(min(max(round(out[name]), p["low"]), p["high"]))
     return out
 
@@ -143,6 +218,19 @@ def rung_ask_times(binary, space, f, checkpoints, repeats, seed=0):
     return out
 
 
+def _random_value(rng, p):
+    t = p["type"]
+    if t == "choice":
+        return rng.choice(p["choices"])
+    if t == "int":
+        if p.get("log"):
+            return int(min(max(round(math.exp(rng.uniform(math.log(p["low"]), math.log(p["high"])))), p["low"]), p["high"]))
+        return rng.randint(p["low"], p["high"])
+    if t == "loguniform":
+        return math.exp(rng.uniform(math.log(p["low"]), math.log(p["high"])))
+    return rng.uniform(p["low"], p["high"])
+
+
 def optuna_ask_times(space, f, checkpoints, repeats, seed=0):
     import optuna
     import random
@@ -155,7 +243,7 @@ def optuna_ask_times(space, f, checkpoints, repeats, seed=0):
     for cp in checkpoints:
         fake = []
         while n < cp:
-            params = {k: rng.uniform(p["low"], p["high"]) for k, p in space.items()}
+            params = {k: _random_value(rng, p) for k, p in space.items()}
             fake.append(optuna.trial.create_trial(params=params, distributions=dists, value=f(params)))
             n += 1
         study.add_trials(fake)

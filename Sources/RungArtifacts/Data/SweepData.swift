@@ -15,6 +15,17 @@ public struct SweepData: Sendable, Equatable {
         self.version = version
     }
 
+    /// The data of a sweep that has none: every family is a `command` family and the config
+    /// has no `data` section. Workers give such programs an empty `RUNG_DATA_DIR`.
+    public static let none = SweepData(uri: "", version: "none")
+
+    /// Whether `config` runs without data: no `data.source` or `data.prepared`, and every
+    /// family is a `command` family (which may read its own data).
+    public static func needsNoData(_ config: SweepConfig) -> Bool {
+        config.data.source == nil && config.data.prepared == nil && config.data.throughBatch == nil
+            && config.families.allSatisfy { if case .command = $0.kind { return true } else { return false } }
+    }
+
     /// Resolves the data of `config`: `override` (a `--data` location) first, then
     /// `data.prepared`, else prepares `data.source` with `data.recipe` (relative to the config
     /// file) into `<artifacts>/data/<recipe>-<source hash>/`, once per source version.
@@ -34,6 +45,7 @@ public struct SweepData: Sendable, Equatable {
             }
             return try open(localURL(override), what: "--data \(override)")
         }
+        if needsNoData(config) { return .none }
         let base = try resolveBase(config: config, configDirectory: configDirectory, artifacts: artifacts,
                                    scratch: scratch, environment: environment)
         guard let through = config.data.throughBatch else { return base }
@@ -68,7 +80,7 @@ public struct SweepData: Sendable, Equatable {
             return try prepare(config: config, configDirectory: configDirectory, into: url, environment: environment)
         }
         guard let source = config.data.source else {
-            throw RungError.badInput("\(config.file): data needs `source` (with `recipe`) or `prepared`")
+            throw RungError.badInput("\(config.file): data needs `source` (with `recipe`) or `prepared` (only a sweep whose families are all `command` may leave `data` out)")
         }
         let sourceURL = try DatasetResolver.resolve(source, environment: environment)
         let hash = try ContentHash.sha256(file: sourceURL)
@@ -97,9 +109,9 @@ public struct SweepData: Sendable, Equatable {
     /// rest is found while the data is prepared off the head's loop (`resolve`).
     public static func precheck(config: SweepConfig, configDirectory: URL, override: String?,
                                 environment: [String: String]) throws {
-        guard override == nil, config.data.prepared == nil else { return }
+        guard override == nil, config.data.prepared == nil, !needsNoData(config) else { return }
         guard let source = config.data.source else {
-            throw RungError.badInput("\(config.file): data needs `source` (with `recipe`) or `prepared`")
+            throw RungError.badInput("\(config.file): data needs `source` (with `recipe`) or `prepared` (only a sweep whose families are all `command` may leave `data` out)")
         }
         guard let recipe = config.data.recipe else {
             throw RungError.badInput("\(config.file): data.recipe is needed to prepare data.source")

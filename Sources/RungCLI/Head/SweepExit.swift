@@ -9,6 +9,9 @@ public enum SweepExit: Int32 {
     /// The sweep finished, but at least one trial failed (after its retries); the other
     /// trials' results, the leaderboard and the registry were still written.
     case finishedWithFailedTrials = 3
+    /// `rung run` did not run the sweep: the config's `retrain:` gate found no drift (or no
+    /// degradation) in the newest batch.
+    case skippedNoDrift = 6
     /// The sweep was cancelled (`rung sweep cancel`) before it finished.
     case cancelled = 4
     /// The head gave up on the sweep (its status is `failed`; the message says why).

@@ -67,7 +67,7 @@ public struct LeaderboardView {
             return ["\(family == nil ? entry.rank : entry.familyRank)", "\(entry.trial.id)", entry.trial.family,
                     entry.trial.status, "\(entry.trial.epochs)", entry.hasValue ? Output.metric(entry.value) : "—",
                     Humanize.params(entry.trial.params, limit: 3), trial?.worker ?? "—",
-                    trial.flatMap { Humanize.trialSeconds($0, now: now) }.map(Humanize.duration) ?? "—"]
+                    trial.flatMap { Humanize.trialSeconds($0, now: now) }.map(Humanize.elapsed) ?? "—"]
         }
         return headline + "\n" + TerminalTable.render(
             ["RANK", "TRIAL", "FAMILY", "STATUS", "EPOCHS", snapshot.metric.name.uppercased(), "PARAMS", "WORKER", "DURATION"],

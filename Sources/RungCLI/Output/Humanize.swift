@@ -27,6 +27,16 @@ public enum Humanize {
         return String(format: "%dd %02dh", s / 86400, (s % 86400) / 3600)
     }
 
+    /// A trial's training time, precise where whole seconds would hide it: "0.42s", "3.1s",
+    /// then as `duration` ("42s", "3m 05s").
+    public static func elapsed(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "—" }
+        let s = max(0, seconds)
+        if s < 1 { return String(format: "%.2fs", s) }
+        if s < 10 { return String(format: "%.1fs", (s * 10).rounded(.down) / 10) }
+        return duration(s)
+    }
+
     /// How long ago `date` was, e.g. "just now", "12s ago", "5m 02s ago".
     public static func ago(_ date: Date, now: Date) -> String {
         let seconds = now.timeIntervalSince(date)

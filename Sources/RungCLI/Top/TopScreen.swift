@@ -39,6 +39,7 @@ public struct TopScreen {
         guard width >= 10, height >= 3 else { return ([Self.cut("rung top: window too small", width)], 0) }
         var top = [bar(titleText(width: width), width: width)]
         if let problem { top.append(paint(Self.cut(problem, width), "31;1")) }
+        if let stalled = snapshot?.storeProblem { top.append(paint(Self.cut("head waiting: " + stalled, width), "33;1")) }
         var rowsShown = 0
         var body: [String] = []
         let room = height - top.count - 1
@@ -168,7 +169,7 @@ public struct TopScreen {
             .init(header: sweep.metric.uppercased(), cells: t.map { Output.metric($0.metric) }, right: true, minWidth: 6, maxWidth: 12, priority: 9,
                   colours: t.map { $0.id == sweep.bestTrial ? "1" : nil }),
             .init(header: "WORKER", cells: t.map { $0.worker ?? "—" }, minWidth: 6, maxWidth: 10, priority: 5),
-            .init(header: "TIME", cells: t.map { $0.seconds.map(Humanize.duration) ?? "—" }, right: true, minWidth: 6, maxWidth: 7, priority: 4),
+            .init(header: "TIME", cells: t.map { $0.seconds.map(Humanize.elapsed) ?? "—" }, right: true, minWidth: 6, maxWidth: 7, priority: 4),
             .init(header: "PARAMS", cells: t.map { Self.params($0.params, short: false) },
                   minWidth: 12, maxWidth: 200, priority: 2, fill: true,
                   cellsForWidth: { w in t.map { trial in
@@ -207,6 +208,7 @@ public struct TopScreen {
     public func plainBlock(width: Int, trials: Int) -> [String] {
         var lines = [titleText(width: width).trimmingCharacters(in: .whitespaces)]
         guard let snapshot else { return lines + [problem ?? "no answer from the head yet"] }
+        if let stalled = snapshot.storeProblem { lines.append("head waiting: " + stalled) }
         if snapshot.sweeps.isEmpty { lines.append("no sweeps on this head") }
         for sweep in snapshot.sweeps {
             lines.append(contentsOf: sweepLines(sweep, snapshot: snapshot, width: width))

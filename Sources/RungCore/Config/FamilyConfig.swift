@@ -39,15 +39,26 @@ public struct FamilyConfig: Sendable, Equatable {
     public var space: SearchSpace
     /// `warm_start:` — the family's own setting, else the sweep's top-level one.
     public var warmStart: WarmStart
+    /// `metrics:` of a `command` family: the metric names its program reports (nil: not
+    /// declared; then its first report without the sweep's metric fails the trial).
+    public var declaredMetrics: [String]?
 
     /// Creates a family config.
     public init(name: String, kind: Kind, trials: Int, epoch: [String: ParamValue] = [:], space: SearchSpace,
-                warmStart: WarmStart = .none) {
+                warmStart: WarmStart = .none, declaredMetrics: [String]? = nil) {
         self.name = name
         self.kind = kind
         self.trials = trials
         self.epoch = epoch
         self.space = space
         self.warmStart = warmStart
+        self.declaredMetrics = declaredMetrics
+    }
+
+    /// The metrics this family's epoch reports carry, when known: every `val_` metric for a
+    /// built-in family, the declared ones for a `command` family.
+    public var reportedMetrics: [String]? {
+        if case .command = kind { return declaredMetrics }
+        return Metric.allCases.map { MetricName(.val, $0).description }
     }
 }

@@ -23,6 +23,8 @@ public struct SweepConfig: Sendable, Equatable {
     public var file: String
     /// `tracking:` — where the sweep's runs are exported (nil: nowhere, unless the head has `--mlflow`).
     public var tracking: TrackingSettings? = nil
+    /// `retrain:`: when `rung run` runs the sweep at all (nil: always).
+    public var retrain: RetrainSettings? = nil
 
     /// Creates a config from its parts (the parser is `SweepConfig.parse(yaml:file:)`).
     public init(name: String, seed: UInt64, data: DataSettings, metric: MetricSettings, searcher: SearcherSettings,

@@ -19,7 +19,7 @@ public enum SweepConfigParser {
     public static func parse(yaml text: String, file: String) throws -> SweepConfig {
         let top = try YAMLField.document(yaml: text, file: file, what: "the sweep config")
         let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register",
-                                                "warm_start", "tracking"])
+                                                "warm_start", "tracking", "retrain"])
 
         let nameField = try top.required("name", in: entries)
         let name = try nameField.string()
@@ -39,12 +39,39 @@ public enum SweepConfigParser {
         if familyEntries.isEmpty { throw familiesField.error("at least one family is needed") }
         let warmStart = try top.child("warm_start", in: entries).map(parseWarmStart) ?? WarmStart.none
         let families = try familyEntries.map { try parseFamily(name: $0.key, field: $0.field, warmStart: warmStart) }
+        try checkReported(metric.name, by: families, at: try top.required("metric", in: entries))
         let register = try top.child("register", in: entries).map(parseRegister)
         var config = SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
                                  scheduler: scheduler, families: families, register: register, file: file,
                                  warmStart: warmStart)
         config.tracking = try top.child("tracking", in: entries).map(TrackingSettings.parse)
+        config.retrain = try top.child("retrain", in: entries).map(parseRetrain)
         return config
+    }
+
+    /// `retrain: {when: always|drift|degraded, drift_share, max_auc_drop, p_value}`.
+    static func parseRetrain(_ field: YAMLField) throws -> RetrainSettings {
+        let e = try field.mapping(allowed: ["when", "drift_share", "max_auc_drop", "p_value"])
+        var settings = RetrainSettings()
+        if let f = field.child("when", in: e) {
+            guard let text = try? f.string(), let when = RetrainSettings.When(rawValue: text) else {
+                throw f.error("retrain.when must be always, drift or degraded, found \(f.kindName)")
+            }
+            settings.when = when
+        }
+        if let f = field.child("drift_share", in: e) {
+            settings.driftShare = try f.double()
+            if !(settings.driftShare > 0 && settings.driftShare <= 1) { throw f.error("retrain.drift_share must be in (0, 1], found \(settings.driftShare)") }
+        }
+        if let f = field.child("max_auc_drop", in: e) {
+            settings.maxAUCDrop = try f.double()
+            if !(settings.maxAUCDrop >= 0 && settings.maxAUCDrop < 1) { throw f.error("retrain.max_auc_drop must be in [0, 1), found \(settings.maxAUCDrop)") }
+        }
+        if let f = field.child("p_value", in: e) {
+            settings.pValue = try f.double()
+            if !(settings.pValue > 0 && settings.pValue < 1) { throw f.error("retrain.p_value must be in (0, 1), found \(settings.pValue)") }
+        }
+        return settings
     }
 
     static func parseData(_ field: YAMLField) throws -> DataSettings {
@@ -84,6 +111,42 @@ public enum SweepConfigParser {
             throw modeField.error("mode must be min or max, found '\(modeText)'")
         }
         return MetricSettings(name: name, mode: mode)
+    }
+
+    /// The sweep's metric must be one every family reports with each epoch, or every trial
+    /// would run to its end unranked and nothing would be registered.
+    static func checkReported(_ name: String, by families: [FamilyConfig], at metricField: YAMLField) throws {
+        let entries = try metricField.mapping()
+        let nameField = try metricField.required("name", in: entries)
+        for family in families {
+            guard let reported = family.reportedMetrics, !reported.contains(name) else { continue }
+            let near = reported.min { editDistance($0, name) < editDistance($1, name) }
+            let hint = near.map { editDistance($0, name) <= 2 ? " (did you mean \($0)?)" : "" } ?? ""
+            if case .command = family.kind {
+                throw nameField.error("metric \(name) is not among the metrics family \(family.name) declares "
+                                      + "(metrics: [\(reported.joined(separator: ", "))])\(hint)")
+            }
+            throw nameField.error("metric \(name) is not one family \(family.name) reports\(hint); "
+                                  + "its epochs report \(reported.joined(separator: ", "))")
+        }
+    }
+
+    /// The Levenshtein distance between two short strings.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var row = Array(0...b.count)
+        for i in 1...a.count {
+            var diagonal = row[0]
+            row[0] = i
+            for j in 1...b.count {
+                let above = row[j]
+                row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1))
+                diagonal = above
+            }
+        }
+        return row[b.count]
     }
 
     static func parseRegister(_ field: YAMLField) throws -> RegisterSettings {
@@ -189,7 +252,7 @@ public enum SweepConfigParser {
     }
 
     static func parseFamily(name: String, field: YAMLField, warmStart: WarmStart = .none) throws -> FamilyConfig {
-        let e = try field.mapping(allowed: ["type", "trials", "epoch", "command", "space", "params", "warm_start"])
+        let e = try field.mapping(allowed: ["type", "trials", "epoch", "command", "space", "params", "warm_start", "metrics"])
         var kind: FamilyConfig.Kind
         let builtIn = FamilyConfig.Kind.builtIn.first { $0.0 == name }?.1
         let commandField = field.child("command", in: e)
@@ -238,7 +301,16 @@ public enum SweepConfigParser {
             space = try SearchSpace([])
         }
         let familyWarmStart = try field.child("warm_start", in: e).map(parseWarmStart) ?? warmStart
-        return FamilyConfig(name: name, kind: kind, trials: trials, epoch: epoch, space: space, warmStart: familyWarmStart)
+        var declared: [String]?
+        if let mf = field.child("metrics", in: e) {
+            guard case .command = kind else {
+                throw mf.error("metrics is only for families of type command (a built-in family reports every val_ metric)")
+            }
+            declared = try mf.sequence().map { try $0.string() }
+            if declared!.isEmpty { throw mf.error("metrics must name at least one metric the program reports") }
+        }
+        return FamilyConfig(name: name, kind: kind, trials: trials, epoch: epoch, space: space, warmStart: familyWarmStart,
+                            declaredMetrics: declared)
     }
 
     /// Parses a `space:` mapping of parameter definitions.
@@ -337,7 +409,7 @@ public enum SweepConfigParser {
             guard low.isFinite, high.isFinite, q.isFinite else { return "high" }
             if q <= 0 { return "q" }
             if low > high { return "low" }
-            return low == high ? "high" : "q"
+            return low == high || !(high - low).isFinite ? "high" : "q"
         case .choice:
             return "choices"
         case .const:

@@ -36,7 +36,7 @@ public struct AskTellSession {
             guard case .string(let op)? = obj["op"] else { throw RungError.badInput("a request needs \"op\": init, ask, tell or close") }
             switch op {
             case "init": return Reply(line: try initialise(obj), exit: false)
-            case "ask": return Reply(line: try ask(), exit: false)
+            case "ask": return Reply(line: try ask(obj), exit: false)
             case "tell": return Reply(line: try tell(obj), exit: false)
             case "close": return Reply(line: nil, exit: true)
             default: throw RungError.badInput("unknown op '\(op)' (expected init, ask, tell or close)")
@@ -84,14 +84,32 @@ public struct AskTellSession {
         return "{\"ok\":true}"
     }
 
-    private mutating func ask() throws -> String {
+    private mutating func ask(_ obj: [String: JSONValue]) throws -> String {
         guard var s = searcher else { throw RungError.badInput("ask before init: send {\"op\":\"init\",…} first") }
+        var traced = false
+        if let t = obj["trace"] {
+            guard case .bool(let b) = t else { throw RungError.badInput("ask: trace must be true or false") }
+            traced = b
+        }
+        var draws = 0
+        if let d = obj["draws"] {
+            guard let i = d.integer, i >= 0, i <= 100_000 else { throw RungError.badInput("ask: draws must be an integer in 0…100000") }
+            draws = i
+        }
         let id = nextTrial
         nextTrial += 1
-        let params = s.suggest(trialID: id)
+        var members: [(String, String)] = [("trial", String(id))]
+        if traced, var tpe = s as? TPESearcher {
+            let (params, trace) = tpe.suggestTraced(trialID: id, draws: draws)
+            s = tpe
+            members.append(("params", s.space.json(params)))
+            members.append(("trace", trace?.json ?? "null"))
+        } else {
+            members.append(("params", s.space.json(s.suggest(trialID: id))))
+        }
         searcher = s
         open.insert(id)
-        return JSONText.object([("trial", String(id)), ("params", s.space.json(params))])
+        return JSONText.object(members)
     }
 
     private mutating func tell(_ obj: [String: JSONValue]) throws -> String {

@@ -52,6 +52,7 @@ public enum ParameterDomain: Sendable, Equatable {
             if !low.isFinite || !high.isFinite { return "bounds must be finite numbers" }
             if low > high { return "low (\(low)) is greater than high (\(high))" }
             if low == high { return "the range [\(low), \(high)] is empty; use type const for a fixed value" }
+            if !(high - low).isFinite { return "the range [\(low), \(high)] is too wide: high - low must be a finite number" }
         case let .loguniform(low, high):
             if !low.isFinite || !high.isFinite { return "bounds must be finite numbers" }
             if low <= 0 || high <= 0 { return "loguniform bounds must be positive (low \(low), high \(high))" }
@@ -66,7 +67,9 @@ public enum ParameterDomain: Sendable, Equatable {
             if q <= 0 { return "q must be positive (q \(q))" }
             if low > high { return "low (\(low)) is greater than high (\(high))" }
             if low == high { return "the range [\(low), \(high)] is empty; use type const for a fixed value" }
+            if !(high - low).isFinite { return "the range [\(low), \(high)] is too wide: high - low must be a finite number" }
             if q > high - low { return "q (\(q)) is larger than the range [\(low), \(high)]" }
+            if !((high - low) / q).isFinite { return "q (\(q)) is too small for the range [\(low), \(high)]: (high - low) / q must be a finite number" }
         case .choice(let choices):
             if choices.isEmpty { return "choices must not be empty" }
             for (i, c) in choices.enumerated() where choices[..<i].contains(where: { $0.matches(c) }) {

@@ -70,7 +70,11 @@ struct ParameterEncoding: Sendable {
         case let .int(low, high, log):
             let v = log ? _exp(x) : x
             guard v.isFinite else { return .int(low) }
-            return .int(min(max(Int(v.rounded()), low), high))
+            // Clamped as a Double first: near Int.max the rounded value may not fit an Int.
+            let r = v.rounded()
+            if r >= Double(high) { return .int(high) }
+            if r <= Double(low) { return .int(low) }
+            return .int(min(max(Int(r), low), high))
         case let .quniform(low, high, q):
             let kMax = ((high - low) / q + 1e-9).rounded(.down)
             let k = min(max(((x - low) / q).rounded(), 0), kMax)

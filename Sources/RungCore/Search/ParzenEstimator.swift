@@ -13,9 +13,9 @@ struct ParzenEstimator: Sendable {
         case categorical(count: Int)
     }
 
-    /// The grid of a numeric dimension, for scoring: a kernel is scored as if convolved with
-    /// its grid cell (variance σ² + h²/12), approximating the probability mass of the cell
-    /// (what Optuna computes exactly) without a CDF per candidate.
+    /// The grid of a numeric dimension, for scoring: on a grid a kernel is scored by the
+    /// probability mass of the candidate's cell under the truncated kernel (as Optuna does),
+    /// not by its density.
     enum Step: Sendable, Equatable {
         /// Continuous.
         case none
@@ -36,11 +36,18 @@ struct ParzenEstimator: Sendable {
     private let mus: [[Double]]
     private let invSigmas: [[Double]]
     private let sigmas: [[Double]]
+    /// Per numeric dimension: its grid (`.none` for continuous ones, scored by density).
+    private let steps: [Step]
+    /// Per numeric dimension on a grid: its distinct (centre, 1/σ) pairs and each kernel's
+    /// index among them (equal observations of an integer share one cell-mass computation;
+    /// empty for continuous dimensions).
+    private let gridPairs: [[(mu: Double, inv: Double)]]
+    private let gridPairOfKernel: [[Int32]]
     /// Per categorical dimension (in `categoricalDims` order), per kernel: log-probabilities (flattened k*count+c).
     private let categoricalDims: [Int]
     private let logProbs: [[Double]]
     private let probs: [[Double]]
-    /// log(weight) − Σ log(σ·√(2π)·Z) per kernel.
+    /// log(weight) − Σ log(σ·√(2π)·Z) per kernel (− log Z alone for dimensions on a grid).
     private let logCoefs: [Double]
 
     /// Builds the estimator from `columns` (one array of observed coordinates per dimension,
@@ -58,7 +65,8 @@ struct ParzenEstimator: Sendable {
         cumulative = w.map { acc += $0; return acc }
 
         var numericDims: [Int] = [], categoricalDims: [Int] = []
-        var mus: [[Double]] = [], invSigmas: [[Double]] = [], sigmas: [[Double]] = []
+        var mus: [[Double]] = [], invSigmas: [[Double]] = [], sigmas: [[Double]] = [], steps: [Step] = []
+        var gridPairs: [[(mu: Double, inv: Double)]] = [], gridPairOfKernel: [[Int32]] = []
         var logProbs: [[Double]] = [], probs: [[Double]] = []
         var logCoefs = w.map { _log($0) }
         let halfLog2Pi = 0.5 * _log(2 * Double.pi)
@@ -93,15 +101,7 @@ struct ParzenEstimator: Sendable {
                 var inv = [Double](repeating: 0, count: k)
                 var lastSigma = Double.nan, lastLogSigma = 0.0
                 for i in 0..<k {
-                    var se = s[i]
-                    switch step {
-                    case .none: break
-                    case .linear(let h): se = (se * se + h * h / 12).squareRoot()
-                    case .logInteger:
-                        let v = _exp(m[i])
-                        let h = _log(v + 0.5) - _log(max(v - 0.5, 1e-9))
-                        se = (se * se + h * h / 12).squareRoot()
-                    }
+                    let se = s[i]
                     inv[i] = 1 / se
                     if se != lastSigma {
                         lastSigma = se
@@ -113,7 +113,30 @@ struct ParzenEstimator: Sendable {
                     if zHigh < 8.5 || zLow > -8.5 {
                         logZ = _log(max(MathSupport.normalCDF(zHigh) - MathSupport.normalCDF(zLow), 1e-300))
                     }
-                    logCoefs[i] -= lastLogSigma + halfLog2Pi + logZ
+                    // On a grid the kernel's cell mass replaces its density: no 1/(σ√2π) factor.
+                    logCoefs[i] -= step == .none ? lastLogSigma + halfLog2Pi + logZ : logZ
+                }
+                steps.append(step)
+                if step == .none {
+                    gridPairs.append([])
+                    gridPairOfKernel.append([])
+                } else {
+                    var pairs: [(mu: Double, inv: Double)] = []
+                    var indexOf: [PairKey: Int32] = [:]
+                    var of = [Int32](repeating: 0, count: k)
+                    for i in 0..<k {
+                        let key = PairKey(mu: m[i].bitPattern, inv: inv[i].bitPattern)
+                        if let u = indexOf[key] {
+                            of[i] = u
+                        } else {
+                            let u = Int32(pairs.count)
+                            indexOf[key] = u
+                            pairs.append((m[i], inv[i]))
+                            of[i] = u
+                        }
+                    }
+                    gridPairs.append(pairs)
+                    gridPairOfKernel.append(of)
                 }
                 mus.append(m)
                 invSigmas.append(inv)
@@ -137,9 +160,23 @@ struct ParzenEstimator: Sendable {
         self.mus = mus
         self.invSigmas = invSigmas
         self.sigmas = sigmas
+        self.steps = steps
+        self.gridPairs = gridPairs
+        self.gridPairOfKernel = gridPairOfKernel
         self.logProbs = logProbs
         self.probs = probs
         self.logCoefs = logCoefs
+    }
+
+    /// The kernels for a trace: normalised weights, and per dimension the centres and
+    /// bandwidths (numeric; empty for categorical) and category probabilities (categorical,
+    /// kernel-major; empty for numeric).
+    func kernels() -> (weights: [Double], mus: [[Double]], sigmas: [[Double]], probs: [[Double]]) {
+        var m = [[Double]](repeating: [], count: dims.count)
+        var s = m, p = m
+        for (a, d) in numericDims.enumerated() { m[d] = mus[a]; s[d] = sigmas[a] }
+        for (a, d) in categoricalDims.enumerated() { p[d] = probs[a] }
+        return (weights, m, s, p)
     }
 
     /// The first `count` values sorted ascending with their original positions, in expected
@@ -208,9 +245,10 @@ struct ParzenEstimator: Sendable {
         return x
     }
 
-    /// The log-density at `x` (coordinates in `dims` order).
+    /// The log-density at `x` (coordinates in `dims` order; on a grid, the log of the cell's
+    /// probability mass, so `x` must lie on the grid).
     func logDensity(_ x: [Double]) -> Double {
-        if dims.count == 1 {
+        if dims.count == 1, numericDims.isEmpty || steps[0] == .none {
             return logDensity1D(x[0])
         }
         var terms = logCoefs
@@ -218,9 +256,17 @@ struct ParzenEstimator: Sendable {
             let xv = x[d]
             mus[a].withUnsafeBufferPointer { m in
                 invSigmas[a].withUnsafeBufferPointer { inv in
-                    for i in 0..<kernelCount {
-                        let z = (xv - m[i]) * inv[i]
-                        terms[i] -= 0.5 * z * z
+                    switch steps[a] {
+                    case .none:
+                        for i in 0..<kernelCount {
+                            let z = (xv - m[i]) * inv[i]
+                            terms[i] -= 0.5 * z * z
+                        }
+                    case .linear(let h):
+                        addCellMass(a, left: xv - h / 2, right: xv + h / 2, to: &terms)
+                    case .logInteger:
+                        let v = _exp(xv).rounded()
+                        addCellMass(a, left: _log(v - 0.5), right: _log(v + 0.5), to: &terms)
                     }
                 }
             }
@@ -237,6 +283,41 @@ struct ParzenEstimator: Sendable {
         let floor = mx - 40
         for t in terms where t > floor { sum += _exp(t - mx) }
         return mx + _log(sum)
+    }
+
+    /// Adds to every kernel's term the log-mass of the cell [left, right] under that kernel in
+    /// grid dimension `a` (computed once per distinct kernel).
+    private func addCellMass(_ a: Int, left: Double, right: Double, to terms: inout [Double]) {
+        let pairs = gridPairs[a]
+        var mass = [Double](repeating: 0, count: pairs.count)
+        for (u, p) in pairs.enumerated() {
+            mass[u] = ParzenEstimator.logNormalMass((left - p.mu) * p.inv, (right - p.mu) * p.inv)
+        }
+        gridPairOfKernel[a].withUnsafeBufferPointer { of in
+            for i in 0..<kernelCount { terms[i] += mass[Int(of[i])] }
+        }
+    }
+
+    /// A (centre, 1/σ) pair compared bit for bit.
+    private struct PairKey: Hashable {
+        var mu: UInt64
+        var inv: UInt64
+    }
+
+    /// log(Φ(b) − Φ(a)) for a < b, the standard normal mass of [a, b], computed on the side of
+    /// the tail it lies in so that it keeps its precision far from the centre; −∞ once the
+    /// mass underflows (more than ~38σ away).
+    @inline(__always) static func logNormalMass(_ a: Double, _ b: Double) -> Double {
+        let r = 0.5.squareRoot()
+        if a >= 0 {
+            if a > 38 { return -.infinity }
+            return _log(0.5 * (_erfc(a * r) - _erfc(b * r)))
+        }
+        if b <= 0 {
+            if b < -38 { return -.infinity }
+            return _log(0.5 * (_erfc(-b * r) - _erfc(-a * r)))
+        }
+        return _log(1 - 0.5 * _erfc(-a * r) - 0.5 * _erfc(b * r))
     }
 
     /// The one-dimensional case: a direct sum, skipping kernels too far away to matter

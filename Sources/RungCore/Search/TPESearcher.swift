@@ -16,6 +16,9 @@ public struct TPESearcher: Searcher {
     private let encodings: [ParameterEncoding]
     private var rng: SeededGenerator
     private var history = TrialHistory()
+    /// The trace being recorded by `suggestTraced`, and how many extra draws per group it wants.
+    private var trace: TPETrace?
+    private var traceDraws = 0
 
     /// Creates a TPE searcher over `space` for a metric optimised in `mode`.
     public init(space: SearchSpace, mode: OptimizationMode, seed: UInt64, options: TPEOptions = TPEOptions()) {
@@ -51,6 +54,24 @@ public struct TPESearcher: Searcher {
         return params
     }
 
+    /// Proposes the parameters of trial `trialID` like `suggest`, and returns every intermediate
+    /// quantity of the model-based suggestion (nil while still in the random start-up phase),
+    /// with `draws` extra samples from each l(x) taken from an independent stream (the
+    /// suggestion itself is the one `suggest` would have made).
+    public mutating func suggestTraced(trialID: TrialID, draws: Int = 0) -> ([String: ParamValue], TPETrace?) {
+        var t = TPETrace()
+        t.history = history.records.map { r in
+            TPETrace.Trial(id: r.id, paramsJSON: space.json(r.params), loss: r.lastLoss, running: r.running)
+        }
+        trace = t
+        traceDraws = max(0, draws)
+        let params = suggest(trialID: trialID)
+        let result = trace
+        trace = nil
+        traceDraws = 0
+        return (params, result.flatMap { $0.groups.isEmpty ? nil : $0 })
+    }
+
     /// Records a result of trial `trialID` at `budget`.
     public mutating func observe(trialID: TrialID, value: Double, budget: Int) {
         history.observe(id: trialID, loss: mode.loss(value), budget: budget)
@@ -72,6 +93,11 @@ public struct TPESearcher: Searcher {
         let good = ranked.prefix(nGood).map(\.0).sorted()
         let bad = (ranked.dropFirst(nGood).map(\.0) + pending).sorted()
         let records = history.records
+        if trace != nil {
+            trace?.observed = observed.count
+            trace?.below = good.map { records[$0].id }
+            trace?.above = bad.map { records[$0].id }
+        }
 
         var params: [String: ParamValue] = [:]
         if options.multivariate {
@@ -127,18 +153,44 @@ public struct TPESearcher: Searcher {
                                 obsWeights: options.observationWeights(badColumns[0].count), priorWeight: options.priorWeight)
         var best: [Double] = []
         var bestScore = -Double.infinity
+        var tracedGroup: TPETrace.Group?
+        if trace != nil {
+            func describe(_ e: ParzenEstimator, _ indices: [Int]) -> TPETrace.Estimator {
+                let k = e.kernels()
+                let used = indices.filter { i in group.allSatisfy { !records[i].coords[$0].isNaN } }
+                return TPETrace.Estimator(trials: used.map { records[$0].id }, weights: k.weights,
+                                          mus: k.mus, sigmas: k.sigmas, probs: k.probs)
+            }
+            var drawRNG = SeededGenerator(seed: 0x7472_6163_6500 &+ UInt64(records.count))
+            tracedGroup = TPETrace.Group(params: group.map { space.parameters[$0].name },
+                                         below: describe(l, good), above: describe(g, bad),
+                                         candidates: [], logBelow: [], logAbove: [], chosen: 0,
+                                         draws: (0..<traceDraws).map { _ in
+                                             var x = l.sample(using: &drawRNG)
+                                             for (a, j) in group.enumerated() { x[a] = encodings[j].toInternal(encodings[j].fromInternal(x[a])) }
+                                             return x
+                                         })
+        }
         for _ in 0..<max(1, options.candidates) {
             var x = l.sample(using: &rng)
             // Snap onto the parameter's grid so that the score is that of the value suggested.
             for (a, j) in group.enumerated() {
                 x[a] = encodings[j].toInternal(encodings[j].fromInternal(x[a]))
             }
-            let score = l.logDensity(x) - g.logDensity(x)
+            let logL = l.logDensity(x), logG = g.logDensity(x)
+            let score = logL - logG
+            if tracedGroup != nil {
+                tracedGroup?.candidates.append(x)
+                tracedGroup?.logBelow.append(logL)
+                tracedGroup?.logAbove.append(logG)
+            }
             if best.isEmpty || score > bestScore {
+                if let t = tracedGroup { tracedGroup?.chosen = t.candidates.count - 1 }
                 best = x
                 bestScore = score
             }
         }
+        if let t = tracedGroup { trace?.groups.append(t) }
         return best
     }
 }

@@ -102,6 +102,7 @@ extension TrialBook {
         guard var trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
             // A trial that was stopped, cancelled or moved elsewhere: a worker waiting at a
             // milestone for it (e.g. after a head restart) is told to stop.
+            notOwned("epoch_report", trialID: id, from: worker)
             if report.atMilestone { send(.decision(Decision(trialID: report.trialID, epoch: report.epoch, verdict: .stop)), to: worker) }
             return
         }
@@ -118,9 +119,17 @@ extension TrialBook {
             }
             return
         }
+        guard let metricName = sweeps[trial.sweepID]?.config.metric.name else { return }
+        guard let value = metrics[metricName] else {
+            // A program that does not report the sweep's metric would run every trial to its
+            // end unranked: its first report says so, and the trial fails at once.
+            send(.cancel(trialID: report.trialID), to: worker)
+            fail(id, reason: "its epoch \(epoch) report has no \(metricName) (it reported \(metrics.keys.sorted().joined(separator: ", ")));"
+                 + " report \(metricName) from the program, or list what it reports under the family's metrics:", now: now)
+            return
+        }
         guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
         defer { sweeps[trial.sweepID] = sweep }
-        let value = metrics[sweep.config.metric.name] ?? .nan
         trial.fedEpoch = epoch
         trial.record.lastEpoch = epoch
         let decision = sweep.families[trial.familyIndex].tuner.report(trial: trial.number, epoch: epoch, value: value)
@@ -159,6 +168,7 @@ extension TrialBook {
         let id = Int64(bitPattern: done.trialID)
         guard var trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
             // A duplicate `done` (re-sent after a reconnect) or one for a trial that moved on.
+            notOwned("done", trialID: id, from: worker)
             return
         }
         guard var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
@@ -202,9 +212,39 @@ extension TrialBook {
     /// The worker could not run a trial: it runs again, or fails once its retries are used up.
     mutating func failed(_ failed: TrialFailed, from worker: String, now: Date) {
         let id = Int64(bitPattern: failed.trialID)
-        guard let trial = live[id], trial.record.worker == worker, trial.record.status == .running else { return }
+        guard let trial = live[id], trial.record.worker == worker, trial.record.status == .running else {
+            notOwned("failed", trialID: id, from: worker)
+            return
+        }
         workers[worker]?.running.remove(id)
         requeue(id, reason: failed.reason, now: now)
+    }
+
+    /// A message about a trial the worker does not run: repeats and messages racing a stop
+    /// are normal and pass quietly; one about a trial another worker runs, or about a trial
+    /// that never existed, is dropped with its reason (the shell rate-limits such lines).
+    private mutating func notOwned(_ kind: String, trialID id: Int64, from worker: String) {
+        guard let identity = identity(of: worker) else { return }
+        if let other = live[id]?.record.worker, other != worker {
+            emit(.dropped(reason: "\(kind) about trial \(id), which runs on worker \(other), not on \(worker)", from: identity))
+        } else if id <= 0 || id >= nextTrialID {
+            emit(.dropped(reason: "\(kind) about trial \(id), which does not exist", from: identity))
+        }
+    }
+
+    /// Fails a running trial at once, without a retry: running it again would fail the same way.
+    mutating func fail(_ id: Int64, reason: String, now: Date) {
+        guard let trial = live[id], var sweep = sweeps.removeValue(forKey: trial.sweepID) else { return }
+        defer { sweeps[trial.sweepID] = sweep }
+        if let w = trial.record.worker { workers[w]?.running.remove(id) }
+        sweep.families[trial.familyIndex].running.remove(trial.number)
+        sweep.families[trial.familyIndex].exhausted = false
+        guard move(id, by: .fail, now: now) else { return }
+        live[id]!.record.reason = reason
+        sweep.families[trial.familyIndex].tuner.trialFailed(trial.number)
+        emit(.saveTrial(live[id]!.record))
+        live[id] = nil
+        log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)")
     }
 
     // MARK: - Retries

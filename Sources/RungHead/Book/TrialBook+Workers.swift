@@ -8,6 +8,13 @@ extension TrialBook {
     /// A worker said hello (first contact, a reconnect, or a restart of the worker or head).
     mutating func hello(_ hello: WorkerHello, identity: [UInt8], key: String?, now: Date) {
         let name = hello.name.isEmpty ? String(decoding: identity, as: UTF8.self) : hello.name
+        guard hello.slots >= 1, Int(hello.slots) <= settings.maxWorkerSlots else {
+            // A worker that cannot be trusted with its claim would take trials it cannot run,
+            // each burning a retry when it vanishes.
+            emit(.dropped(reason: "hello refused: worker \(name) claims \(hello.slots) slots; the head takes 1 to "
+                          + "\(settings.maxWorkerSlots) (rung head --max-worker-slots)", from: identity))
+            return
+        }
         let previous = workers.remove(name)
         var entry = WorkerEntry(identity: identity, name: name, host: hello.host, slots: Int(hello.slots),
                                 families: Set(hello.families), lastHeard: now, key: key)
@@ -80,5 +87,29 @@ extension TrialBook {
     /// Asks every worker to finish and leave.
     public mutating func drainAll() -> [HeadEffect] {
         workers.names.flatMap { drain(worker: $0) ?? [] }
+    }
+}
+
+extension TrialBook {
+    /// A frame arrived from `identity` while the head could not act on it (the store was
+    /// unavailable): a known worker is still alive, nothing else changes.
+    public mutating func heard(from identity: [UInt8], now: Date) {
+        guard let name = workers.name(forIdentity: identity) else { return }
+        workers[name]?.lastHeard = now
+    }
+
+    /// After the head waited for its store: every connected worker counts as heard now and
+    /// is welcomed again, so that it takes the head as back at once (it found the head
+    /// silent) and sends what is unacknowledged, instead of being declared lost between two
+    /// of its hellos.
+    public mutating func welcomeAgain(now: Date) -> [HeadEffect] {
+        transition { book in
+            for name in book.workers.names {
+                book.workers[name]?.lastHeard = now
+                book.send(.welcome(Welcome(heartbeatMillis: book.settings.heartbeatMillis,
+                                           lostAfterMillis: book.settings.lostAfterMillis,
+                                           artifactsURI: book.settings.artifactsURI)), to: name)
+            }
+        }
     }
 }

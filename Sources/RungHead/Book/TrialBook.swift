@@ -24,13 +24,17 @@ public struct TrialBook: Sendable {
         public var retryLimit: Int
         /// The artifacts location as workers are told it.
         public var artifactsURI: String
+        /// The most slots a worker may claim; a hello claiming more is refused.
+        public var maxWorkerSlots: Int
 
         /// Settings for a book.
-        public init(heartbeatMillis: UInt32, lostAfterMillis: UInt32, retryLimit: Int, artifactsURI: String) {
+        public init(heartbeatMillis: UInt32, lostAfterMillis: UInt32, retryLimit: Int, artifactsURI: String,
+                    maxWorkerSlots: Int = HeadOptions.defaultMaxWorkerSlots) {
             self.heartbeatMillis = heartbeatMillis
             self.lostAfterMillis = lostAfterMillis
             self.retryLimit = retryLimit
             self.artifactsURI = artifactsURI
+            self.maxWorkerSlots = maxWorkerSlots
         }
     }
 
@@ -145,9 +149,15 @@ public struct TrialBook: Sendable {
         workers[name]?.lastHeard = now
         switch message {
         case .heartbeat: break
-        case .epochReport(let report): self.report(report, from: name, now: now)
-        case .done(let done): self.done(done, from: name, now: now)
-        case .failed(let failed): self.failed(failed, from: name, now: now)
+        case .epochReport(let report):
+            self.report(report, from: name, now: now)
+            acknowledge(report.trialID, seq: report.seq, to: name)
+        case .done(let done):
+            self.done(done, from: name, now: now)
+            acknowledge(done.trialID, seq: done.seq, to: name)
+        case .failed(let failed):
+            self.failed(failed, from: name, now: now)
+            acknowledge(failed.trialID, seq: failed.seq, to: name)
         case .drain: workerLeft(name, reason: "drained", now: now)
         default: emit(.dropped(reason: "\(message.kindName) is not a worker-to-head message", from: identity))
         }
@@ -167,11 +177,30 @@ public struct TrialBook: Sendable {
         let name = String(decoding: identity, as: UTF8.self)
         guard !name.isEmpty, reattach(Int64(bitPattern: trialID), to: name, now: now) else { return false }
         switch message {
-        case .epochReport(let r): report(r, from: name, now: now)
-        case .done(let d): done(d, from: name, now: now)
+        case .epochReport(let r):
+            report(r, from: name, now: now)
+            acknowledge(r.trialID, seq: r.seq, to: name)
+        case .done(let d):
+            done(d, from: name, now: now)
+            acknowledge(d.trialID, seq: d.seq, to: name)
         default: break
         }
         return true
+    }
+
+    /// Tells the worker that its message `seq` about `trialID` (and every earlier one about
+    /// it) is dealt with: applied, or recognised as a repeat or as about a trial that has
+    /// moved on. Like every send, it leaves only after the pass's transaction commits, so an
+    /// acknowledged message is in the store (docs/protocol.md, "Delivery").
+    private mutating func acknowledge(_ trialID: UInt64, seq: UInt64, to worker: String) {
+        guard let identity = identity(of: worker) else { return }
+        effects.append(.send(.ack([DeliveryAck(trialID: trialID, seq: seq)]), to: identity))
+    }
+
+    /// The routing id of `worker`: its connection's, or for a peer whose result was adopted
+    /// before its hello, its name.
+    func identity(of worker: String) -> [UInt8]? {
+        workers[worker]?.identity ?? (worker.isEmpty ? nil : Array(worker.utf8))
     }
 
     // MARK: - Time
@@ -201,6 +230,7 @@ extension WireMessage {
         case .failed: return "failed"
         case .cancel: return "cancel"
         case .drain: return "drain"
+        case .ack: return "ack"
         case .control: return "control"
         case .controlReply: return "control_reply"
         }

@@ -20,6 +20,11 @@ public final class InMemoryTransport: HeadTransport {
         inbox.append(IncomingFrames(frames: [Array(name.utf8), WireFormat.encode(message)], key: key))
     }
 
+    /// Queues one raw frame from the peer `name`, e.g. garbage a test sends.
+    public func deliverRaw(_ frame: [UInt8], from name: String) {
+        inbox.append(IncomingFrames(frames: [Array(name.utf8), frame], key: nil))
+    }
+
     /// Removes and returns what was sent to `name`.
     public func take(to name: String) -> [WireMessage] {
         let id = Array(name.utf8)

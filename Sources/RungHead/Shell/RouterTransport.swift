@@ -29,7 +29,7 @@ public final class RouterTransport: HeadTransport {
         try router.setMaxMessageSize(Int64(WireFormat.maxFrameBytes))
         try router.setRouterMandatory(true)
         try router.setHighWaterMarks(send: 100_000, receive: 100_000)
-        try router.bind(listen)
+        try router.bind(BindEndpoint.resolve(listen))
         endpoint = try router.lastEndpoint()
     }
 

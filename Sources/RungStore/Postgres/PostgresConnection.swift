@@ -118,6 +118,83 @@ final class PostgresConnection {
         return try collect(conn)
     }
 
+    /// What a pipelined batch did: the results of the statements that ran, in order, and
+    /// the failure of the first one that did not (the server skipped the rest).
+    struct BatchOutcome {
+        /// One result per statement that succeeded, from the first on.
+        var results: [Result]
+        /// The index and failure of the statement that failed, if one did.
+        var failure: (index: Int, failure: Failure)?
+    }
+
+    /// Runs statements in one round trip (libpq's pipeline mode, one sync at the end). A
+    /// statement that fails makes the server skip those after it; a lost connection throws.
+    func executeBatch(_ statements: [(sql: String, values: [Value])]) throws -> BatchOutcome {
+        guard let conn = handle else {
+            throw Failure(sqlState: "08003", message: "the connection is closed", isConnectionLoss: true)
+        }
+        if statements.count == 1 {
+            do {
+                return BatchOutcome(results: [try execute(statements[0].sql, statements[0].values)], failure: nil)
+            } catch let failure as Failure where !failure.isConnectionLoss {
+                return BatchOutcome(results: [], failure: (0, failure))
+            }
+        }
+        guard PQenterPipelineMode(conn) == 1 else { throw connectionFailure(conn) }
+        defer { _ = PQexitPipelineMode(conn) }
+        for statement in statements {
+            let texts = statement.values.map(\.wireText)
+            let sent: Int32 = Self.withOptionalCStrings(texts) { pointers in
+                PQsendQueryParams(conn, statement.sql, Int32(texts.count), nil, pointers, nil, nil, 0)
+            }
+            if sent == 0 { throw connectionFailure(conn) }
+        }
+        guard PQpipelineSync(conn) == 1 else { throw connectionFailure(conn) }
+        var outcome = BatchOutcome(results: [], failure: nil)
+        var index = 0
+        var current: OpaquePointer?
+        var emptyInARow = 0
+        while true {
+            guard let next = PQgetResult(conn) else {
+                // NULL ends one statement's results.
+                if let result = current {
+                    current = nil
+                    emptyInARow = 0
+                    try take(result, index: index, into: &outcome, conn: conn)
+                    index += 1
+                    continue
+                }
+                emptyInARow += 1
+                if PQstatus(conn) != CONNECTION_OK || emptyInARow > 1 { throw connectionFailure(conn) }
+                continue
+            }
+            emptyInARow = 0
+            if PQresultStatus(next) == PGRES_PIPELINE_SYNC {
+                PQclear(next)
+                if let result = current { try take(result, index: index, into: &outcome, conn: conn) }
+                break
+            }
+            if let current { PQclear(current) }
+            current = next
+        }
+        return outcome
+    }
+
+    /// Files one statement's last result of a batch: a success, a skipped statement, or
+    /// the batch's failure (a lost connection throws).
+    private func take(_ result: OpaquePointer, index: Int, into outcome: inout BatchOutcome, conn: OpaquePointer) throws {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            if outcome.failure == nil { outcome.results.append(Result(result)) } else { PQclear(result) }
+        case PGRES_PIPELINE_ABORTED:
+            PQclear(result)
+        default:
+            let failure = failure(from: result, conn: conn)
+            if failure.isConnectionLoss { throw failure }
+            if outcome.failure == nil { outcome.failure = (index, failure) }
+        }
+    }
+
     /// Runs statements without parameters (migrations), several separated by semicolons.
     func executeScript(_ sql: String) throws {
         guard let conn = handle else {
@@ -138,18 +215,23 @@ final class PostgresConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return Result(result)
         default:
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-            var text = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
-                ?? String(cString: PQresultErrorMessage(result))
-            if let detail = PQresultErrorField(result, Int32(UInt8(ascii: "D"))) {
-                text += " (" + String(cString: detail) + ")"
-            }
-            PQclear(result)
-            // Every error from the server carries a SQLSTATE; one without is libpq's own
-            // (a socket that failed), so the connection is gone.
-            let lost = PQstatus(conn) != CONNECTION_OK || state.isEmpty || Self.isConnectionLoss(sqlState: state)
-            throw Failure(sqlState: state, message: scrub(Self.oneLine(text)), isConnectionLoss: lost)
+            throw failure(from: result, conn: conn)
         }
+    }
+
+    /// The failure a failed result reports (the result is cleared).
+    private func failure(from result: OpaquePointer, conn: OpaquePointer) -> Failure {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+        var text = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+            ?? String(cString: PQresultErrorMessage(result))
+        if let detail = PQresultErrorField(result, Int32(UInt8(ascii: "D"))) {
+            text += " (" + String(cString: detail) + ")"
+        }
+        PQclear(result)
+        // Every error from the server carries a SQLSTATE; one without is libpq's own
+        // (a socket that failed), so the connection is gone.
+        let lost = PQstatus(conn) != CONNECTION_OK || state.isEmpty || Self.isConnectionLoss(sqlState: state)
+        return Failure(sqlState: state, message: scrub(Self.oneLine(text)), isConnectionLoss: lost)
     }
 
     // MARK: - Helpers

@@ -64,6 +64,11 @@ public final class PostgresStore: SQLStore {
     public let isReadOnly: Bool
     /// How many times the store lost its connection and reconnected.
     public private(set) var reconnections = 0
+    /// Round trips to the server for statements and commits since the store opened
+    /// (tests check that a loop pass's writes go in one batch).
+    private(set) var roundTrips = 0
+    /// Batches sent (each may have been retried after a lost connection).
+    private var batchesSent = 0
 
     let target: PostgresTarget
     let dialect = SQLDialect.postgresql
@@ -77,11 +82,27 @@ public final class PostgresStore: SQLStore {
         let sql: String
         let values: [PostgresConnection.Value]
     }
+    /// A write held back to go with the next batch (see `runBatched`).
+    private struct Pending {
+        let statement: Statement
+        let purpose: String
+        let missing: String?
+        /// A write (rather than a savepoint statement).
+        var isWrite = true
+    }
+    /// Statements per pipelined batch at most: their replies must fit the socket buffers,
+    /// which a blocking client only drains after sending the whole batch.
+    private static let batchLimit = 500
 
     private var depth = 0
     private var transactionOpen = false
     private var journal: [Statement] = []
     private var journalHasWrites = false
+    /// Writes of the open transaction not sent yet; they go with the next statement that
+    /// needs a reply (a read, a write whose count is read, the commit).
+    private var pending: [Pending] = []
+    /// Whether the open transaction's `BEGIN` still waits to go with its first batch.
+    private var beginPending = false
     private var committedSequence: Int64 = 0
     private var nextSweepID: Int64 = 1
     private var nextTrialID: Int64 = 1
@@ -155,10 +176,12 @@ public final class PostgresStore: SQLStore {
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         let level = depth
         let savedIDs = (nextSweepID, nextTrialID)
+        // Where the nested transaction starts in the held-back writes, and how many batches had gone then.
+        let mark = (batches: batchesSent, held: pending.count)
         if level == 0 {
             try begin()
         } else {
-            try perform("SAVEPOINT rung_\(level)", [], purpose: "begin a nested transaction", journal: .control)
+            holdBack("SAVEPOINT rung_\(level)", purpose: "begin a nested transaction")
         }
         depth += 1
         let result: T
@@ -169,7 +192,12 @@ public final class PostgresStore: SQLStore {
             (nextSweepID, nextTrialID) = savedIDs
             if level == 0 {
                 rollback()
+            } else if batchesSent == mark.batches {
+                // Nothing since the SAVEPOINT reached the server: forget it and what followed.
+                pending.removeSubrange(min(mark.held, pending.count)...)
             } else {
+                // The SAVEPOINT went with an earlier batch: what is held now is the nested body's.
+                pending.removeAll()
                 _ = try? perform("ROLLBACK TO SAVEPOINT rung_\(level)", [], purpose: "roll back a nested transaction", journal: .control)
                 _ = try? perform("RELEASE SAVEPOINT rung_\(level)", [], purpose: "roll back a nested transaction", journal: .control)
             }
@@ -184,33 +212,30 @@ public final class PostgresStore: SQLStore {
                 throw error
             }
         } else {
-            try perform("RELEASE SAVEPOINT rung_\(level)", [], purpose: "commit a nested transaction", journal: .control)
+            holdBack("RELEASE SAVEPOINT rung_\(level)", purpose: "commit a nested transaction")
         }
         return result
     }
 
+    /// Opens a transaction; its `BEGIN` goes with the transaction's first batch.
     private func begin() throws {
         journal.removeAll()
         journalHasWrites = false
-        while true {
-            let live = try liveConnection(purpose: "begin a transaction")
-            do {
-                _ = try live.execute("BEGIN")
-                transactionOpen = true
-                return
-            } catch let failure as PostgresConnection.Failure {
-                guard failure.isConnectionLoss else { throw mapped(failure, purpose: "begin a transaction") }
-                try recover(purpose: "begin a transaction", failure: failure)
-            }
-        }
+        pending.removeAll()
+        _ = try liveConnection(purpose: "begin a transaction")
+        transactionOpen = true
+        beginPending = true
     }
 
     private func rollback() {
         transactionOpen = false
         journal.removeAll()
         journalHasWrites = false
-        // A lost connection rolls back by itself; the next call reconnects.
-        _ = try? connection?.execute("ROLLBACK")
+        pending.removeAll()
+        // Nothing reached the server when BEGIN never went; a lost connection rolls back by
+        // itself and the next call reconnects.
+        if !beginPending { _ = try? connection?.execute("ROLLBACK") }
+        beginPending = false
     }
 
     private func commit() throws {
@@ -218,9 +243,13 @@ public final class PostgresStore: SQLStore {
             transactionOpen = false
             journal.removeAll()
             journalHasWrites = false
+            pending.removeAll()
+            beginPending = false
         }
         let purpose = "commit a transaction"
-        guard journalHasWrites else {
+        guard journalHasWrites || pending.contains(where: \.isWrite) else {
+            // Nothing was sent at all: there is no transaction on the server to end.
+            if beginPending { return }
             do {
                 _ = try connection?.execute("COMMIT")
             } catch let failure as PostgresConnection.Failure {
@@ -230,11 +259,18 @@ public final class PostgresStore: SQLStore {
             return
         }
         let sequence = committedSequence + 1
-        try perform("UPDATE rung_commit_seq SET seq = ?", [.integer(sequence)], purpose: purpose, journal: .write)
+        // The held-back writes and the sequence go in one batch, then the COMMIT.
+        do {
+            try perform("UPDATE rung_commit_seq SET seq = ?", [.integer(sequence)], purpose: purpose, journal: .write)
+        } catch {
+            rollback()
+            throw error
+        }
         while true {
             let live = try liveConnection(purpose: purpose)
             do {
                 beforeCommit?()
+                roundTrips += 1
                 _ = try live.execute("COMMIT", afterSend: afterCommitSent)
                 committedSequence = sequence
                 return
@@ -279,13 +315,37 @@ public final class PostgresStore: SQLStore {
         if depth == 0 {
             return try transaction { try run(sql, values, purpose: purpose) }
         }
-        return try perform(sql, values, purpose: purpose, journal: .write).changedRows
+        return try perform(sql, values, purpose: purpose, journal: .write)!.changedRows
+    }
+
+    /// Holds the write back to go with the next batch (one round trip for a loop pass's
+    /// writes); see `SQLStore.runBatched`.
+    func runBatched(_ sql: String, _ values: [SQLValue], purpose: String, missing: String?) throws {
+        if depth == 0 {
+            return try transaction { try runBatched(sql, values, purpose: purpose, missing: missing) }
+        }
+        for case .text(let text) in values where text.utf8.contains(0) {
+            throw RungError.badInput("cannot \(purpose) in store \(location): PostgreSQL text cannot hold a NUL character")
+        }
+        pending.append(Pending(statement: Statement(sql: rendered(sql), values: values), purpose: purpose, missing: missing))
+        if pending.count >= Self.batchLimit { try sendPending() }
+    }
+
+    /// Holds a statement without parameters back for the next batch (savepoints).
+    private func holdBack(_ sql: String, purpose: String) {
+        pending.append(Pending(statement: Statement(sql: sql, values: []), purpose: purpose, missing: nil, isWrite: false))
+    }
+
+    /// Sends the held-back writes now (with the transaction's `BEGIN` if it has not gone yet).
+    private func sendPending() throws {
+        guard !pending.isEmpty || beginPending else { return }
+        _ = try perform(nil, [], purpose: pending.last?.purpose ?? "begin a transaction", journal: .none)
     }
 
     /// Runs a query and maps every row.
     func query<T>(_ sql: String, _ values: [SQLValue] = [], purpose: String,
                   _ map: (PostgresConnection.Row) throws -> T) throws -> [T] {
-        let result = try perform(sql, values, purpose: purpose, journal: .none)
+        let result = try perform(sql, values, purpose: purpose, journal: .none)!
         var rows: [T] = []
         rows.reserveCapacity(Int(result.rowCount))
         for index in 0..<result.rowCount { rows.append(try map(result.row(index))) }
@@ -306,32 +366,65 @@ public final class PostgresStore: SQLStore {
         return id
     }
 
+    /// Runs `sql` (nil: none) after the held-back writes and a pending `BEGIN`, all in one
+    /// round trip, and returns its result. A lost connection is replaced and the batch sent
+    /// again; a statement that fails restores the transaction to just before the batch and
+    /// throws its error; a held-back write that changed no row though it had to throws its
+    /// `missing` error.
     @discardableResult
-    private func perform(_ sql: String, _ values: [PostgresConnection.Value], purpose: String,
-                         journal kind: JournalKind) throws -> PostgresConnection.Result {
+    private func perform(_ sql: String?, _ values: [PostgresConnection.Value], purpose: String,
+                         journal kind: JournalKind) throws -> PostgresConnection.Result? {
         for case .text(let text) in values where text.utf8.contains(0) {
             throw RungError.badInput("cannot \(purpose) in store \(location): PostgreSQL text cannot hold a NUL character")
         }
-        let statement = rendered(sql)
+        let statement = sql.map(rendered)
+        let held = pending
+        pending.removeAll()
+        batchesSent += 1
         while true {
             let live = try liveConnection(purpose: purpose)
+            let begins = beginPending && transactionOpen
+            var batch: [(sql: String, values: [PostgresConnection.Value])] = begins ? [("BEGIN", [])] : []
+            batch += held.map { ($0.statement.sql, $0.statement.values) }
+            if let statement { batch.append((statement, values)) }
+            guard !batch.isEmpty else { return nil }
+            let outcome: PostgresConnection.BatchOutcome
             do {
-                let result = try live.execute(statement, values)
-                if kind != .none && transactionOpen {
+                roundTrips += 1
+                outcome = try live.executeBatch(batch)
+            } catch let failure as PostgresConnection.Failure {
+                guard failure.isConnectionLoss else { throw mapped(failure, purpose: purpose) }
+                try recover(purpose: purpose, failure: failure)
+                continue
+            }
+            // Journal what ran, so that a replay after a lost connection repeats it.
+            let offset = begins ? 1 : 0
+            if begins && !outcome.results.isEmpty { beginPending = false }
+            let ranHeld = max(0, min(held.count, outcome.results.count - offset))
+            if transactionOpen {
+                for item in held.prefix(ranHeld) {
+                    journal.append(item.statement)
+                    if item.isWrite { journalHasWrites = true }
+                }
+                if let statement, kind != .none, outcome.failure == nil {
                     journal.append(Statement(sql: statement, values: values))
                     if kind == .write { journalHasWrites = true }
                 }
-                return result
-            } catch let failure as PostgresConnection.Failure {
-                if failure.isConnectionLoss {
-                    try recover(purpose: purpose, failure: failure)
-                    continue
-                }
-                // PostgreSQL aborts the whole transaction on an error; SQLite only fails the
-                // statement. Restore the transaction to just before the statement.
-                if transactionOpen { try restoreAfterError(purpose: purpose) }
-                throw mapped(failure, purpose: purpose)
             }
+            if let (index, failure) = outcome.failure {
+                // PostgreSQL aborts the whole transaction on an error; SQLite only fails the
+                // statement. Restore the transaction to just before the failed statement.
+                if transactionOpen && !beginPending { try restoreAfterError(purpose: purpose) }
+                let failedPurpose = index < offset ? "begin a transaction"
+                    : index - offset < held.count ? held[index - offset].purpose : purpose
+                throw mapped(failure, purpose: failedPurpose)
+            }
+            for (item, result) in zip(held, outcome.results.dropFirst(offset)) where result.changedRows == 0 {
+                if let missing = item.missing {
+                    throw RungError.badInput("cannot \(item.purpose) in store \(location): \(missing)")
+                }
+            }
+            return statement == nil ? nil : outcome.results.last
         }
     }
 
@@ -383,6 +476,7 @@ public final class PostgresStore: SQLStore {
     private func replay() throws {
         guard let connection else { throw PostgresConnection.Failure(sqlState: "08003", message: "no connection", isConnectionLoss: true) }
         _ = try connection.execute("BEGIN")
+        beginPending = false
         for statement in journal { _ = try connection.execute(statement.sql, statement.values) }
     }
 

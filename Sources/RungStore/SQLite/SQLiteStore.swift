@@ -142,6 +142,13 @@ public final class SQLiteStore: SQLStore {
         try db.run(sql, values, purpose: purpose)
     }
 
+    /// Runs the statement at once (SQLite has no round trips to save).
+    func runBatched(_ sql: String, _ values: [SQLValue], purpose: String, missing: String?) throws {
+        if try run(sql, values, purpose: purpose) == 0, let missing {
+            throw RungError.badInput("cannot \(purpose) in store \(location): \(missing)")
+        }
+    }
+
     /// Runs a query and maps every row.
     func query<T>(_ sql: String, _ values: [SQLValue], purpose: String,
                   _ map: (SQLiteDatabase.Row) throws -> T) throws -> [T] {

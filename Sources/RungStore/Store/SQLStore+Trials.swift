@@ -26,7 +26,7 @@ extension SQLStore {
     public func createTrial(_ trial: TrialRecord) throws -> TrialRecord {
         var created = trial
         created.id = try inserting(into: .trials, id: trial.id > 0 ? trial.id : nil) { id in
-            try write("""
+            try writeBatched("""
                 INSERT INTO trials (id, sweep_id, family, number, params_json, seed, status, worker, retries, last_epoch,
                     checkpoint_uri, reason, created_at, started_at, finished_at, final_metrics)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

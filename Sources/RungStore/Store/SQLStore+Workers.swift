@@ -44,7 +44,7 @@ extension SQLStore {
 
     /// Inserts the worker or, if its name exists, updates it keeping the first `firstSeen`.
     public func saveWorker(_ worker: WorkerRecord) throws {
-        try write("""
+        try writeBatched("""
             INSERT INTO workers (\(Self.workerColumns)) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET host = excluded.host, slots = excluded.slots, status = excluded.status,
                 last_seen = excluded.last_seen

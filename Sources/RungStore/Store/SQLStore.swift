@@ -17,6 +17,14 @@ protocol SQLStore: Store {
     /// (callers use `write`, which first refuses on a read-only store).
     func run(_ sql: String, _ values: [SQLValue], purpose: String) throws -> Int
 
+    /// Runs a write statement whose changed-row count the caller does not read. A backend
+    /// may hold it and send it together with the statements that follow (PostgreSQL does:
+    /// one round trip per batch), but always before the transaction's next read and before
+    /// its commit. With `missing`, a statement that changes no row fails with `badInput`
+    /// "cannot <purpose> in store <location>: <missing>", at the latest when its transaction
+    /// commits (which then rolls back), as an error from any statement of the batch does.
+    func runBatched(_ sql: String, _ values: [SQLValue], purpose: String, missing: String?) throws
+
     /// Runs a query and maps every row.
     func query<T>(_ sql: String, _ values: [SQLValue], purpose: String, _ map: (Row) throws -> T) throws -> [T]
 
@@ -45,11 +53,18 @@ extension SQLStore {
         return try run(sql, values, purpose: purpose)
     }
 
-    /// Runs an UPDATE and throws if it matched no row.
-    func update(_ sql: String, _ values: [SQLValue], purpose: String, missing: String) throws {
-        if try write(sql, values, purpose: purpose) == 0 {
-            throw RungError.badInput("cannot \(purpose) in store \(location): \(missing)")
+    /// Runs a write statement whose result is not read (see `runBatched`), refusing on a
+    /// read-only store.
+    func writeBatched(_ sql: String, _ values: [SQLValue], purpose: String, missing: String? = nil) throws {
+        guard !isReadOnly else {
+            throw RungError.usage("cannot \(purpose) in store \(location): it was opened read-only")
         }
+        try runBatched(sql, values, purpose: purpose, missing: missing)
+    }
+
+    /// Runs an UPDATE that fails if it matched no row (possibly batched, see `runBatched`).
+    func update(_ sql: String, _ values: [SQLValue], purpose: String, missing: String) throws {
+        try writeBatched(sql, values, purpose: purpose, missing: missing)
     }
 
     /// A record's status (or stage) column, or a `badInput` error naming the row.

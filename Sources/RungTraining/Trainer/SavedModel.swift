@@ -39,4 +39,11 @@ public final class SavedModel: @unchecked Sendable {
     public func predictMargins(_ features: CSRMatrix) throws -> [Double] {
         try booster.predict(DMatrix(features), margin: true).map(Double.init)
     }
+
+    /// Per-row contributions of every encoded feature to the margin (SHAP values from
+    /// XGBoost's own contribution prediction): `features.columnCount + 1` values a row,
+    /// row-major, the last being the bias. A row's values add up to its margin.
+    public func predictContributions(_ features: CSRMatrix) throws -> [Float] {
+        try booster.predictContributions(DMatrix(features))
+    }
 }

@@ -9,6 +9,12 @@ protocol TrainingEngine: AnyObject {
     /// Probabilities for the validation matrix, evaluated after every epoch; an engine may
     /// keep per-matrix state to make this cheaper than `predict`.
     func predictValidation(_ matrix: DMatrix) throws -> [Float]
+    /// Probabilities computed the way epochs are evaluated (for a forest: from its chunks'
+    /// margins, without building the merged model), without touching the validation cache.
+    func predictFromComponents(_ matrix: DMatrix) throws -> [Float]
+    /// Rebuilds any live state a saved model does not hold, so that training on gives what a
+    /// trainer resumed from the saved models would (a no-op when there is none).
+    func alignWithReload() throws
     /// The model in XGBoost's JSON format, predicting exactly what `predict` does.
     func modelData() throws -> Data
     /// The models the state consists of (one, or one per random-forest chunk), as saved in checkpoints.
@@ -17,26 +23,40 @@ protocol TrainingEngine: AnyObject {
 
 /// One booster trained round by round: the `xgboost` and `logistic_regression` families.
 ///
-/// Every epoch starts from a booster freshly loaded from the previous epoch's model bytes,
-/// with every training parameter set again: exactly the state `Trainer.resume` builds from a
-/// checkpoint. XGBoost keeps random state inside a live booster (the hist updater's column
-/// sampler is seeded once and then continues), so without this a resumed trial with column
-/// subsampling would diverge from an uninterrupted one.
+/// The booster stays live between epochs (its prediction cache makes each round cost only
+/// the new trees). A live booster carries random state a saved model does not hold: the
+/// hist updater's row and column samplers are seeded once and then continue, so with
+/// subsampling a trial resumed from its model would diverge from an uninterrupted one.
+/// `alignWithReload()` (called where a trial may pause, and before a checkpoint) therefore
+/// rebuilds the booster from its own model bytes with every training parameter set again:
+/// exactly the state `Trainer.resume` builds from a checkpoint. Only boosters whose samplers
+/// keep state pay for it (`gbtree` with `subsample` or a `colsample_*` below 1); without
+/// sampling a live gbtree equals a reloaded one, and `gblinear`'s `coord_descent` with the
+/// cyclic selector draws nothing (both checked by `TrainerTests`).
 final class BoostingEngine: TrainingEngine {
     private let train: DMatrix
     private let parameters: [(name: String, value: String)]
     private var booster: Booster
     private let roundsPerEpoch: Int
     private var roundsDone: Int
-    /// Whether `booster` was just created from bytes (or is new) and has not trained yet.
-    private var fresh = true
+    private let samplerKeepsState: Bool
 
     init(parameters: [(name: String, value: String)], roundsPerEpoch: Int, train: DMatrix, model: Data?) throws {
         self.train = train
         self.parameters = parameters
         self.roundsPerEpoch = roundsPerEpoch
+        samplerKeepsState = Self.samplerKeepsState(parameters)
         booster = try Self.makeBooster(parameters: parameters, train: train, model: model)
         roundsDone = model == nil ? 0 : try booster.boostedRounds()
+    }
+
+    /// Whether a live booster with these parameters holds sampler state its saved model lacks.
+    static func samplerKeepsState(_ parameters: [(name: String, value: String)]) -> Bool {
+        let booster = parameters.last { $0.name == "booster" }?.value ?? "gbtree"
+        guard booster != "gblinear" else { return false }
+        return parameters.contains {
+            ($0.name == "subsample" || $0.name.hasPrefix("colsample_")) && (Double($0.value) ?? 1) < 1
+        }
     }
 
     private static func makeBooster(parameters: [(name: String, value: String)], train: DMatrix, model: Data?) throws -> Booster {
@@ -51,18 +71,20 @@ final class BoostingEngine: TrainingEngine {
     }
 
     func trainEpoch(epochIndex: Int) throws {
-        if !fresh {
-            booster = try Self.makeBooster(parameters: parameters, train: train, model: try booster.modelData(format: "ubj"))
-        }
-        fresh = false
         for _ in 0..<roundsPerEpoch {
             try booster.updateOneIteration(roundsDone, train: train)
             roundsDone += 1
         }
     }
 
+    func alignWithReload() throws {
+        guard samplerKeepsState, roundsDone > 0 else { return }
+        booster = try Self.makeBooster(parameters: parameters, train: train, model: try booster.modelData(format: "ubj"))
+    }
+
     func predict(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
     func predictValidation(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
+    func predictFromComponents(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
     func modelData() throws -> Data { try booster.modelData() }
     func componentModels() throws -> [Data] { [try booster.modelData()] }
 }
@@ -79,6 +101,9 @@ final class ForestEngine: TrainingEngine {
     /// The merged single-model forest, built only when asked for (saving, checkpoints,
     /// predicting other data): rebuilding it every epoch costs O(trees) per epoch.
     private var merged: (booster: Booster, data: Data)?
+    /// The merged forest's bytes alone (saving needs no booster; loading one costs as much
+    /// as the merge).
+    private var mergedData: Data?
     /// The validation matrix and the sum, per row, of every chunk's leaf values on it so far.
     private var validation: (matrix: DMatrix, chunks: Int, leafSums: [Double])?
     private let baseMargin: Double
@@ -111,12 +136,20 @@ final class ForestEngine: TrainingEngine {
         chunks.append(chunk)
         chunkBoosters.append(booster)
         merged = nil
+        mergedData = nil
+    }
+
+    private func mergedBytes() throws -> Data {
+        if let mergedData { return mergedData }
+        guard !chunks.isEmpty else { throw noForest() }
+        let data = try merger.merged()
+        mergedData = data
+        return data
     }
 
     private func mergedForest() throws -> (booster: Booster, data: Data) {
         if let merged { return merged }
-        guard !chunks.isEmpty else { throw noForest() }
-        let data = try merger.merged()
+        let data = try mergedBytes()
         let booster = try Booster()
         try booster.loadModel(from: data)
         merged = (booster, data)
@@ -142,7 +175,22 @@ final class ForestEngine: TrainingEngine {
         return state.leafSums.map { Float(1 / (1 + exp(-(baseMargin + $0 / trees)))) }
     }
 
-    func modelData() throws -> Data { try mergedForest().data }
+    /// The same average as `predictValidation`, computed afresh for `matrix`.
+    func predictFromComponents(_ matrix: DMatrix) throws -> [Float] {
+        guard !chunkBoosters.isEmpty else { throw noForest() }
+        var leafSums = [Double](repeating: 0, count: matrix.rowCount)
+        for chunk in chunkBoosters {
+            let margins = try chunk.predict(matrix, margin: true)
+            for i in margins.indices { leafSums[i] += Double(margins[i]) - baseMargin }
+        }
+        let trees = treesPerChunk * Double(chunkBoosters.count)
+        return leafSums.map { Float(1 / (1 + exp(-(baseMargin + $0 / trees)))) }
+    }
+
+    /// Every chunk is an independent booster already saved whole: nothing to rebuild.
+    func alignWithReload() throws {}
+
+    func modelData() throws -> Data { try mergedBytes() }
 
     func componentModels() throws -> [Data] { chunks }
 

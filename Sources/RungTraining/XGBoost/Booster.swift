@@ -85,6 +85,25 @@ public final class Booster: @unchecked Sendable {
         return Array(UnsafeBufferPointer(start: result, count: count))
     }
 
+    /// Per-row feature contributions (SHAP values, `XGBoosterPredictFromDMatrix` with
+    /// `"type": 2`): row-major, `matrix.columnCount + 1` values a row, the last being the
+    /// bias; a row's values add up to its margin.
+    public func predictContributions(_ matrix: DMatrix) throws -> [Float] {
+        let config = "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, \"strict_shape\": false}"
+        var shape: UnsafePointer<UInt64>?
+        var dimension: UInt64 = 0
+        var result: UnsafePointer<Float>?
+        try XGBoostCall.check(XGBoosterPredictFromDMatrix(handle, matrix.handle, config, &shape, &dimension, &result),
+                              "XGBoosterPredictFromDMatrix(contributions)")
+        guard let shape, let result else { throw RungError.internalFailure("XGBoosterPredictFromDMatrix returned no contributions.") }
+        var count = 1
+        for d in 0..<Int(dimension) { count *= Int(shape[d]) }
+        guard count == matrix.rowCount * (matrix.columnCount + 1) else {
+            throw RungError.internalFailure("XGBoosterPredictFromDMatrix returned \(count) contributions for \(matrix.rowCount) rows of \(matrix.columnCount) features.")
+        }
+        return Array(UnsafeBufferPointer(start: result, count: count))
+    }
+
     /// The model as bytes (`XGBoosterSaveModelToBuffer`), in XGBoost's JSON format by default.
     public func modelData(format: String = "json") throws -> Data {
         var length: UInt64 = 0

@@ -14,7 +14,7 @@ public final class DMatrix: @unchecked Sendable {
     /// Number of columns.
     public let columnCount: Int
 
-    /// Copies `features` into XGBoost (`XGDMatrixCreateFromCSREx`) and sets `labels` if given.
+    /// Copies `features` into XGBoost (`XGDMatrixCreateFromCSR`) and sets `labels` if given.
     public init(_ features: CSRMatrix, labels: [Float]? = nil) throws {
         if let labels, labels.count != features.rowCount {
             throw RungError.internalFailure("DMatrix needs one label per row: \(features.rowCount) rows, \(labels.count) labels.")
@@ -23,16 +23,23 @@ public final class DMatrix: @unchecked Sendable {
         // Empty arrays may have no storage; XGBoost still wants valid pointers.
         let indices = features.columnIndices.isEmpty ? [UInt32(0)] : features.columnIndices
         let values = features.values.isEmpty ? [Float(0)] : features.values
+        // XGDMatrixCreateFromCSR (NumPy array interfaces) is in XGBoost 1.7 and 3.x alike;
+        // 3.x dropped XGDMatrixCreateFromCSREx. Absent entries are missing, as before.
+        func interface(_ base: UnsafeRawPointer?, count: Int, type: String) -> String {
+            "{\"data\": [\(UInt(bitPattern: base)), true], \"shape\": [\(count)], \"typestr\": \"\(type)\", \"version\": 3}"
+        }
         let status = features.rowOffsets.withUnsafeBufferPointer { offsets in
             indices.withUnsafeBufferPointer { idx in
                 values.withUnsafeBufferPointer { vals in
-                    XGDMatrixCreateFromCSREx(offsets.baseAddress, idx.baseAddress, vals.baseAddress,
-                                             offsets.count, features.storedCount, features.columnCount, &out)
+                    XGDMatrixCreateFromCSR(interface(offsets.baseAddress, count: offsets.count, type: "<i8"),
+                                           interface(idx.baseAddress, count: features.storedCount, type: "<u4"),
+                                           interface(vals.baseAddress, count: features.storedCount, type: "<f4"),
+                                           UInt64(features.columnCount), "{\"missing\": NaN, \"nthread\": 1}", &out)
                 }
             }
         }
-        try XGBoostCall.check(status, "XGDMatrixCreateFromCSREx")
-        guard let out else { throw RungError.internalFailure("XGDMatrixCreateFromCSREx returned no matrix.") }
+        try XGBoostCall.check(status, "XGDMatrixCreateFromCSR")
+        guard let out else { throw RungError.internalFailure("XGDMatrixCreateFromCSR returned no matrix.") }
         handle = out
         rowCount = features.rowCount
         columnCount = features.columnCount

@@ -70,10 +70,26 @@ public enum ControlCodec {
     /// Reads the request's fields; a missing or mistyped field gives a RungError naming it,
     /// e.g. "submit needs \"config\" (the sweep YAML text)".
     public static func decode<R: ControlRequest>(_ type: R.Type, from json: String) throws -> R {
+        try checkIntegers(R.self, in: json)
         do {
             return try JSONDecoder().decode(R.self, from: Data(json.utf8))
         } catch let error as DecodingError {
             throw RungError.badInput(message(for: error, op: R.op, help: R.fieldHelp))
+        }
+    }
+
+    /// Refuses a numeric field of `R` that is not a whole number in its range.
+    private static func checkIntegers<R: ControlRequest>(_ type: R.Type, in json: String) throws {
+        guard !R.integerRanges.isEmpty,
+              let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return }
+        for (name, range) in R.integerRanges.sorted(by: { $0.key < $1.key }) {
+            guard let raw = object[name], !(raw is NSNull) else { continue }
+            let shown = (raw as? NSNumber)?.description ?? "\(raw)"
+            let refusal = RungError.badInput("\(R.op.rawValue): \"\(name)\" must be a whole number from \(range.lowerBound) to \(range.upperBound) (got \(shown))")
+            guard let number = raw as? NSNumber else { continue }  // not a number: the decoder names the field
+            let value = number.doubleValue
+            guard value.rounded() == value, value >= Double(range.lowerBound), value <= Double(range.upperBound),
+                  let exact = Int64(exactly: value) ?? Int64(exactly: number.int64Value), range.contains(exact) else { throw refusal }
         }
     }
 

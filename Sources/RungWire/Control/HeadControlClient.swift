@@ -18,6 +18,9 @@ public final class HeadControlClient {
     private let timeoutMillis: Int32
     /// How long a connection may stay unauthenticated before the client gives up.
     private let authenticationMillis: Int32
+    /// Called once per request, with a sentence to show, when the head has not answered
+    /// within half a second (a person then knows what the command is waiting for).
+    public var onSlowReply: ((String) -> Void)?
 
     /// Connects to `endpoint`, with `clientKeys` over CURVE (nil: plain text). A request's
     /// send and its reply are each awaited up to `timeoutMillis`.
@@ -75,8 +78,14 @@ public final class HeadControlClient {
     /// Waits for the reply, failing early with the reason when the handshake shows one.
     private func awaitReply() throws -> [[UInt8]] {
         let start = Date()
+        var told = false
         while true {
             let waited = Date().timeIntervalSince(start)
+            if !told, waited >= 0.5, let onSlowReply {
+                told = true
+                let seconds = Double(timeoutMillis) / 1000
+                onSlowReply("waiting for the head at \(endpoint) (giving up after \(seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)) s)…")
+            }
             let left = Int(timeoutMillis) - Int(waited * 1000)
             if left <= 0 {
                 if let problem = handshakes.problem(endpoint: endpoint, peer: "client", keys: keys, waited: waited) {

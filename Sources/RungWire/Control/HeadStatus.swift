@@ -88,18 +88,23 @@ public struct HeadStatus: ControlReply, Equatable {
     public var droppedFrames: [String: Int]
     /// CURVE handshakes refused (nil when the head runs without keys).
     public var refusedHandshakes: Int?
+    /// Why the store cannot commit while the head waits for it (nil when it can): nothing is
+    /// acknowledged meanwhile, and workers keep their results (docs/protocol.md, "Delivery").
+    public var storeProblem: String?
 
     enum CodingKeys: String, CodingKey {
         case ok, sweeps, workers
-        case droppedFrames = "dropped_frames", refusedHandshakes = "refused_handshakes"
+        case droppedFrames = "dropped_frames", refusedHandshakes = "refused_handshakes", storeProblem = "store_problem"
     }
 
     /// A status reply.
-    public init(ok: Bool = true, sweeps: [Sweep], workers: [Worker], droppedFrames: [String: Int], refusedHandshakes: Int? = nil) {
+    public init(ok: Bool = true, sweeps: [Sweep], workers: [Worker], droppedFrames: [String: Int], refusedHandshakes: Int? = nil,
+                storeProblem: String? = nil) {
         self.ok = ok
         self.sweeps = sweeps
         self.workers = workers
         self.droppedFrames = droppedFrames
         self.refusedHandshakes = refusedHandshakes
+        self.storeProblem = storeProblem
     }
 }

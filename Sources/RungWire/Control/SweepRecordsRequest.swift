@@ -10,6 +10,8 @@ public struct SweepRecordsRequest: ControlRequest, Equatable {
     /// Descriptions of the fields for error messages.
     public static let fieldHelp = ["sweep": "a sweep id, or absent for every sweep",
                                    "details": "whether to send studies, trials and epochs"]
+    /// The numeric fields' ranges.
+    public static let integerRanges: [String: ClosedRange<Int64>] = ["sweep": sweepIDRange]
 
     /// One sweep, or nil for every sweep.
     public var sweep: Int64?

@@ -6,6 +6,8 @@ public struct SweepStateRequest: ControlRequest, Equatable {
     public static let op = ControlOp.sweep
     /// Descriptions of the fields for error messages.
     public static let fieldHelp = ["sweep": "a sweep id"]
+    /// The numeric fields' ranges.
+    public static let integerRanges: [String: ClosedRange<Int64>] = ["sweep": sweepIDRange]
 
     /// The sweep asked about.
     public var sweep: Int64

@@ -298,15 +298,18 @@ public struct TopSnapshot: ControlReply, Equatable {
     public var trials: [Trial]
     /// How many trials match before the cut.
     public var trialsTotal: Int
+    /// Why the head's store cannot commit, while it waits for it (nil: it can).
+    public var storeProblem: String?
 
     enum CodingKeys: String, CodingKey {
         case ok, now, endpoint, sweeps, workers, sweep, family, sort, trials
-        case trialsTotal = "trials_total"
+        case trialsTotal = "trials_total", storeProblem = "store_problem"
     }
 
     /// A snapshot.
     public init(ok: Bool = true, now: Double, endpoint: String, sweeps: [Sweep], workers: [Worker], sweep: Int64?,
-                family: String?, sort: String?, trials: [Trial], trialsTotal: Int) {
+                family: String?, sort: String?, trials: [Trial], trialsTotal: Int, storeProblem: String? = nil) {
+        self.storeProblem = storeProblem
         self.ok = ok
         self.now = now
         self.endpoint = endpoint
@@ -332,6 +335,7 @@ public struct TopSnapshot: ControlReply, Equatable {
         try c.encodeIfPresent(sort, forKey: .sort)
         try c.encode(trials, forKey: .trials)
         try c.encode(trialsTotal, forKey: .trialsTotal)
+        try c.encode(storeProblem, forKey: .storeProblem)
     }
 
     /// The sweep whose trials the snapshot carries.

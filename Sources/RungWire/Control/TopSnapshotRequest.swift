@@ -7,6 +7,8 @@ public struct TopSnapshotRequest: ControlRequest, Equatable {
     /// Descriptions of the fields for error messages.
     public static let fieldHelp = ["sweep": "a sweep id", "family": "a family name",
                                    "sort": "metric, id, duration or status", "limit": "the most trials to send, at most 200"]
+    /// The numeric fields' ranges.
+    public static let integerRanges: [String: ClosedRange<Int64>] = ["sweep": sweepIDRange, "limit": 1...200]
 
     /// The sweep whose trials to send (nil: the first running one).
     public var sweep: Int64?

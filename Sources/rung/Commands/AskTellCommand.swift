@@ -13,6 +13,8 @@ struct AskTellCommand: ParsableCommand {
           init   {"op":"init","space":{...},"seed":1,"mode":"min","parallel":4}
                  -> {"ok":true}
           ask    {"op":"ask"} -> {"trial":0,"params":{"x":0.42}}
+                 (with "trace": true also every intermediate quantity of the TPE
+                 suggestion, "draws": N extra samples from l(x); docs/search.md)
           tell   {"op":"tell","trial":0,"value":1.5} -> {"ok":true}
                  (value null: the trial failed)
           close  {"op":"close"} -> no reply, exit 0

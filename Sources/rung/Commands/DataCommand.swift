@@ -12,7 +12,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Prepare datasets: clean, split and fit the preprocessor; add future batches for nightly retraining.",
-        subcommands: [Prepare.self, Advance.self]
+        subcommands: [Prepare.self, Advance.self, DataDriftCommand.self]
     )
 
     /// `rung data prepare`: source CSV + recipe → prepared-splits directory.
@@ -23,7 +23,7 @@ struct DataCommand: ParsableCommand {
         )
 
         @Option(name: .long, help: ArgumentHelp(
-            "The data: a CSV path, a file:// or http(s):// URL, or a dataset id (uci-diabetes-130, looked up under $RUNG_DATASETS, then ~/.cache/rung/datasets, then downloaded). Default: the recipe's `source`.",
+            "The data: a CSV path, a file:// or http(s):// URL, or a dataset id (uci-diabetes-130, uci-adult, uci-heart-cleveland; looked up under $RUNG_DATASETS, then ~/.cache/rung/datasets, then downloaded). Default: the recipe's `source`.",
             valueName: "SRC"))
         var source: String?
 
@@ -47,6 +47,8 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             let started = Date()
+            let stop = StagingCleanupOnSignal()
+            defer { withExtendedLifetime(stop) {} }
             let recipeURL = URL(fileURLWithPath: recipe)
             let parsed = try DatasetRecipe.load(from: recipeURL)
             guard let sourceText = source ?? parsed.source else {
@@ -55,7 +57,13 @@ struct DataCommand: ParsableCommand {
             let remote = Location.isS3(out)
             let outURL = remote ? FileManager.default.temporaryDirectory
                 .appendingPathComponent("rung-prepare-\(UUID().uuidString)", isDirectory: true) : try Self.outputDirectory(out)
-            defer { if remote { try? FileManager.default.removeItem(at: outURL) } }
+            let remoteToken = remote ? StagingDirectories.add(outURL.path) : 0
+            defer {
+                if remote {
+                    try? FileManager.default.removeItem(at: outURL)
+                    StagingDirectories.remove(remoteToken)
+                }
+            }
             let sourceURL = try DatasetResolver.resolve(sourceText, environment: ProcessInfo.processInfo.environment)
             var timings: [PhaseTiming] = []
             let manifest = throughBatch > 0
@@ -71,6 +79,7 @@ struct DataCommand: ParsableCommand {
                 print(String(decoding: try manifest.jsonData(), as: UTF8.self))
                 return
             }
+            for w in manifest.warnings ?? [] { Output.note("rung: warning: \(w.message)") }
             let elapsed = Date().timeIntervalSince(started)
             print("Prepared \(manifest.recipe) from \(manifest.source.name) (\(manifest.source.rows) rows, \(manifest.cleanedRows) after cleaning) into \(remote ? out : outURL.path)")
             print("")

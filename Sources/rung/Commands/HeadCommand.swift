@@ -38,6 +38,9 @@ struct HeadCommand: ParsableCommand {
     @Option(help: "How many times a trial is retried after a lost worker or a failure.")
     var retries: Int = 2
 
+    @Option(help: "The most slots a worker may claim; a worker claiming more is refused (it would take trials it cannot run).")
+    var maxWorkerSlots: Int = HeadOptions.defaultMaxWorkerSlots
+
     @Option(help: ArgumentHelp("A CURVE key directory: head.key/head.pub and authorized/*.pub, the workers and clients let in (see `rung keys`). Default: $RUNG_KEYS.", valueName: "DIR"))
     var keys: String?
 
@@ -58,16 +61,24 @@ struct HeadCommand: ParsableCommand {
             throw RungError.usage("refusing to listen on \(endpoint) without CURVE keys: anyone who reaches it could join as a worker, read trial data or submit sweeps that run commands; pass --keys DIR (see `rung keys generate`), or --insecure on a trusted network")
         }
         let curve = try keyDirectory.map { try CurveServerKeys.load(directory: URL(fileURLWithPath: $0, isDirectory: true)) }
+        guard maxWorkerSlots >= 1 else { throw RungError.usage("--max-worker-slots must be at least 1") }
+        var options = HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
+                                  retryLimit: retries, artifacts: store.artifactsURI, keys: curve)
+        options.maxWorkerSlots = maxWorkerSlots
+        do {
+            options.failpoint = try EnvironmentDefault.value("RUNG_FAILPOINT").flatMap { try HeadFailpoint(parsing: $0) }
+        } catch {
+            throw RungError.usage("\(error)")
+        }
+        // The port first: a head that cannot listen touches no store.
+        let clock = SystemClock()
+        let transport = try RouterTransport(listen: endpoint, keys: curve, clock: clock)
         let opened = try openStore(url: store.storeURL)
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
-        let head = try Head(options: HeadOptions(listen: endpoint, heartbeatMillis: heartbeatMs, lostAfterMillis: lostAfterMs,
-                                                 retryLimit: retries,
-                                                 artifacts: store.artifactsURI,
-                                                 keys: curve),
-                            store: opened)
-        let clock = DateFormatter()
-        clock.dateFormat = "HH:mm:ss"
-        head.log = logging.lineSink("rung head") ?? { Output.note("\(clock.string(from: Date())) \($0)") }
+        let head = try Head(options: options, store: opened, transport: transport, clock: clock)
+        let stamp = DateFormatter()
+        stamp.dateFormat = "HH:mm:ss"
+        head.log = logging.lineSink("rung head") ?? { Output.note("\(stamp.string(from: Date())) \($0)") }
         let attached = try observability.attach(to: head, storeURL: store.storeURL)
         head.log("listening on \(head.endpoint), store \(opened.location)"
                  + (curve.map { ", CURVE keys \($0.directory.path) (head key \($0.keyPair.publicKey.abbreviated))" } ?? ", no CURVE keys (plain text)"))

@@ -37,6 +37,9 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Skip rows that cannot be read, and report how many were skipped, instead of failing.")
     var skipBadRows = false
 
+    @Option(help: "Add the K largest per-source-column contributions (SHAP values, log-odds) of each row: explain_k_column, explain_k_contribution, explain_bias.")
+    var explain = 0
+
     @Flag(help: "With --out, print a JSON summary instead of a sentence.")
     var json = false
 
@@ -45,6 +48,7 @@ struct PredictCommand: ParsableCommand {
     func validate() throws {
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1], not \(threshold).") }
         if json && out == nil { throw ValidationError("--json needs --out (the predictions themselves go to standard output otherwise).") }
+        if explain < 0 { throw ValidationError("--explain must be 0 or more, not \(explain).") }
     }
 
     func run() throws {
@@ -60,7 +64,16 @@ struct PredictCommand: ParsableCommand {
         let table = try cleanForPrediction(csv: inputURL, preprocessor: preprocessor, skipUnreadableRows: skipBadRows)
         let features = try preprocessor.transform(table)
         let probabilities = try saved.predictProbabilities(features)
-        let csv = PredictionOutput.csv(ids: table.idColumns, probabilities: probabilities, threshold: threshold)
+        let csv: [UInt8]
+        if explain > 0 {
+            let contributions = try SourceContributions(encoded: saved.predictContributions(features), preprocessor: preprocessor)
+            let k = min(explain, contributions.columns.count)
+            let tops = (0..<contributions.rowCount).map { r in contributions.top(k, row: r).map { (column: $0.column, contribution: $0.contribution) } }
+            csv = PredictionOutput.csv(ids: table.idColumns, probabilities: probabilities, threshold: threshold,
+                                       explanations: tops, bias: contributions.bias)
+        } else {
+            csv = PredictionOutput.csv(ids: table.idColumns, probabilities: probabilities, threshold: threshold)
+        }
         let positives = probabilities.filter { $0 > threshold }.count
         let summary = PredictSummary(rows: table.rowCount, skippedRows: table.skippedRowCount,
                                      skippedLines: Array(table.skippedLines.prefix(20)), positives: positives,

@@ -20,8 +20,8 @@ struct RunCommand: ParsableCommand {
         and an ETA; otherwise (a pipe, cron, systemd) a timestamped line is printed when the \
         progress changes, at most every 10 s.
 
-        Exit status: 0 the sweep finished; 3 it finished but some trials failed; 4 it was \
-        cancelled; 5 the head gave up on it; 130 interrupted (the sweep is kept and resumes \
+        Exit status: 0 the sweep finished; 3 it finished but some trials failed; 6 the \
+        config's retrain: gate found no drift, so no sweep ran; 4 it was cancelled; 5 the head gave up on it; 130 interrupted (the sweep is kept and resumes \
         with `rung head`); 64 usage, 65 bad config or data, 69 store or files unreachable, \
         70 internal failure (see docs/cli.md).
 
@@ -61,6 +61,9 @@ struct RunCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
         let store = try openStore(url: storeOptions.storeURL)
         let artifactsURI = storeOptions.artifactsURI
+        if data == nil, let parsed = try? SweepConfigParser.parse(yaml: yaml, file: config), let retrain = parsed.retrain {
+            try gate(parsed, retrain, store: store, artifactsURI: artifactsURI)
+        }
         // The default endpoint when it is free, so that `rung top` in another terminal finds
         // this run without options; any free loopback port otherwise.
         let head: Head
@@ -119,5 +122,18 @@ struct RunCommand: ParsableCommand {
         try SweepExit.forSweep(status: summary.status, failedTrials: summary.families.reduce(0) { $0 + $1.failed })
             .exitIfNotSuccess()
     }
-}
 
+    /// The `retrain:` gate: prints (or, with --json and no sweep, writes as JSON) what it found,
+    /// keeps it in the artifacts next to the cumulative data, and ends the command with
+    /// `SweepExit.skippedNoDrift` when the sweep is not to run.
+    private func gate(_ parsed: SweepConfig, _ retrain: RetrainSettings, store: any Store, artifactsURI: String) throws {
+        let decision = try RetrainGate.decide(config: parsed, configPath: config, settings: retrain, store: store, artifactsURI: artifactsURI)
+        try RetrainGate.record(decision, artifactsURI: artifactsURI)
+        if json {
+            if !decision.retrain { FileHandle.standardOutput.write(try decision.jsonData() + Data("\n".utf8)) }
+        } else {
+            Output.line(decision.text)
+        }
+        if !decision.retrain { throw ExitCode(SweepExit.skippedNoDrift.rawValue) }
+    }
+}

@@ -40,6 +40,9 @@ struct SweepSubmitCommand: ParsableCommand {
     @Flag(help: "Wait until the sweep has ended, showing its progress; the exit status tells how it ended.")
     var wait = false
 
+    @Option(help: "Seconds to wait for the head to answer the submission before giving up (exit 69).")
+    var timeout: Double = 10
+
     @Flag(help: "Print one JSON document.")
     var json = false
 
@@ -49,7 +52,8 @@ struct SweepSubmitCommand: ParsableCommand {
         do { yaml = try String(contentsOf: url, encoding: .utf8) } catch {
             throw RungError.badInput("cannot read the sweep config \(config): \(error.localizedDescription)")
         }
-        let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: 120_000, keys: keys)
+        let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: try Self.millis(timeout), keys: keys)
+        client.onSlowReply = { Output.note($0) }
         let id = try client.send(SubmitSweepRequest(config: yaml, path: url.path, data: data)).sweep
         guard wait else {
             if json { try Output.json(["sweep": id]) } else { Output.line("\(id)") }
@@ -58,6 +62,14 @@ struct SweepSubmitCommand: ParsableCommand {
         if !json { Output.note("sweep \(id) submitted to \(client.endpoint); waiting for it to end (Ctrl-C stops waiting, not the sweep)") }
         let outcome = try SweepWaiter(endpoint: client.endpoint, keys: keys, sweepID: id, json: json).wait()
         try outcome.exitIfNotSuccess()
+    }
+
+    /// `--timeout` in milliseconds, refused when it is not a positive number of seconds.
+    static func millis(_ seconds: Double) throws -> Int32 {
+        guard seconds.isFinite, seconds > 0, seconds <= 3600 else {
+            throw RungError.usage("--timeout must be a number of seconds from 0 to 3600, found \(seconds)")
+        }
+        return Int32((seconds * 1000).rounded(.up))
     }
 }
 
@@ -79,8 +91,12 @@ struct SweepCancelCommand: ParsableCommand {
     /// The key directory in effect (`--keys`, else `RUNG_KEYS`), nil for none.
     var keys: String? { connection.keyDirectory }
 
+    @Option(help: "Seconds to wait for the head to answer before giving up (exit 69).")
+    var timeout: Double = 10
+
     func run() throws {
-        let client = try HeadClient(endpoint: HeadClient.endpoint(head), keys: keys)
+        let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: try SweepSubmitCommand.millis(timeout), keys: keys)
+        client.onSlowReply = { Output.note($0) }
         _ = try client.send(CancelSweepRequest(sweep: sweep))
         Output.line("sweep \(sweep) cancelled")
     }
