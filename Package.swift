@@ -61,9 +61,9 @@ let package = Package(
         .target(name: "RungWire", dependencies: ["RungCore", "CZeroMQ"]),
         // The head: one event loop owning the ROUTER socket, sweeps, searchers, schedulers.
         .target(name: "RungHead", dependencies: ["RungCore", "RungData", "RungStore", "RungBlob", "RungArtifacts", "RungWire",
-                                              "RungMLflow", "RungMetrics", .product(name: "Prometheus", package: "swift-prometheus")]),
+                                              "RungMLflow", "RungMetrics", "RungLogging", .product(name: "Prometheus", package: "swift-prometheus")]),
         // The worker: a DEALER to the head, one training thread per slot, the data cache.
-        .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungBlob", "RungWire", "RungMetrics",
+        .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungBlob", "RungWire", "RungMetrics", "RungLogging",
                                                 .product(name: "Prometheus", package: "swift-prometheus")]),
         // MLflow: the REST client, the tracking export from the store (a durable queue of
         // export marks) and the model-registry export.
@@ -114,7 +114,7 @@ let package = Package(
         // The store, blob and artifacts libraries share one test target and its servers.
         .testTarget(name: "RungStorageTests", dependencies: ["RungStore", "RungBlob", "RungArtifacts", "RungCore"], exclude: ["Fixtures"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
-        .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStore", "RungBlob", "RungArtifacts", "RungData", "RungCore"]),
+        .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStore", "RungBlob", "RungArtifacts", "RungData", "RungCore", "RungMLflow", "RungLogging"]),
         .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungBlob", "RungCore"]),
         .testTarget(name: "RungCLITests", dependencies: ["RungCLI", "RungCore", "RungStore", "RungWire"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStore", "RungBlob", "RungArtifacts"]),

@@ -8,6 +8,11 @@ public final class MLflowClient: Sendable {
     /// The tracking server's base URI, without a trailing slash.
     public let baseURI: String
     let httpClient: HTTPClient
+    /// Requests sent so far and the seconds spent waiting for their answers.
+    private let counters = RequestCounters()
+
+    /// Requests sent by this client so far, and the seconds they took (answers included).
+    public var requestStats: (count: Int, seconds: Double) { counters.read() }
 
     /// The most metrics, params and tags MLflow accepts in one `log-batch` request.
     public static let batchLimits = (metrics: 1000, params: 100, tags: 100)
@@ -32,6 +37,8 @@ public final class MLflowClient: Sendable {
         }
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
         let reply: HTTPClient.Reply
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { counters.add(seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
         do {
             reply = try httpClient.send(method: method, url: url, headers: [("Content-Type", "application/json")], body: data)
         } catch let failure as HTTPClient.Failure {
@@ -178,6 +185,22 @@ public final class MLflowClient: Sendable {
         default: return nil
         }
     }
+}
+
+/// A request count and the time the requests took, shared by the threads of one client.
+final class RequestCounters: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var seconds = 0.0
+
+    func add(seconds more: Double) {
+        lock.withLock {
+            count += 1
+            seconds += more
+        }
+    }
+
+    func read() -> (count: Int, seconds: Double) { lock.withLock { (count, seconds) } }
 }
 
 /// One metric value of a run: MLflow's `Metric` (key, value, timestamp in ms, step).

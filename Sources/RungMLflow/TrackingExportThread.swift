@@ -68,6 +68,13 @@ public final class TrackingExportThread: @unchecked Sendable {
         return taken
     }
 
+    /// How many moved marks wait for the head to take them.
+    public var pendingMarks: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return marks.count
+    }
+
     /// What was left after the last pass (nil before the first pass finished).
     public var backlog: TrackingBacklog? {
         condition.lock()
@@ -130,6 +137,9 @@ public final class TrackingExportThread: @unchecked Sendable {
         var lastError = ""
         var lastBacklogAt = Date.distantPast
         var lastBacklogValue: TrackingBacklog?
+        // Every mark moved in this process, latest per run: a new exporter (after a store
+        // error) starts from these, not only from the store, which may not have them yet.
+        var moved: [TrackingKey: TrackingMark] = [:]
         while true {
             condition.lock()
             let wait = backoff > 0 ? backoff : pollSeconds
@@ -144,12 +154,14 @@ public final class TrackingExportThread: @unchecked Sendable {
                     let opened = try openStore(url: storeURL, readOnly: true)
                     store = opened
                     exporter = try TrackingExporter(store: opened, defaultTracking: defaultTracking, timeout: timeout,
-                                                    saveMarks: { [self] moved in
+                                                    saveMarks: { [self] marksMoved in
+                        for mark in marksMoved { moved[TrackingKey(sweep: mark.sweepID, trial: mark.trialID)] = mark }
                         condition.lock()
-                        marks += moved
-                        movedAny = movedAny || !moved.isEmpty
+                        marks += marksMoved
+                        movedAny = movedAny || !marksMoved.isEmpty
                         condition.unlock()
                     }, log: log)
+                    exporter?.adopt(Array(moved.values))
                     exporter?.isCancelled = { [self] in
                         condition.lock()
                         defer { condition.unlock() }
@@ -179,6 +191,8 @@ public final class TrackingExportThread: @unchecked Sendable {
                 lastBacklog = left
                 failures = 0
                 passes += 1
+                // A pass that wrote something may have left more (a capped pass): go on at once.
+                if !idle { nudged = true }
                 condition.broadcast()
                 condition.unlock()
                 if backoff > 0 { log("mlflow export: the tracking server answers again; caught up") }
@@ -208,4 +222,10 @@ public final class TrackingExportThread: @unchecked Sendable {
         }
         store?.close()
     }
+}
+
+/// A run's key among the export marks: its sweep and trial id (0: the sweep's parent run).
+struct TrackingKey: Hashable {
+    var sweep: Int64
+    var trial: Int64
 }

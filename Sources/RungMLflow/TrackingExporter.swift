@@ -49,6 +49,19 @@ public final class TrackingExporter {
     private let timeout: Double
     /// How many trials' requests are in flight at once.
     public var parallelRequests = 4
+    /// A running trial is first written once it has run this long, then at most this often
+    /// (its new epochs in one request); an ended trial is written at once. A short trial
+    /// thus costs the server three requests in all (create, one log-batch, update), and
+    /// while the server is the bottleneck its time goes to ended trials first.
+    public var liveSeconds: Double = 10
+    /// When each running trial was last written, by trial id.
+    private var lastLive: [Int64: Date] = [:]
+    /// At most this many trials are written per pass (the next pass goes on), so a long
+    /// backlog never means reading every waiting trial's epochs at once.
+    public var maxTrialsPerPass = 256
+    /// By sweep: every trial up to this id has ended and is marked with its end, so passes
+    /// and backlogs read only the trials after it.
+    private var doneThrough: [Int64: Int64] = [:]
     /// Checked before each trial: true ends the pass early (the thread is stopping).
     public var isCancelled: () -> Bool = { false }
 
@@ -70,15 +83,42 @@ public final class TrackingExporter {
         }
     }
 
+    /// Takes `known` marks as the state of their runs, over what the store holds: the
+    /// marks an earlier exporter of this process moved that the head may not have
+    /// committed yet (held in a pass the store could not commit).
+    public func adopt(_ known: [TrackingMark]) {
+        for mark in known { marks[mark.sweepID, default: [:]][mark.trialID] = mark }
+    }
+
     /// The tracking target of `sweep`: its config's `tracking:`, else the default.
     public func target(of sweep: SweepRecord) -> TrackingSettings? {
         if let known = targets[sweep.id] { return known }
-        // A stored config always parsed once (the head accepted it); one that no longer does
-        // has no `tracking:` to honour.
-        let config = try? SweepConfigParser.parse(yaml: sweep.configYAML, file: "sweep \(sweep.id) config")
-        let target = overriding ? defaultTracking : (config?.tracking ?? defaultTracking)
+        // A stored config parsed once (the head accepted it), but a later rung may check
+        // more and refuse it: its `tracking:` section is then read on its own.
+        var own: TrackingSettings?
+        do {
+            own = try SweepConfigParser.parse(yaml: sweep.configYAML, file: "sweep \(sweep.id) config").tracking
+        } catch {
+            own = Self.trackingSection(ofConfig: sweep.configYAML)
+            if !overriding, own != nil || defaultTracking != nil {
+                log("mlflow export: sweep \(sweep.id)'s stored config no longer parses (\(error)); exporting it by its tracking: section")
+            }
+        }
+        let target = overriding ? defaultTracking : (own ?? defaultTracking)
         targets[sweep.id] = target
         return target
+    }
+
+    /// The `tracking:` section of a sweep config read on its own (nil without one, or when
+    /// it names no http(s) server), for stored configs the current parser refuses.
+    static func trackingSection(ofConfig yaml: String) -> TrackingSettings? {
+        guard let top = try? YAMLField.document(yaml: yaml, file: "stored sweep config", what: "the sweep config"),
+              let entries = try? top.mapping(), let field = top.child("tracking", in: entries),
+              let section = try? field.mapping(),
+              let uri = try? field.child("mlflow", in: section)?.string(),
+              uri.hasPrefix("http://") || uri.hasPrefix("https://") else { return nil }
+        let experiment = (try? field.child("experiment", in: section)?.string()).flatMap { $0?.isEmpty == false ? $0 : nil }
+        return TrackingSettings(mlflow: uri, experiment: experiment)
     }
 
     /// One pass over every sweep (or only `sweepID`): writes what is missing, in trial and
@@ -156,10 +196,25 @@ public final class TrackingExporter {
         // The trials: their store rows are read here, their requests go out `parallelRequests`
         // trials at a time (each trial's own requests stay in order: create, log, end).
         var jobs: [TrialJob] = []
-        for trial in try store.trials(sweepID: sweep.id) {
+        let now = Date()
+        let trials = try store.trials(matching: TrialQuery(sweepID: sweep.id, afterID: doneThrough[sweep.id]))
+        // Whether a trial with something to write was left for a later pass.
+        var leftForLater = false
+        for trial in trials {
             if isCancelled() { return }
+            if jobs.count >= maxTrialsPerPass {
+                leftForLater = true
+                break
+            }
             let mark = marks[sweep.id]?[trial.id]
             if let mark, trial.status.isTerminal, mark.status == trial.status.rawValue { continue }
+            if !trial.status.isTerminal {
+                let since = lastLive[trial.id] ?? trial.startedAt ?? trial.createdAt
+                if now.timeIntervalSince(since) < liveSeconds {
+                    leftForLater = true
+                    continue
+                }
+            }
             let epochs = try store.epochs(trialID: trial.id).filter { $0.epoch > (mark?.epochs ?? 0) }
             if mark != nil, epochs.isEmpty, !trial.status.isTerminal { continue }
             let known = mark == nil ? try knownRuns(sweep: sweep, experimentID: experimentID, client: client)[trial.id] : nil
@@ -172,6 +227,7 @@ public final class TrackingExporter {
             switch outcome {
             case .success(let done):
                 if done.created { result.runsCreated += 1; runsBySweep[sweep.id]?[done.mark.trialID] = done.mark.runID }
+                if done.ended { lastLive[done.mark.trialID] = nil } else { lastLive[done.mark.trialID] = now }
                 result.metricsWritten += done.metrics
                 if done.ended { result.runsEnded += 1 }
                 try save(done.mark)
@@ -179,10 +235,11 @@ public final class TrackingExporter {
                 firstError = firstError ?? error
             }
         }
+        advanceDoneThrough(sweep.id, over: trials)
         if let firstError { throw firstError }
 
         // The parent's end, once the sweep ended and its trials are written.
-        if sweep.status.isTerminal {
+        if sweep.status.isTerminal && !leftForLater {
             let status = TrialRunMapping.runStatus(sweep.status)
             var tags = ["rung.status": sweep.status.rawValue]
             if let message = sweep.message, !message.isEmpty { tags["rung.message"] = String(message.prefix(5000)) }
@@ -195,8 +252,21 @@ public final class TrackingExporter {
             result.runsEnded += 1
             if let end = sweep.finishedAt {
                 let seconds = String(format: "%.1f", Date().timeIntervalSince(end))
-                log("mlflow export: sweep \(sweep.id) \(sweep.name) fully exported \(seconds) s after it ended")
+                let stats = client.requestStats
+                let mean = stats.count > 0 ? String(format: "%.0f", stats.seconds / Double(stats.count) * 1000) : "0"
+                log("mlflow export: sweep \(sweep.id) \(sweep.name) fully exported \(seconds) s after it ended "
+                    + "(this last pass wrote \(jobs.count) trial(s); \(stats.count) request(s) to \(target.mlflow) so far, \(mean) ms each on average)")
             }
+        }
+    }
+
+    /// Moves the sweep's `doneThrough` over the leading trials (in id order) that ended and
+    /// are marked with their end.
+    private func advanceDoneThrough(_ sweepID: Int64, over trials: [TrialRecord]) {
+        for trial in trials {
+            guard trial.status.isTerminal, marks[sweepID]?[trial.id]?.status == trial.status.rawValue else { break }
+            doneThrough[sweepID] = trial.id
+            lastLive[trial.id] = nil
         }
     }
 
@@ -341,7 +411,7 @@ public final class TrackingExporter {
         var total = TrackingBacklog(trials: 0, epochs: 0, parentPending: false)
         let sweeps = try sweepID.map { id in try store.sweep(id: id).map { [$0] } ?? [] } ?? store.sweeps()
         for sweep in sweeps where !complete.contains(sweep.id) && target(of: sweep) != nil {
-            let trials = try store.trials(sweepID: sweep.id)
+            let trials = try store.trials(matching: TrialQuery(sweepID: sweep.id, afterID: doneThrough[sweep.id]))
             var highest: [Int64: Int] = [:]
             for trial in trials { highest[trial.id] = trial.lastEpoch }
             let one = TrackingBacklog.of(sweep: sweep, trials: trials, highestEpochs: highest,

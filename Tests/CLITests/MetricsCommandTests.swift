@@ -54,6 +54,8 @@ final class MetricsCommandTests: XCTestCase {
         let dir = try RungProcess.temporaryDirectory(self)
         let data = try RungProcess.syntheticPreparedData(in: dir)
         let config = dir.appendingPathComponent("sweep.yaml")
+        // More trials than the test can watch: the sweep still runs (a trial on the worker's
+        // slot) whenever Prometheus scrapes, however fast the trials are; the test ends it.
         try """
         name: metrics-cli
         data: {prepared: \(data.path)}
@@ -61,7 +63,7 @@ final class MetricsCommandTests: XCTestCase {
         scheduler: {type: fifo, max_epochs: 40}
         families:
           xgboost:
-            trials: 30
+            trials: 100000
             space: {max_depth: {type: int, low: 2, high: 6}}
         """.write(to: config, atomically: true, encoding: .utf8)
         let endpoint = try RungProcess.freeEndpoint()
@@ -93,6 +95,9 @@ final class MetricsCommandTests: XCTestCase {
 
         let submit = try RungProcess.run(["sweep", "submit", config.path, "--head", endpoint])
         XCTAssertEqual(submit.status, 0, submit.stderr)
+        // The sweep would outlast the test: cancel it first (this runs before the other
+        // clean-ups), so the worker leaves after its trial and the head stops at once.
+        defer { _ = try? RungProcess.run(["sweep", "cancel", "1", "--head", endpoint]) }
 
         let api = "http://\(promAddress)"
         let logs = { "head:\n\(RungProcess.text(of: dir.appendingPathComponent("head.log")))\nprometheus:\n\(RungProcess.text(of: dir.appendingPathComponent("prometheus.log")).suffix(2000))" }

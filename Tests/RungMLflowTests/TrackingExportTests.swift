@@ -44,7 +44,7 @@ final class TrackingExportTests: XCTestCase {
         name: export-test
         seed: 7
         data: {source: data.csv}
-        metric: {name: valid_auc, mode: max}
+        metric: {name: val_auc, mode: max}
         tracking: {mlflow: "\(uri)", experiment: "\(experiment)"}
         families:
           xgboost:
@@ -73,7 +73,7 @@ final class TrackingExportTests: XCTestCase {
 
     func epoch(_ trial: TrialRecord, _ epoch: Int) -> EpochRecord {
         EpochRecord(trialID: trial.id, epoch: epoch, seconds: 0.5,
-                    metrics: ["valid_auc": 0.6 + Double(epoch) / 100 + Double(trial.number) / 1000, "valid_logloss": 0.7 - Double(epoch) / 100],
+                    metrics: ["val_auc": 0.6 + Double(epoch) / 100 + Double(trial.number) / 1000, "val_logloss": 0.7 - Double(epoch) / 100],
                     recordedAt: Date(timeIntervalSince1970: 1_760_000_000 + Double(trial.number * 100 + epoch)))
     }
 
@@ -157,9 +157,9 @@ final class TrackingExportTests: XCTestCase {
         XCTAssertEqual((finished["tags"] as? [String: String])?["rung.seed"], "100")
         XCTAssertEqual(finished["params"] as? [String: String], ["eta": "0.1", "max_depth": "3"])
         let history = try XCTUnwrap(finished["history"] as? [String: [[Double]]])
-        XCTAssertEqual(history["valid_auc"]?.map { $0[0] }, [1, 2, 3, 4], "one value per epoch, step = epoch, none doubled")
-        XCTAssertEqual(history["valid_auc"]?[3][1] ?? 0, 0.64, accuracy: 1e-12)
-        XCTAssertEqual((stopped["history"] as? [String: [[Double]]])?["valid_logloss"]?.count, 2)
+        XCTAssertEqual(history["val_auc"]?.map { $0[0] }, [1, 2, 3, 4], "one value per epoch, step = epoch, none doubled")
+        XCTAssertEqual(history["val_auc"]?[3][1] ?? 0, 0.64, accuracy: 1e-12)
+        XCTAssertEqual((stopped["history"] as? [String: [[Double]]])?["val_logloss"]?.count, 2)
     }
 
     func testAnOutageMidSweepIsCaughtUpWithNothingMissingOrDoubled() throws {
@@ -208,9 +208,9 @@ final class TrackingExportTests: XCTestCase {
 
         let runs = try readBack(server, experiment: experiment)
         XCTAssertEqual(runs.count, 4)
-        let history = try XCTUnwrap((runs["xgboost-0"]?["history"] as? [String: [[Double]]])?["valid_auc"])
+        let history = try XCTUnwrap((runs["xgboost-0"]?["history"] as? [String: [[Double]]])?["val_auc"])
         XCTAssertEqual(history.map { Int($0[0]) }, [1, 2, 3, 4])
-        XCTAssertEqual((runs["xgboost-1"]?["history"] as? [String: [[Double]]])?["valid_auc"]?.map { Int($0[0]) }, [1, 2])
+        XCTAssertEqual((runs["xgboost-1"]?["history"] as? [String: [[Double]]])?["val_auc"]?.map { Int($0[0]) }, [1, 2])
         XCTAssertEqual(runs["export-test"]?["status"] as? String, "FINISHED")
         XCTAssertEqual(runs["xgboost-1"]?["status"] as? String, "KILLED")
     }

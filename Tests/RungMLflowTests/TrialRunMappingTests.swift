@@ -10,6 +10,21 @@ final class TrialRunMappingTests: XCTestCase {
         XCTAssertEqual(TrialRunMapping.runStatus(TrialRecord.Status.failed), "FAILED")
         XCTAssertEqual(TrialRunMapping.runStatus(TrialRecord.Status.paused), "RUNNING")
     }
+
+    func testAStoredConfigTheParserNowRefusesKeepsItsTrackingSection() throws {
+        // An older rung accepted this metric; the current parser refuses it (no family reports it).
+        let yaml = """
+        name: old
+        data: {source: data.csv}
+        metric: {name: valid_auc, mode: max}
+        tracking: {mlflow: "http://127.0.0.1:5000", experiment: "team"}
+        families: {xgboost: {trials: 1, space: {max_depth: {type: int, low: 2, high: 4}}}}
+        """
+        XCTAssertThrowsError(try SweepConfigParser.parse(yaml: yaml, file: "old.yaml"))
+        XCTAssertEqual(TrackingExporter.trackingSection(ofConfig: yaml), TrackingSettings(mlflow: "http://127.0.0.1:5000", experiment: "team"))
+        XCTAssertNil(TrackingExporter.trackingSection(ofConfig: "name: x\ntracking: {mlflow: \"file:/tmp\"}\n"))
+        XCTAssertNil(TrackingExporter.trackingSection(ofConfig: "name: x\n"))
+    }
 }
 
 final class TrackingBacklogTests: XCTestCase {

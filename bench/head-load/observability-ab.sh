@@ -69,4 +69,11 @@ PY
 (cd "$work/run" && "$bin/rung" run sweep.yaml --workers 2 --mlflow "http://127.0.0.1:$mlflow_port" \
     --db "sqlite:$work/run/rung.db" --artifacts "$work/run/artifacts" > "$work/run/out.txt" 2> "$work/run/err.txt") || true
 grep -h "fully exported" "$work/run/out.txt" "$work/run/err.txt" || { echo "no export line; see:" >&2; tail -20 "$work/run/err.txt" >&2; }
+python3 - "$work/run/rung.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+(start, end), = db.execute("SELECT min(started_at), max(finished_at) FROM trials WHERE sweep_id = 1")
+(ended,), = db.execute("SELECT finished_at FROM sweeps WHERE id = 1")
+print(f"sweep 1: trials ran {end - start:.1f} s (first start to last end); the sweep ended {ended - start:.1f} s after the first trial started")
+PY
 "$bin/rung" sweep show 1 --db "sqlite:$work/run/rung.db" | grep "mlflow export" || true
