@@ -5,6 +5,7 @@ import RungBlob
 import RungStore
 import RungArtifacts
 import RungWire
+import RungLogging
 
 /// The head: a shell around the `TrialBook`. One event loop owns a transport (the ZeroMQ
 /// ROUTER), the book, the store and the artifacts; each pass decodes what arrived, lets the
@@ -65,6 +66,9 @@ public final class Head {
         get { book.logFinishedTrials }
         set { book.logFinishedTrials = newValue }
     }
+    /// Where trial and worker events go with their sweep, trial and worker as fields
+    /// (swift-log with `--log-format`); nil: to `log` as plain lines.
+    public var logEvent: ((LogLine) -> Void)?
     /// Called after each loop pass that changed a sweep (for progress displays).
     public var onProgress: ((Head) -> Void)?
     /// Observers of every pass (MLflow export, metrics): see `HeadPassObserver`.
@@ -212,6 +216,8 @@ public final class Head {
                 drop(reason, from: identity)
             case .log(let line):
                 log(line)
+            case .event(let event):
+                if let logEvent { logEvent(event) } else { log(event.text) }
             }
         }
     }

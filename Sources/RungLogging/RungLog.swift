@@ -41,10 +41,22 @@ public enum RungLog {
     public static func lineSink(_ logger: Logger, level: Logger.Level = .info) -> @Sendable (String) -> Void {
         { line in
             let metadata = LogLineMetadata.extract(from: line)
-            let lowered = line.lowercased()
-            let eventLevel: Logger.Level = (lowered.contains("failed") || lowered.contains("error") || lowered.contains("lost"))
-                ? max(level, .warning) : level
-            logger.log(level: eventLevel, "\(line)", metadata: metadata.isEmpty ? nil : metadata)
+            logger.log(level: Self.level(of: line, at: level), "\(line)", metadata: metadata.isEmpty ? nil : metadata)
         }
+    }
+
+    /// A closure for structured call sites: each `LogLine` becomes one event of `logger`
+    /// with the sweep, trial and worker the call site gave as metadata.
+    public static func eventSink(_ logger: Logger, level: Logger.Level = .info) -> @Sendable (LogLine) -> Void {
+        { event in
+            let metadata = event.metadata
+            logger.log(level: Self.level(of: event.text, at: level), "\(event.text)", metadata: metadata.isEmpty ? nil : metadata)
+        }
+    }
+
+    /// `level`, or warning when the line reports a failure, an error or a loss.
+    static func level(of line: String, at level: Logger.Level) -> Logger.Level {
+        let lowered = line.lowercased()
+        return (lowered.contains("failed") || lowered.contains("error") || lowered.contains("lost")) ? max(level, .warning) : level
     }
 }

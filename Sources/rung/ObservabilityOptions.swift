@@ -26,8 +26,9 @@ struct ObservabilityOptions: ParsableArguments {
 
     /// Starts the export (for every sweep with a `tracking:` section, and every sweep when
     /// `--mlflow` is given) and the metrics endpoint, and attaches them to `head`.
-    func attach(to head: Head, storeURL: String) throws -> AttachedObservability {
-        let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("rung head: \($0)\n".utf8)) }
+    /// The export's and the endpoint's lines go to `log` when given (swift-log with `--log-format`).
+    func attach(to head: Head, storeURL: String, log given: (@Sendable (String) -> Void)? = nil) throws -> AttachedObservability {
+        let log: @Sendable (String) -> Void = given ?? { FileHandle.standardError.write(Data("rung head: \($0)\n".utf8)) }
         var attached = AttachedObservability()
         let inMemory = (try? StoreURL(parsing: storeURL)).map { if case .sqlite(":memory:") = $0 { true } else { false } } ?? false
         if !inMemory {

@@ -100,13 +100,13 @@ final class MLflowCommandTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("0 run(s) created"), again.stdout)
 
-        // A second sweep registers xgboost@2; promoting it by hand moves MLflow's alias at the next export.
+        // A second sweep registers xgboost@2; promoting it by hand moves MLflow's alias at
+        // once (no export runs in between).
         let second = try RungProcess.run(["run", config.path, "--workers", "1", "--mlflow", server.uri] + store, in: dir)
         XCTAssertEqual(second.status, 0, second.stderr)
-        let promote = try RungProcess.run(["registry", "promote", "xgboost@2"] + store)
+        let promote = try RungProcess.run(["registry", "promote", "xgboost@2", "--mlflow", server.uri] + store)
         XCTAssertEqual(promote.status, 0, promote.stderr)
-        let moved = try RungProcess.run(["export", "mlflow", "2", "--to", server.uri] + store)
-        XCTAssertEqual(moved.status, 0, moved.stderr)
+        XCTAssertTrue(promote.stderr.contains("now has production"), promote.stderr)
         let aliases = try server.python("""
         from mlflow.tracking import MlflowClient
         m = MlflowClient().get_registered_model("xgboost")

@@ -46,4 +46,26 @@ final class LineLogHandlerTests: XCTestCase {
         XCTAssertTrue(line.contains(#""level":"warning""#), line)
         XCTAssertTrue(line.contains(#""trial":"5""#) && line.contains(#""worker":"w2""#), line)
     }
+
+    func testTheEventSinkTakesTheMetadataFromTheCallSiteNotFromTheWords() throws {
+        final class Lines: @unchecked Sendable {
+            let lock = NSLock()
+            var all: [String] = []
+        }
+        let lines = Lines()
+        var logger = Logger(label: "rung worker") { label in
+            LineLogHandler(label: label, format: .json) { line in lines.lock.withLock { lines.all.append(line) } }
+        }
+        logger.logLevel = .info
+        let sink = RungLog.eventSink(logger)
+        // The text names another trial and no sweep: the fields are the call site's.
+        sink(LogLine("trial 9 finished after epoch 3 (like trial 8)", sweep: 4, trial: 9, worker: "w3"))
+        let line = try XCTUnwrap(lines.lock.withLock { lines.all.first })
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        XCTAssertEqual(object["sweep"], "4")
+        XCTAssertEqual(object["trial"], "9")
+        XCTAssertEqual(object["worker"], "w3")
+        XCTAssertEqual(object["level"], "info")
+        XCTAssertEqual(LogLine("worker w1 left", worker: "w1").metadata, ["worker": "w1"])
+    }
 }

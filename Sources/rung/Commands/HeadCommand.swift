@@ -79,7 +79,8 @@ struct HeadCommand: ParsableCommand {
         let stamp = DateFormatter()
         stamp.dateFormat = "HH:mm:ss"
         head.log = logging.lineSink("rung head") ?? { Output.note("\(stamp.string(from: Date())) \($0)") }
-        let attached = try observability.attach(to: head, storeURL: store.storeURL)
+        head.logEvent = logging.eventSink("rung head")
+        let attached = try observability.attach(to: head, storeURL: store.storeURL, log: logging.lineSink("rung head"))
         head.log("listening on \(head.endpoint), store \(opened.location)"
                  + (curve.map { ", CURVE keys \($0.directory.path) (head key \($0.keyPair.publicKey.abbreviated))" } ?? ", no CURVE keys (plain text)"))
         let stop = StopSignal()

@@ -40,6 +40,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var observability: ObservabilityOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     @Option(help: "Prepared splits to use instead of the config's data: a `rung data prepare` output directory or s3://bucket/prefix.")
     var data: String?
 
@@ -75,8 +77,14 @@ struct RunCommand: ParsableCommand {
             head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
         }
         let progress = SweepProgress(json: json)
-        head.log = { line in progress.log(line) }
-        let attached = try observability.attach(to: head, storeURL: storeOptions.storeURL)
+        if let sink = logging.lineSink("rung run") {
+            head.log = sink
+        } else {
+            head.log = { line in progress.log(line) }
+        }
+        head.logEvent = logging.eventSink("rung run")
+        logging.exportToChildren()
+        let attached = try observability.attach(to: head, storeURL: storeOptions.storeURL, log: logging.lineSink("rung run"))
         if !json { Output.line("preparing the sweep \(config) …") }
         let sweepID = try head.submit(configYAML: yaml, configPath: config, dataOverride: data)
         head.logFinishedTrials = false

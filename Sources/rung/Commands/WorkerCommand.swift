@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RungLogging
 import RungCore
 import RungWire
 import RungWorker
@@ -65,7 +66,7 @@ struct WorkerCommand: ParsableCommand {
         let metricsEndpoint = try metrics.map { try WorkerMetricsEndpoint.start(address: $0, options: &withMetrics) }
         defer { metricsEndpoint?.stop() }
         let worker = try Worker(options: withMetrics, log: logging.lineSink("rung worker", metadata: ["worker": withMetrics.name])
-            .map { WorkerLog(sink: $0) })
+            .map { WorkerLog(sink: $0, events: logging.eventSink("rung worker", metadata: ["worker": withMetrics.name])) })
         if let metrics = withMetrics.metrics { WorkerMetricsEndpoint.watch(worker.cache, metrics: metrics) }
         try worker.run(handlingSignals: true)
     }
