@@ -54,9 +54,10 @@ public enum RungLog {
         }
     }
 
-    /// `level`, or warning when the line reports a failure, an error or a loss.
+    /// `level`, or warning when the line reports a failure, an error or a loss (not a
+    /// setting such as "lost after 5000 ms").
     static func level(of line: String, at level: Logger.Level) -> Logger.Level {
-        let lowered = line.lowercased()
+        let lowered = line.lowercased().replacingOccurrences(of: "lost after", with: "")
         return (lowered.contains("failed") || lowered.contains("error") || lowered.contains("lost")) ? max(level, .warning) : level
     }
 }

@@ -67,5 +67,8 @@ final class LineLogHandlerTests: XCTestCase {
         XCTAssertEqual(object["worker"], "w3")
         XCTAssertEqual(object["level"], "info")
         XCTAssertEqual(LogLine("worker w1 left", worker: "w1").metadata, ["worker": "w1"])
+        XCTAssertEqual(RungLog.level(of: "worker w1 lost (silent for 5000 ms)", at: .info), .warning)
+        XCTAssertEqual(RungLog.level(of: "joined head as w1 (heartbeat 1000 ms, lost after 5000 ms)", at: .info), .info,
+                       "a setting named lost is not a loss")
     }
 }
