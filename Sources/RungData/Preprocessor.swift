@@ -135,9 +135,22 @@ public struct Preprocessor: Codable, Sendable, Equatable {
                             target: table.targetColumn?.name, numeric: numeric, categorical: categorical)
     }
 
+    /// Each categorical feature's category → position table, in `categorical` order: what
+    /// `transform` looks categories up in. A caller encoding a few rows at a time (`rung
+    /// serve`) makes it once and passes it to `transform(_:categoryIndexes:)`.
+    public func categoryIndexes() -> [[String: Int32]] {
+        categorical.map { f in
+            var index: [String: Int32] = [:]
+            index.reserveCapacity(f.categories.count)
+            for (k, c) in f.categories.enumerated() { index[c] = Int32(k) }
+            return index
+        }
+    }
+
     /// Encodes `table` into a CSR matrix with `featureCount` columns and one row per table row.
     /// The table must have every feature column (by name); extra columns are ignored.
-    public func transform(_ table: CleanTable) throws -> CSRMatrix {
+    /// `categoryIndexes`, when given, must be this preprocessor's `categoryIndexes()`.
+    public func transform(_ table: CleanTable, categoryIndexes: [[String: Int32]]? = nil) throws -> CSRMatrix {
         let rows = table.rowCount
         var byName: [String: CleanColumn] = [:]
         for c in table.columns { byName[c.name] = c }
@@ -165,12 +178,18 @@ public struct Preprocessor: Codable, Sendable, Equatable {
         var levelToColumn: [[Int32]] = []
         var base = UInt32(numeric.count)
         var bases: [UInt32] = []
-        for f in categorical {
+        for (position, f) in categorical.enumerated() {
             guard let column = byName[f.name] else {
                 throw RungError.badInput("\(table.sourceName) has no column `\(f.name)`, a categorical feature.")
             }
-            var index: [String: Int32] = [:]
-            for (k, c) in f.categories.enumerated() { index[c] = Int32(k) }
+            let index: [String: Int32]
+            if let categoryIndexes {
+                index = categoryIndexes[position]
+            } else {
+                var made: [String: Int32] = [:]
+                for (k, c) in f.categories.enumerated() { made[c] = Int32(k) }
+                index = made
+            }
             switch column.values {
             case .text(let codes, let levels):
                 categoryCodes.append(codes)

@@ -174,6 +174,8 @@ final class MonitoredStore: Store {
     func modelVersion(family: String, version: Int) throws -> ModelVersion? { try base.modelVersion(family: family, version: version) }
     func modelVersions(family: String?) throws -> [ModelVersion] { try base.modelVersions(family: family) }
     func updateModelVersion(_ version: ModelVersion) throws { try write { try $0.updateModelVersion(version) } }
+    func saveDriftResult(_ result: DriftResultRecord) throws { try write { try $0.saveDriftResult(result) } }
+    func driftResults(sweepID: Int64?) throws -> [DriftResultRecord] { try base.driftResults(sweepID: sweepID) }
 }
 
 /// A loop pass whose writes the store could not commit because it is unavailable (disk

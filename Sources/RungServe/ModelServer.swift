@@ -132,8 +132,10 @@ public final class ModelServer: Sendable {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > options.maxBodyBytes {
             throw RequestProblem(status: 413, kind: "too_large", message: "the body is \(length) bytes, more than \(options.maxBodyBytes) (--max-body-bytes)")
         }
+        let started = ContinuousClock.now
         let buffer = try await request.body.collect(upTo: options.maxBodyBytes)
         let rows = try RequestRows(parsing: Array(buffer.readableBytesView))
+        let parsed = ContinuousClock.now
         guard rows.rows.count <= options.maxRows else {
             throw RequestProblem(status: 413, kind: "too_large", message: "\(rows.rows.count) rows in one request, more than \(options.maxRows) (--max-rows)")
         }
@@ -179,12 +181,16 @@ public final class ModelServer: Sendable {
         }
         if !rows.single { out.raw("]") }
         if let log { log.append(Self.logLines(rows, scores.probabilities, model: model)) }
+        metrics.phase("read", seconds: ServedModel.seconds(parsed - started))
+        metrics.phase("clean", seconds: scores.cleanSeconds)
+        metrics.phase("model", seconds: scores.predictSeconds)
+        metrics.phase("answer", seconds: max(0, ServedModel.seconds(ContinuousClock.now - parsed) - scores.cleanSeconds - scores.predictSeconds))
         return Self.response(200, out.bytes)
     }
 
     /// One JSON line per row: `{"time", "family", "version", "inputs", "probability"}`.
     static func logLines(_ rows: RequestRows, _ probabilities: [Double], model: ServedModel) -> [[UInt8]] {
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = UTCTimestamp.seconds(Date())
         return rows.rows.enumerated().map { r, row in
             var out = JSONText()
             out.raw(#"{"time":"\#(time)","family":"#)

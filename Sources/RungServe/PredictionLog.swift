@@ -58,7 +58,15 @@ public final class PredictionLog: @unchecked Sendable {
         }
         guard accepted else { return }
         queue.async { [self] in
-            for line in lines { write(line) }
+            // One write for the whole request unless it would cross the rotation size.
+            if lines.count > 1, size + total <= maxBytes {
+                var joined: [UInt8] = []
+                joined.reserveCapacity(total)
+                for line in lines { joined += line }
+                write(joined, lines: lines.count)
+            } else {
+                for line in lines { write(line) }
+            }
             lock.withLock { pending -= total }
         }
     }
@@ -68,14 +76,14 @@ public final class PredictionLog: @unchecked Sendable {
         queue.sync { try? handle?.synchronize() }
     }
 
-    private func write(_ line: [UInt8]) {
+    private func write(_ line: [UInt8], lines: Int = 1) {
         if size > 0, size + line.count > maxBytes { rotate() }
         guard let handle else { return }
         do {
             try handle.write(contentsOf: line)
             size += line.count
         } catch {
-            lock.withLock { droppedLines += 1 }
+            lock.withLock { droppedLines += lines }
         }
     }
 

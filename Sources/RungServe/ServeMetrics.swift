@@ -9,6 +9,9 @@ import Prometheus
 /// - `rung_serve_model_info{family,version,stage}` (1 for the served version)
 /// - `rung_serve_reloads_total{result}` (`loaded`, `failed`)
 /// - `rung_serve_prediction_log_dropped_lines` (gauge)
+/// - `rung_serve_predict_phase_seconds{phase}` (histogram: where a `/predict` request's
+///   time goes — `read` the body and parse the JSON, `clean` and encode the rows, `model`
+///   (XGBoost), `answer` the response and the prediction-log lines)
 public final class ServeMetrics: Sendable {
     /// The registry every metric lives in.
     public let registry = PrometheusCollectorRegistry()
@@ -16,6 +19,11 @@ public final class ServeMetrics: Sendable {
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    private let phaseBuckets: [Duration] = [
+        .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(50),
     ]
 
     /// Creates the registry.
@@ -31,12 +39,19 @@ public final class ServeMetrics: Sendable {
     static var rows: MetricNameDescriptor { name("rows_scored", "total", "Rows scored, by model version.") }
     static var info: MetricNameDescriptor { name("model_info", "", "1 for the model version served now.") }
     static var reloads: MetricNameDescriptor { name("reloads", "total", "Attempts to load a new version, by result.") }
+    static var phase: MetricNameDescriptor { name("predict_phase", "seconds", "Time of each phase of a /predict request.") }
     static var dropped: MetricNameDescriptor { name("prediction_log_dropped_lines", "", "Prediction-log lines dropped because the disk fell behind.") }
 
     /// Counts one answered request and records its duration.
     public func request(route: String, status: Int, seconds: Double) {
         registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("status", String(status))]).increment()
         registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: buckets)
+            .recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    /// Records the time of one phase of a `/predict` request.
+    public func phase(_ name: String, seconds: Double) {
+        registry.makeDurationHistogram(descriptor: Self.phase, labels: [("phase", name)], buckets: phaseBuckets)
             .recordNanoseconds(Int64(seconds * 1e9))
     }
 

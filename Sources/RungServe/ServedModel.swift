@@ -24,6 +24,9 @@ public final class ServedModel: @unchecked Sendable {
     public let loadedAt: Date
     private let model: SavedModel
     private let lock = NSLock()
+    /// The categories' positions, made once (for the diabetes model, 1,500 categories: making
+    /// them per request was most of a single row's encoding time).
+    private let categoryIndexes: [[String: Int32]]
 
     /// Loads the version's files from `directory` (`model.json`, `preprocessor.json`, `metadata.json`).
     public init(version: ModelVersion, directory: URL) throws {
@@ -32,12 +35,15 @@ public final class ServedModel: @unchecked Sendable {
         self.version = version
         preprocessor = try Preprocessor.load(from: pre)
         model = try SavedModel.load(from: directory.appendingPathComponent(Registry.modelFile))
+        // One request's rows are scored on the request's own thread (docs/serving.md, "Latency").
+        try model.setThreads(1)
         let data: Data
         do { data = try Data(contentsOf: meta) } catch {
             throw RungError.badInput("cannot read \(meta.path): \(error.localizedDescription)")
         }
         metadata = try ModelMetadata.decode(data, source: meta.path)
         requiredColumns = preprocessor.numeric.map(\.name) + preprocessor.categorical.map(\.name)
+        categoryIndexes = preprocessor.categoryIndexes()
         loadedAt = Date()
     }
 
@@ -48,6 +54,7 @@ public final class ServedModel: @unchecked Sendable {
     /// contributions) of `rows`, or a `RequestProblem` (422) naming the row and field that
     /// cannot be scored.
     public func score(_ rows: RequestRows, explain: Int) throws -> Scores {
+        let started = ContinuousClock.now
         let (csv, firstLines) = try Self.csvBytes(rows, requiredColumns: requiredColumns, idColumns: preprocessor.idColumns)
         let table: CleanTable
         do {
@@ -59,9 +66,10 @@ public final class ServedModel: @unchecked Sendable {
             throw RequestProblem(status: 500, kind: "internal", message: "\(rows.rows.count) rows were sent but \(table.rowCount) were cleaned")
         }
         let features: CSRMatrix
-        do { features = try preprocessor.transform(table) } catch let error as RungError {
+        do { features = try preprocessor.transform(table, categoryIndexes: categoryIndexes) } catch let error as RungError {
             throw Self.problem(from: error, firstLines: firstLines)
         }
+        let encoded = ContinuousClock.now
         lock.lock()
         defer { lock.unlock() }
         let probabilities = try model.predictProbabilities(features)
@@ -69,7 +77,12 @@ public final class ServedModel: @unchecked Sendable {
         if explain > 0 {
             contributions = try SourceContributions(encoded: model.predictContributions(features), preprocessor: preprocessor)
         }
-        return Scores(probabilities: probabilities, contributions: contributions)
+        return Scores(probabilities: probabilities, contributions: contributions,
+                      cleanSeconds: Self.seconds(encoded - started), predictSeconds: Self.seconds(ContinuousClock.now - encoded))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// What `score` returns.
@@ -78,6 +91,10 @@ public final class ServedModel: @unchecked Sendable {
         public var probabilities: [Double]
         /// The rows' source-column contributions, when asked for.
         public var contributions: SourceContributions?
+        /// Seconds spent cleaning and encoding the rows (CSV layout, recipe rules, encoding).
+        public var cleanSeconds: Double = 0
+        /// Seconds spent in XGBoost (waiting for the model included).
+        public var predictSeconds: Double = 0
     }
 
     /// The rows as CSV bytes in the source layout (required columns, then the id columns any

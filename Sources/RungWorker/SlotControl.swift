@@ -10,6 +10,7 @@ final class SlotControl: @unchecked Sendable {
     private var cancelledTrials: Set<UInt64> = []
     private var leaving = false
     private var command: (trialID: UInt64, trainer: CommandTrainer)?
+    private var lentThreads: Int?
 
     /// Marks `trialID` cancelled and stops its command, if one is running.
     func cancel(_ trialID: UInt64, grace: Double) {
@@ -39,6 +40,13 @@ final class SlotControl: @unchecked Sendable {
             command = (trialID, trainer)
             return true
         }
+    }
+
+    /// The XGBoost thread count the main loop wants the slot's trial to use from its next
+    /// epoch on (its own plus the cores of idle slots), or nil for the trial's own.
+    var threads: Int? {
+        get { lock.withLock { lentThreads } }
+        set { lock.withLock { lentThreads = newValue } }
     }
 
     /// Forgets the running command and the trial's cancel mark once the trial is over.

@@ -88,6 +88,8 @@ struct TrialRunner {
                 channel.send(.ended(trialID: trialID, how: .cancelled, note: "cancelled after epoch \(trainer.epochsCompleted)"))
                 return
             }
+            // An idle slot's core, lent by the main loop (or given back), counts from this epoch.
+            try trainer.setThreads(control.threads ?? options.threadsPerTrial)
             let result = try trainer.runEpoch()
             let epoch = UInt32(result.epoch)
             let metrics = result.validation.named(.val)

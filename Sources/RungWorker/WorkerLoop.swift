@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import RungLogging
 import RungCore
+import RungTraining
 import RungWire
 
 /// The worker's main loop: owns the DEALER to the head and the main-loop ends of the slot
@@ -18,7 +19,16 @@ final class WorkerLoop {
         var waiting: EpochReport?
         /// The head stopped the trial; the slot thread is winding it down.
         var ending = false
+        /// The XGBoost threads lent to the trial on top of its own (idle slots' cores).
+        var lent = 0
     }
+
+    /// Since when a slot has stood idle while another trains (nil: none idle, or lent already).
+    private var idleSince: UInt64?
+    /// How long a slot stays idle before its cores go to running trials: the head normally
+    /// answers a `done` with the next trial within milliseconds, so waiting this long means
+    /// it has nothing more to run now (the end of a sweep, or a rung of ASHA waiting).
+    static let lendAfterMillis: UInt64 = 300
 
     /// Assignments that arrived while a slot was still winding down a stopped or cancelled
     /// trial (the head counts that slot as free already); they start as soon as it is.
@@ -246,7 +256,52 @@ final class WorkerLoop {
         slots[index].cancelled = false
         slots[index].waiting = nil
         slots[index].ending = false
+        if slots[index].lent > 0 {
+            slots[index].lent = 0
+            slots[index].control.threads = nil
+        }
         if !queued.isEmpty { handleAssign(queued.removeFirst()) }
+    }
+
+    // MARK: - Idle cores
+
+    /// Lends the cores of idle slots to the running built-in trials once a slot has stood
+    /// idle for `lendAfterMillis` (each trial takes them from its next epoch on), only to
+    /// families whose model does not depend on the thread count
+    /// (`TrainerFamilies.threadsKeepModel`). A new assignment takes them back first.
+    private func lendIdleCores(_ now: UInt64) {
+        let idle = slots.filter { $0.trial == nil }.count
+        let takers = slots.indices.filter {
+            guard let trial = slots[$0].trial, !slots[$0].cancelled, !slots[$0].ending else { return false }
+            return TrainerFamilies.threadsKeepModel(family: trial.family)
+        }
+        guard idle > 0, !takers.isEmpty, queued.isEmpty, !draining else {
+            idleSince = nil
+            return
+        }
+        guard let since = idleSince else { idleSince = now; return }
+        guard now >= since + Self.lendAfterMillis else { return }
+        let spare = idle * options.threadsPerTrial
+        for (k, index) in takers.enumerated() {
+            let share = spare / takers.count + (k < spare % takers.count ? 1 : 0)
+            guard share != slots[index].lent else { continue }
+            slots[index].lent = share
+            slots[index].control.threads = options.threadsPerTrial + share
+            if share > 0 {
+                summary.coresLent += 1
+                log("trial \(slots[index].trial?.trialID ?? 0) takes \(share) idle core(s): nthread \(options.threadsPerTrial + share) from its next epoch")
+            }
+        }
+    }
+
+    /// Gives every lent core back before a new trial starts.
+    private func reclaimLentCores() {
+        idleSince = nil
+        for index in slots.indices where slots[index].lent > 0 {
+            log("trial \(slots[index].trial?.trialID ?? 0) gives back \(slots[index].lent) core(s) for a new trial: nthread \(options.threadsPerTrial) from its next epoch")
+            slots[index].lent = 0
+            slots[index].control.threads = nil
+        }
     }
 
     private static func describe(_ metrics: [WireMetric]) -> String {
@@ -281,6 +336,7 @@ final class WorkerLoop {
     }
 
     private func tick(_ now: UInt64) {
+        lendIdleCores(now)
         if let at = reconnectAt, now >= at {
             reconnectAt = nil
             try? dealer.disconnect(options.headEndpoint)
@@ -433,6 +489,7 @@ final class WorkerLoop {
             refuse(a, "worker \(options.name) was assigned trial \(a.trialID) before the head welcomed it")
             return
         }
+        reclaimLentCores()
         guard let index = slots.firstIndex(where: { $0.trial == nil }) else {
             let ending = slots.filter { $0.cancelled || $0.ending }.count
             if queued.count < ending {

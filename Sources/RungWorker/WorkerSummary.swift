@@ -19,6 +19,9 @@ public struct WorkerSummary: Sendable, Equatable {
     /// How often the head was declared lost.
     public var headLost = 0
 
+    /// How often an idle slot's cores were lent to a running trial (see `WorkerLoop`).
+    public var coresLent = 0
+
     /// An empty summary.
     public init() {}
 }

@@ -107,11 +107,13 @@ func exchange(_ fd: Int32, _ request: [UInt8], _ buffer: inout [UInt8]) -> Int {
 final class Results: @unchecked Sendable {
     let lock = NSLock()
     var latencies: [Double] = []
+    var service: [Double] = []
+    var delays: [Double] = []
     var non2xx = 0
     var errors = 0
     var unsent = 0
-    func add(_ l: [Double], _ bad: Int, _ err: Int, _ u: Int) {
-        lock.lock(); latencies += l; non2xx += bad; errors += err; unsent += u; lock.unlock()
+    func add(_ l: [Double], _ s: [Double], _ d: [Double], _ bad: Int, _ err: Int, _ u: Int) {
+        lock.lock(); latencies += l; service += s; delays += d; non2xx += bad; errors += err; unsent += u; lock.unlock()
     }
 }
 
@@ -130,6 +132,8 @@ for c in 0..<o.connections {
         let fd = connect(o)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var latencies: [Double] = []
+        var service: [Double] = []
+        var delays: [Double] = []
         var bad = 0, err = 0, unsent = 0
         var k = 0
         while now() < start {}
@@ -148,16 +152,19 @@ for c in 0..<o.connections {
                 unsent += Int(((end - scheduled) * rate / Double(o.connections)).rounded(.up))
                 break
             }
+            let sentAt = now()
             let status = exchange(fd, request, &buffer)
             let done = now()
             if scheduled >= measureFrom {
                 if status == 0 { err += 1; break }
                 if status < 200 || status >= 300 { bad += 1 }
                 latencies.append(done - scheduled)
+                service.append(done - sentAt)
+                delays.append(max(0, sentAt - scheduled))
             }
         }
         close(fd)
-        results.add(latencies, bad, err, unsent)
+        results.add(latencies, service, delays, bad, err, unsent)
         group.leave()
     }
     thread.stackSize = 1 << 20
@@ -166,11 +173,19 @@ for c in 0..<o.connections {
 group.wait()
 let sorted = results.latencies.sorted()
 /// A latency percentile in ms as JSON (`null` when nothing was answered).
-func pct(_ p: Double) -> String { sorted.isEmpty ? "null" : String(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000) }
+func pct(_ p: Double, of values: [Double] = sorted) -> String {
+    values.isEmpty ? "null" : String(values[min(values.count - 1, Int(Double(values.count) * p))] * 1000)
+}
+// From the send to the answer (without the wait before the send), and the wait itself: the
+// client thread waking up late, or the previous answer on the same connection still due.
+let service = results.service.sorted()
+let delays = results.delays.sorted()
 let fields: [String] = [
     "\"requests\": \(sorted.count)", "\"non_2xx\": \(results.non2xx)", "\"errors\": \(results.errors)", "\"unsent\": \(results.unsent)", "\"seconds\": \(o.seconds)",
     "\"requests_per_second\": \(Double(sorted.count) / o.seconds)", "\"connections\": \(o.connections)",
     "\"rate\": \(o.rate.map { String($0) } ?? "null")",
     "\"p50_ms\": \(pct(0.5))", "\"p90_ms\": \(pct(0.9))", "\"p99_ms\": \(pct(0.99))", "\"max_ms\": \(sorted.last.map { String($0 * 1000) } ?? "null")",
+    "\"service_p50_ms\": \(pct(0.5, of: service))", "\"service_p99_ms\": \(pct(0.99, of: service))",
+    "\"send_delay_p50_ms\": \(pct(0.5, of: delays))", "\"send_delay_p99_ms\": \(pct(0.99, of: delays))",
 ]
 print("{" + fields.joined(separator: ", ") + "}")

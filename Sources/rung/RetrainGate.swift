@@ -6,6 +6,7 @@ import RungStore
 import RungArtifacts
 import RungDrift
 import RungCLI
+import ArgumentParser
 
 /// The `retrain:` gate of a nightly `rung run` (docs/nightly.md): the newest future batch
 /// (k, as `data.through_batch` resolves) is compared with the initial train split — data
@@ -34,9 +35,15 @@ struct RetrainGate {
         var drift: DriftReport?
         var families: [FamilyCheck]
 
-        /// The decision as a JSON object.
-        func jsonData() throws -> Data {
+        /// The decision as a JSON object; with `record`, also the key, time and config name it
+        /// is kept under.
+        func jsonData(record: (key: String, at: Date, configName: String)? = nil) throws -> Data {
             var document: [String: Any] = ["retrain": retrain, "reason": reason, "when": when.rawValue, "batch": batch]
+            if let record {
+                document["key"] = record.key
+                document["recorded_at"] = record.at.timeIntervalSince1970
+                document["config_name"] = record.configName
+            }
             if let drift { document["drift"] = try JSONSerialization.jsonObject(with: drift.jsonData()) }
             document["families"] = families.map { f -> [String: Any] in
                 var d: [String: Any] = ["family": f.family, "version": f.version]
@@ -96,10 +103,7 @@ struct RetrainGate {
             decision.reason = "no future batch has arrived yet (through_batch is 0): nothing new to compare"
             return decision
         }
-        guard !SweepData.isRemote(base.data.uri) else {
-            throw RungError.usage("retrain.when \(settings.when.rawValue) needs the base prepared data on this machine; \(base.data.uri) is remote")
-        }
-        let prepared = try PreparedData.open(SweepData.localURL(base.data.uri))
+        let prepared = try openBase(base.data.uri, batch: k, scratch: scratch, environment: env)
         let reference = try prepared.loadTable(.train)
         let current = try prepared.loadTable(file: PreparedData.futureFileName(k))
         let drift = try DriftReport(reference: reference, current: current, preprocessor: prepared.preprocessor,
@@ -130,16 +134,159 @@ struct RetrainGate {
         return decision
     }
 
-    /// Keeps `decision` as JSON in the artifacts, under `retrain-gate/<UTC time>-batch-<k>.json`.
-    static func record(_ decision: Decision, artifactsURI: String) throws {
+    /// The base prepared data as a local directory: itself when it is on this machine; for a
+    /// remote (S3) base, its manifest, preprocessor, train split and future batch `k` read
+    /// through the blob store into `scratch` (the files are checked against the manifest when
+    /// they are read). A missing file is one error naming its key.
+    static func openBase(_ uri: String, batch k: Int, scratch: URL, environment: [String: String]) throws -> PreparedData {
+        guard SweepData.isRemote(uri) else { return try PreparedData.open(SweepData.localURL(uri)) }
+        let blobs = try openBlobStore(uri: uri, environment: environment)
+        let local = scratch.appendingPathComponent("gate-base", isDirectory: true)
+        for key in [PreparedData.manifestFileName, PreparedData.preprocessorFileName, SplitName.train.fileName,
+                    PreparedData.futureFileName(k)] {
+            guard try blobs.exists(key) else {
+                throw RungError.badInput("the retrain gate cannot read the base prepared data: \(blobs.uri(for: key)) does not exist")
+            }
+            try blobs.get(key, to: local.appendingPathComponent(key))
+        }
+        return try PreparedData.open(local)
+    }
+
+    /// The whole gate of a nightly command (`rung run`, `rung sweep submit`): records the
+    /// results a store that was away missed, decides with `store` (production versions, and
+    /// the registry's models), keeps the decision (`record`, in `recordStore` when there is
+    /// one), prints it (with `json`, the decision is the document printed when the sweep is
+    /// skipped), and ends the command with `SweepExit.skippedNoDrift` when the sweep is not to
+    /// run. Returns the record, to attach the sweep to once it is submitted.
+    static func run(config: SweepConfig, configPath: String, settings: RetrainSettings, store: any Store,
+                    recordStore: (any Store)?, artifactsURI: String, json: Bool) throws -> DriftResultRecord {
+        if let recordStore {
+            do {
+                try recordPending(store: recordStore, artifactsURI: artifactsURI)
+            } catch {
+                Output.note("rung: earlier drift results kept in the artifacts were not recorded in the store: \((error as? RungError)?.message ?? "\(error)")")
+            }
+        }
+        let decision = try decide(config: config, configPath: configPath, settings: settings, store: store, artifactsURI: artifactsURI)
+        let kept = try record(decision, configName: config.name, store: recordStore, artifactsURI: artifactsURI)
+        if json {
+            if !decision.retrain { FileHandle.standardOutput.write(Data(kept.resultJSON.utf8) + Data("\n".utf8)) }
+        } else {
+            Output.line(decision.text)
+        }
+        if !decision.retrain { throw ExitCode(SweepExit.skippedNoDrift.rawValue) }
+        return kept
+    }
+
+    /// Attaches the sweep the gate let run to its result: in the artifacts copy (its
+    /// `sweep_id`), then in `store` when there is one (a note if it cannot take it; the next
+    /// gate records it from the copy).
+    static func attach(_ record: DriftResultRecord, sweepID: Int64, store: (any Store)?, artifactsURI: String) {
+        var attached = record
+        attached.sweepID = sweepID
+        let key = artifactsPrefix + record.key + ".json"
+        var copy = artifactsURI
+        do {
+            let artifacts = try openBlobStore(uri: artifactsURI)
+            copy = artifacts.uri(for: key)
+            var document = try JSONSerialization.jsonObject(with: Data(record.resultJSON.utf8)) as? [String: Any] ?? [:]
+            document["sweep_id"] = sweepID
+            let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
+            attached.resultJSON = String(decoding: data, as: UTF8.self)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rung-gate-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try data.write(to: file)
+            try artifacts.put(file, key: key)
+        } catch {
+            Output.note("rung: the drift result's copy \(copy) does not name sweep \(sweepID): \((error as? RungError)?.message ?? "\(error)")")
+        }
+        if let store {
+            save(attached, in: store, copy: copy)
+        } else {
+            Output.note("rung: sweep \(sweepID) is recorded with the drift result in \(copy); the next retrain gate that can write the store records it there")
+        }
+    }
+
+    /// The key of the JSON copies in the artifacts.
+    static let artifactsPrefix = "retrain-gate/"
+
+    /// Keeps `decision` as JSON in the artifacts, under `retrain-gate/<key>.json`, then in the
+    /// store's `drift_results`. A store that cannot take it (unavailable, or held by a head)
+    /// loses nothing: the artifacts copy stays, a note says so, and the next gate records it
+    /// (`recordPending`). Returns the record (nil `sweepID`).
+    @discardableResult
+    static func record(_ decision: Decision, configName: String, store: (any Store)?, artifactsURI: String,
+                       now: Date = Date()) throws -> DriftResultRecord {
         let artifacts = try openBlobStore(uri: artifactsURI)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
+        let key = "\(formatter.string(from: now))-batch-\(decision.batch)-\(UUID().uuidString.prefix(8).lowercased())"
+        let record = try DriftResultRecord(key: key, recordedAt: now, configName: configName, batch: decision.batch,
+                                           when: decision.when.rawValue, retrain: decision.retrain, reason: decision.reason,
+                                           driftShare: decision.drift?.driftShare, sweepID: nil,
+                                           resultJSON: String(decoding: decision.jsonData(record: (key, now, configName)), as: UTF8.self))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("rung-gate-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try decision.jsonData().write(to: file)
-        try artifacts.put(file, key: "retrain-gate/\(formatter.string(from: Date()))-batch-\(decision.batch).json")
+        try Data(record.resultJSON.utf8).write(to: file)
+        let artifactKey = artifactsPrefix + key + ".json"
+        try artifacts.put(file, key: artifactKey)
+        if let store {
+            save(record, in: store, copy: artifacts.uri(for: artifactKey))
+        }
+        return record
+    }
+
+    /// Writes `record` to `store`; when the store cannot take it, says where the copy is.
+    static func save(_ record: DriftResultRecord, in store: any Store, copy: String) {
+        do {
+            try store.saveDriftResult(record)
+        } catch {
+            Output.note("rung: the drift result was not recorded in the store \(store.location) (\((error as? RungError)?.message ?? "\(error)")); it is kept in \(copy) and the next retrain gate records it")
+        }
+    }
+
+    /// Records in `store` every gate result kept in the artifacts that the store lacks (a
+    /// store that was away when the gate ran). Returns how many it recorded.
+    @discardableResult
+    static func recordPending(store: any Store, artifactsURI: String) throws -> Int {
+        let artifacts = try openBlobStore(uri: artifactsURI)
+        let keys = try artifacts.list(prefix: artifactsPrefix).filter { $0.hasSuffix(".json") }
+        guard !keys.isEmpty else { return 0 }
+        var known: [String: DriftResultRecord] = [:]
+        for result in try store.driftResults(sweepID: nil) { known[result.key] = result }
+        var recorded = 0
+        for key in keys {
+            let name = String(key.dropFirst(artifactsPrefix.count).dropLast(".json".count))
+            // Complete in the store already: nothing to read.
+            if let stored = known[name], stored.sweepID != nil { continue }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rung-gate-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try artifacts.get(key, to: file)
+            // Copies written before results were stored carry no key: they stay where they are.
+            guard let record = try? DriftResultRecord(gateJSON: Data(contentsOf: file)), record.key == name else { continue }
+            if known[name] != nil && record.sweepID == nil { continue }
+            try store.saveDriftResult(record)
+            recorded += 1
+        }
+        return recorded
+    }
+}
+
+extension DriftResultRecord {
+    /// Reads back a gate result's JSON copy (`RetrainGate.record`).
+    init(gateJSON data: Data) throws {
+        guard let document = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let key = document["key"] as? String, let recorded = document["recorded_at"] as? Double,
+              let name = document["config_name"] as? String, let batch = document["batch"] as? Int,
+              let when = document["when"] as? String, let retrain = document["retrain"] as? Bool,
+              let reason = document["reason"] as? String else {
+            throw RungError.badInput("not a retrain gate result")
+        }
+        let drift = document["drift"] as? [String: Any]
+        self.init(key: key, recordedAt: Date(timeIntervalSince1970: recorded), configName: name, batch: batch, when: when,
+                  retrain: retrain, reason: reason, driftShare: drift?["drift_share"] as? Double,
+                  sweepID: (document["sweep_id"] as? NSNumber)?.int64Value, resultJSON: String(decoding: data, as: UTF8.self))
     }
 }

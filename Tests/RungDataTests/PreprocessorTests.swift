@@ -56,6 +56,19 @@ final class PreprocessorTests: XCTestCase {
         XCTAssertEqual(m.storedCount, d.flatMap { $0 }.filter { $0 != 0 }.count)
     }
 
+    func testTransformWithCategoryIndexesMadeOnceIsTheSame() throws {
+        let p = try Preprocessor.fit(table())
+        let indexes = p.categoryIndexes()
+        XCTAssertEqual(indexes, [["blue": 0, "green": 1, "red": 2], ["1": 0, "9": 1, "10": 2]])
+        let fresh = CleanTable(columns: [
+            .numeric("x", [5, nil]), .numeric("gap", [1, 2]), .numeric("flat", [7, 8]),
+            .text("colour", ["green", "purple"]), .numeric("code", [9, 10]),
+        ])
+        for t in [table(), fresh] {
+            XCTAssertEqual(try p.transform(t, categoryIndexes: indexes), try p.transform(t))
+        }
+    }
+
     func testUnknownCategoryIsIgnored() throws {
         let p = try Preprocessor.fit(table())
         let fresh = CleanTable(columns: [

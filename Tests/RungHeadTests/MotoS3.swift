@@ -60,6 +60,11 @@ final class MotoS3 {
         }
     }
 
+    /// Creates one more bucket (a walk-through uses the bucket its docs name).
+    func createBucket(_ name: String) throws {
+        guard Self.request("PUT", endpoint + "/" + name) == 200 else { throw MotoError("moto_server did not create the bucket \(name)") }
+    }
+
     /// A failure to start the server: it fails the test (never skips it).
     struct MotoError: Error, CustomStringConvertible {
         let description: String

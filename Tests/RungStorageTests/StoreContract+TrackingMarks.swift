@@ -4,7 +4,7 @@ import RungCore
 import XCTest
 
 extension StoreContract {
-    /// Tracking export marks (migration 4): saved, replaced by key, read per sweep and in all.
+    /// Tracking export marks (migration 5): saved, replaced by key, read per sweep and in all.
     static func trackingMarksUpsertAndReadBack(_ fixture: StoreFixture) throws {
         let store = try fixture.open()
         defer { store.close() }

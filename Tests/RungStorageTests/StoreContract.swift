@@ -203,6 +203,36 @@ enum StoreContract {
         XCTAssertEqual(try store.sweeps().map(\.name), ["outer", "after"])
     }
 
+    static func driftResultsRoundTripAndAttachToTheirSweep(_ fixture: StoreFixture) throws {
+        let store = try fixture.open()
+        let sweep = try makeSweep(store)
+        let skipped = DriftResultRecord(key: "20261203T010000.000Z-batch-4-a1", recordedAt: at(1.25), configName: "nightly ✓",
+                                        batch: 4, when: "drift", retrain: false, reason: "only 2 of 44 columns drifted",
+                                        driftShare: 0.045, sweepID: nil, resultJSON: "{\"retrain\": false}")
+        var ran = DriftResultRecord(key: "20261203T020000.000Z-batch-4-b2", recordedAt: at(2.5), configName: "nightly ✓",
+                                    batch: 4, when: "always", retrain: true, reason: "retrain.when is always",
+                                    driftShare: nil, sweepID: nil, resultJSON: "{}")
+        try store.saveDriftResult(skipped)
+        try store.saveDriftResult(ran)
+        XCTAssertEqual(try store.driftResults(sweepID: nil), [skipped, ran])
+        XCTAssertEqual(try store.driftResults(sweepID: sweep.id), [])
+        // The sweep it let run is attached afterwards; saving the same result again (a copy
+        // replayed from the artifacts) changes nothing and does not detach it.
+        ran.sweepID = sweep.id
+        try store.saveDriftResult(ran)
+        var replayed = ran
+        replayed.sweepID = nil
+        try store.saveDriftResult(replayed)
+        try store.saveDriftResult(skipped)
+        XCTAssertEqual(try store.driftResults(sweepID: sweep.id), [ran])
+        XCTAssertEqual(try store.driftResults(sweepID: nil), [skipped, ran])
+        let reader = try fixture.open(readOnly: true)
+        XCTAssertEqual(try reader.driftResults(sweepID: sweep.id), [ran])
+        XCTAssertThrowsError(try reader.saveDriftResult(skipped)) { error in
+            XCTAssertTrue("\(error)".contains("read-only"), "\(error)")
+        }
+    }
+
     static func workersRoundTripAndSave(_ fixture: StoreFixture) throws {
         let store = try fixture.open()
         let worker = WorkerRecord(name: "w-1 🛠", host: "10.0.0.5", slots: 4, status: .active, firstSeen: at(1), lastSeen: at(2))

@@ -10,10 +10,13 @@
 # It starts `rung head` on a fresh SQLite store and WORKERS `rung worker --slots
 # SLOTS/WORKERS`, waits until the head lists every worker, then times
 # `rung sweep submit --wait` of a sweep of TRIALS one-epoch trials (random search, FIFO).
-# Prints one JSON document: wall seconds from submit to the end, the ideal
+# Prints one JSON document: wall seconds from submit to the end (as the client saw it) and
+# the sweep's span as the head recorded it (without the client's polling), the ideal
 # (TRIALS × 1 s / SLOTS), the overhead over the ideal, the head's CPU seconds (user +
-# system, from /proc), the store's size, and the time from submit to the first epoch
-# result (from the store's timestamps).
+# system, from /proc), the store's size, the time from submit to the first epoch
+# result (from the store's timestamps), and where the overhead goes per trial: ms beyond
+# its 1 s between its assignment and its `done` (head clock), and ms its slot stood idle
+# between trials.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 trials="${1:-2000}" slots="${2:-16}" workers="${3:-1}"
@@ -93,12 +96,29 @@ db, start, end, trials, slots, cpu, ticks = sys.argv[1], float(sys.argv[2]), flo
 con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 first = con.execute("select min(recorded_at) from epoch_results").fetchone()[0]
 statuses = dict(con.execute("select status, count(*) from trials group by status").fetchall())
+# Where the time beyond each trial's own second goes (head clock): from its assignment to its
+# `done` being handled (worker start-up of the command, the transit both ways, the commit of
+# the pass that assigned it), and the rest of the slots' time (between a `done` and the next
+# assignment of that slot: the head's pass and its commit).
+spans = [f - s for s, f in con.execute("select started_at, finished_at from trials where started_at is not null and finished_at is not null")]
+in_trial_ms = 1000 * (sum(spans) / len(spans) - 1.0) if spans else None
+between_ms = 1000 * (float(sys.argv[3]) - float(sys.argv[2])) * int(sys.argv[5]) / len(spans) - 1000 - in_trial_ms if spans else None
 size = sum(os.path.getsize(p) for p in glob.glob(db + "*"))
 wall = end - start
 ideal = trials * 1.0 / slots
+# The sweep's own span as the head recorded it (submission received → sweep finished), which
+# leaves out the client's start-up and the polling of `rung sweep submit --wait` (every 5 s
+# when its output is not a terminal, so up to 5 s of the wall above).
+sweep_created, sweep_finished = con.execute("select created_at, finished_at from sweeps order by id desc limit 1").fetchone()
+sweep_span = (sweep_finished - sweep_created) if sweep_created and sweep_finished else None
 print(json.dumps({"trials": trials, "slots": slots, "wall_seconds": round(wall, 2), "ideal_seconds": ideal,
                   "overhead_percent": round(100 * (wall - ideal) / ideal, 2),
+                  "sweep_seconds_head_clock": round(sweep_span, 2) if sweep_span else None,
+                  "sweep_overhead_percent": round(100 * (sweep_span - ideal) / ideal, 2) if sweep_span else None,
                   "head_cpu_seconds": round(cpu / ticks, 2), "store_bytes": size,
-                  "first_result_seconds": round(first - start, 3) if first else None, "statuses": statuses}))
+                  "first_result_seconds": round(first - start, 3) if first else None,
+                  "per_trial_ms_beyond_1s_assigned_to_done": round(in_trial_ms, 1) if spans else None,
+                  "per_trial_ms_slot_idle_between_trials": round(between_ms, 1) if spans else None,
+                  "statuses": statuses}))
 PY
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -48,7 +48,12 @@ measure() { # name url
   local name=$1 url=$2
   for body in single batch100; do
     echo "{\"server\": \"$name\", \"body\": \"$body\", \"mode\": \"saturation\", \"result\": $("$load" --url "$url/predict" --body "$out/$body.json" --connections 16 --seconds "$seconds")}" >> "$results"
+    [[ $name == rung ]] && curl -sf "$url/metrics" > "$out/metrics-before.txt"
     echo "{\"server\": \"$name\", \"body\": \"$body\", \"mode\": \"rate1000\", \"result\": $("$load" --url "$url/predict" --body "$out/$body.json" --connections 16 --seconds "$seconds" --rate 1000)}" >> "$results"
+    if [[ $name == rung ]]; then # the server's own histogram of the same run (docs/serving.md, "Latency")
+      curl -sf "$url/metrics" > "$out/metrics-after.txt"
+      echo "{\"server\": \"rung\", \"body\": \"$body\", \"mode\": \"rate1000-server-side\", \"result\": $("$py" "$here/server_side.py" "$out/metrics-before.txt" "$out/metrics-after.txt")}" >> "$results"
+    fi
   done
 }
 
@@ -56,7 +61,9 @@ curl -sf -X POST -H 'Content-Type: application/json' --data-binary @batch100.jso
 measure rung http://127.0.0.1:18080
 echo "{\"server\": \"rung\", \"rss_kib\": $(rss $rung_pid)}" >> "$results"
 
-for workers in 1 2; do
+# RUNG_ONLY=1: rung serve alone (a re-measurement after a change to rung; no new ratio).
+[[ ${RUNG_ONLY:-0} == 1 ]] && workers_list="" || workers_list="1 2"
+for workers in $workers_list; do
   MODEL_DIR="$model_dir" OMP_NUM_THREADS=1 "$(dirname "$py")/uvicorn" --app-dir "$here" fastapi_app:app --host 127.0.0.1 \
     --port 18081 --workers "$workers" --log-level warning > "$out/uvicorn-$workers.log" 2>&1 &
   uv_pid=$!

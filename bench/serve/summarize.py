@@ -29,3 +29,13 @@ for body in ["single", "batch100"]:
               f"{rung['requests_per_second'] / best[body]:.1f}x")
 if agreement:
     print(f"- agreement on {agreement['agreement_rows']} raw rows: max |p_rung - p_fastapi| = {agreement['max_abs_diff']:.3g}")
+for r in runs:
+    if r["mode"] == "rate1000-server-side":
+        v = r["result"]
+        fixed = next(x["result"] for x in runs if x["server"] == "rung" and x["body"] == r["body"] and x["mode"] == "rate1000")
+        phases = ", ".join(f"{k} {p['mean_us']:.0f} µs (p99 ≤ {p['p99_bucket_us']:.0f})" for k, p in v["phases"].items())
+        share2 = v['share_within_2ms']
+        print(f"- {r['body']} at 1,000/s, server side: {v['requests']:.0f} requests, mean {v['mean_ms']:.3f} ms, "
+              f"{'—' if share2 is None else f'{share2 * 100:.2f}'} % within 2 ms, p99 bucket ≤ {v['p99_bucket_ms']:g} ms; phases: {phases}. "
+              f"Client: send delay p50/p99 {fixed.get('send_delay_p50_ms') or 0:.2f}/{fixed.get('send_delay_p99_ms') or 0:.2f} ms, "
+              f"send→answer p50/p99 {fixed.get('service_p50_ms') or 0:.2f}/{fixed.get('service_p99_ms') or 0:.2f} ms")

@@ -11,12 +11,15 @@ public struct ReportPage {
     public let storeLocation: String
     /// At most this many leaderboard rows are shown.
     public var leaderboardRows = 200
+    /// Feature importance and the drift table, when the command could gather them.
+    public var insights: ReportInsights
 
-    /// The page for `data`, read from the store at `storeLocation`.
-    public init(data: ReportData, storeLocation: String, leaderboardRows: Int = 200) {
+    /// The page for `data`, read from the store at `storeLocation`, with `insights`.
+    public init(data: ReportData, storeLocation: String, leaderboardRows: Int = 200, insights: ReportInsights = ReportInsights()) {
         self.data = data
         self.storeLocation = storeLocation
         self.leaderboardRows = leaderboardRows
+        self.insights = insights
     }
 
     /// The whole page.
@@ -39,6 +42,7 @@ public struct ReportPage {
 
         """
         html += header()
+        if let drift = insights.drift { html += driftSection(drift) }
         html += "<section id=\"best-so-far\"><h2>Best so far</h2>\n<p class=\"note\">Each family's best \(e(data.metric.name)) among the trials that have ended, against the time since the sweep was submitted. Dots mark improvements.</p>\n"
         html += "<figure>" + charts.bestSoFar().render() + "</figure></section>\n"
         for family in data.families {
@@ -157,7 +161,35 @@ public struct ReportPage {
             }
             html += "</div>\n"
         }
+        if let importance = insights.importance.first(where: { $0.family == family }) {
+            html += "<h3>Feature importance</h3>\n<p class=\"note\">Mean |contribution| (SHAP value, log-odds) of each source column over the validation split, for \(e(family))@\(importance.version), the version this sweep registered; one-hot columns are summed back to their source column. Showing \(min(importance.columns.count, 20)) of \(importance.columns.count) columns.</p>\n"
+            html += "<figure class=\"importance\" data-family=\"\(e(family))\">" + ImportanceChart(importance: importance).render() + "</figure>\n"
+        } else if let note = insights.importanceNotes[family] {
+            html += "<h3>Feature importance</h3>\n<p class=\"note\">\(e(note))</p>\n"
+        }
         return html + "</section>\n"
+    }
+
+    private func driftSection(_ drift: ReportInsights.Drift) -> String {
+        let e = HTMLText.escape
+        var html = "<section id=\"drift\"><h2>Drift: the retrain gate</h2>\n"
+        html += "<p class=\"note\">Recorded \(e(HTMLText.date(drift.recordedAt))): future batch \(drift.batch) against the initial train split; rule <code>retrain.when: \(e(drift.when))</code>. Decision: <b>\(drift.retrain ? "retrain" : "skip")</b> — \(e(drift.reason)).</p>\n"
+        if !drift.models.isEmpty {
+            html += "<ul class=\"bests\">\n" + drift.models.map { "<li>\(e($0))</li>" }.joined(separator: "\n") + "\n</ul>\n"
+        }
+        guard !drift.columns.isEmpty else { return html + "<p class=\"empty\">The data was not compared (see the decision).</p>\n</section>\n" }
+        if let share = drift.driftShare {
+            html += "<p class=\"note\">\(drift.columns.filter(\.drifted).count) of \(drift.columns.count) source columns drifted (share \(e(String(format: "%.3f", share)))).</p>\n"
+        }
+        html += "<table class=\"leaderboard drift\">\n<thead><tr><th>column</th><th>kind</th><th>test</th><th class=\"num\">statistic</th><th class=\"num\">p-value</th><th class=\"num\">PSI</th><th>drifted</th></tr></thead>\n<tbody>\n"
+        let rows = drift.columns.sorted { $0.pValue < $1.pValue || ($0.pValue == $1.pValue && $0.psi > $1.psi) } + (drift.target.map { [$0] } ?? [])
+        for (i, c) in rows.enumerated() {
+            let isTarget = drift.target != nil && i == rows.count - 1
+            html += "<tr\(c.drifted ? " class=\"best\"" : "")><td>\(e(c.name))\(isTarget ? " <span class=\"dim\">(target)</span>" : "")</td><td>\(e(c.kind))</td><td>\(e(c.test))</td>"
+            html += "<td class=\"num\">\(e(String(format: "%.4g", c.statistic)))</td><td class=\"num\">\(e(String(format: "%.3g", c.pValue)))</td>"
+            html += "<td class=\"num\">\(e(String(format: "%.3f", c.psi)))</td><td>\(c.drifted ? "yes" : "no")</td></tr>\n"
+        }
+        return html + "</tbody></table>\n</section>\n"
     }
 
     /// Parameters as `name=value` pairs sorted by name, real numbers to four significant digits.

@@ -141,9 +141,26 @@ enum SQLSchema {
             ALTER TABLE sweeps ADD COLUMN data_uri TEXT;
             UPDATE sweeps SET data_uri = substr(message, 6) WHERE message LIKE 'data %';
             """),
+        // The retrain gate's decisions (docs/nightly.md); `sweep_id` is set once the sweep it
+        // let run was submitted.
+        Migration(version: 4, name: "drift results", template: """
+            CREATE TABLE drift_results (
+                result_key   TEXT PRIMARY KEY,
+                recorded_at  {REAL} NOT NULL,
+                config_name  TEXT NOT NULL,
+                batch        INTEGER NOT NULL,
+                retrain_when TEXT NOT NULL,
+                retrain      INTEGER NOT NULL CHECK (retrain IN (0, 1)),
+                reason       TEXT NOT NULL,
+                drift_share  {REAL},
+                sweep_id     {BIGINT},
+                result_json  TEXT NOT NULL
+            );
+            CREATE INDEX drift_results_by_sweep ON drift_results (sweep_id);
+            """),
         // The MLflow export's marks: how far each trial (trial_id 0: the sweep's parent run)
         // has been written to its tracking server (docs/mlflow.md).
-        Migration(version: 4, name: "tracking export marks", template: """
+        Migration(version: 5, name: "tracking export marks", template: """
             CREATE TABLE tracking_exports (
                 sweep_id   {BIGINT} NOT NULL,
                 trial_id   {BIGINT} NOT NULL,

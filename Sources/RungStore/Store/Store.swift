@@ -87,6 +87,13 @@ public protocol Store: AnyObject {
     func modelVersions(family: String?) throws -> [ModelVersion]
     /// Replaces a version's stage, sweep and trial ids, uri and metrics.
     func updateModelVersion(_ version: ModelVersion) throws
+
+    // MARK: Drift results
+    /// Inserts the retrain gate's result or, if its key is stored, sets its sweep id (when the
+    /// record has one): writing the same result twice stores it once.
+    func saveDriftResult(_ result: DriftResultRecord) throws
+    /// The drift results (all, or those of one sweep), ordered by time then key.
+    func driftResults(sweepID: Int64?) throws -> [DriftResultRecord]
 }
 
 extension Store {

@@ -25,7 +25,7 @@ public struct TrackingMark: Equatable, Sendable {
     }
 }
 
-/// A store that keeps tracking export marks (both SQL stores do; migration 4).
+/// A store that keeps tracking export marks (both SQL stores do; migration 5).
 public protocol TrackingMarkStore: AnyObject {
     /// The marks of one sweep (all sweeps when nil), ordered by sweep then trial id.
     func trackingMarks(sweepID: Int64?) throws -> [TrackingMark]

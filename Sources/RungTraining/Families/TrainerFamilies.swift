@@ -22,4 +22,17 @@ public enum TrainerFamilies {
         try family.validateCombination(resolved)
         return resolved
     }
+
+    /// Whether a trial of `family` gives the same model when its XGBoost thread count
+    /// changes between epochs (a worker lends a running trial an idle slot's core only
+    /// then, so that results stay reproducible); checked by `TrainerThreadsTests`.
+    public static func threadsKeepModel(family: String) -> Bool {
+        threadIndependentFamilies.contains(family)
+    }
+
+    /// The families whose models do not depend on XGBoost's thread count: the hist tree
+    /// updater gives the same trees for any `nthread` (xgboost, and each random-forest
+    /// chunk); gblinear's coordinate descent sums gradients per thread, so a logistic
+    /// regression's weights change in the last bits.
+    static let threadIndependentFamilies: Set<String> = [XGBoostFamily.name, RandomForestFamily.name]
 }

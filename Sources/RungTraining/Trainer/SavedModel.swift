@@ -30,6 +30,13 @@ public final class SavedModel: @unchecked Sendable {
         }
     }
 
+    /// Sets how many threads XGBoost uses for this model's predictions (its `nthread`). A
+    /// server scoring a few rows per request wants 1: the work of one request is too small to
+    /// share, and idle OpenMP threads on a busy machine only add waiting to the tail.
+    public func setThreads(_ count: Int) throws {
+        try booster.setParameter("nthread", String(max(1, count)))
+    }
+
     /// Positive-class probabilities for every row of `features`.
     public func predictProbabilities(_ features: CSRMatrix) throws -> [Double] {
         try booster.predict(DMatrix(features)).map(Double.init)

@@ -17,8 +17,8 @@ public final class Trainer: @unchecked Sendable {
     public let parameters: [String: ParamValue]
     /// The trial's seed.
     public let seed: UInt64
-    /// XGBoost's `nthread`.
-    public let threads: Int
+    /// XGBoost's `nthread` (for the epochs that follow; see `setThreads(_:)`).
+    public private(set) var threads: Int
     /// Epochs trained so far.
     public private(set) var epochsCompleted: Int
 
@@ -77,6 +77,16 @@ public final class Trainer: @unchecked Sendable {
         let done = DispatchTime.now().uptimeNanoseconds
         return EpochResult(epoch: epochsCompleted, validation: metrics,
                            trainSeconds: Double(trained - start) / 1e9, evaluationSeconds: Double(done - trained) / 1e9)
+    }
+
+    /// Changes XGBoost's `nthread` for the epochs that follow (a worker lends a running
+    /// trial the core of an idle slot). Whether the model stays the same depends on the
+    /// family: see `TrainerFamilies.threadsKeepModel(family:)`.
+    public func setThreads(_ threads: Int) throws {
+        guard threads >= 1 else { throw RungError.usage("Trainer threads must be at least 1, not \(threads).") }
+        guard threads != self.threads else { return }
+        try engine.setThreads(threads)
+        self.threads = threads
     }
 
     /// Makes the trainer continue exactly as one resumed from a checkpoint taken now would.

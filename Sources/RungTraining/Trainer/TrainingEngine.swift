@@ -15,6 +15,8 @@ protocol TrainingEngine: AnyObject {
     /// Rebuilds any live state a saved model does not hold, so that training on gives what a
     /// trainer resumed from the saved models would (a no-op when there is none).
     func alignWithReload() throws
+    /// Sets XGBoost's `nthread` for the epochs that follow.
+    func setThreads(_ threads: Int) throws
     /// The model in XGBoost's JSON format, predicting exactly what `predict` does.
     func modelData() throws -> Data
     /// The models the state consists of (one, or one per random-forest chunk), as saved in checkpoints.
@@ -35,7 +37,7 @@ protocol TrainingEngine: AnyObject {
 /// cyclic selector draws nothing (both checked by `TrainerTests`).
 final class BoostingEngine: TrainingEngine {
     private let train: DMatrix
-    private let parameters: [(name: String, value: String)]
+    private var parameters: [(name: String, value: String)]
     private var booster: Booster
     private let roundsPerEpoch: Int
     private var roundsDone: Int
@@ -82,6 +84,16 @@ final class BoostingEngine: TrainingEngine {
         booster = try Self.makeBooster(parameters: parameters, train: train, model: try booster.modelData(format: "ubj"))
     }
 
+    func setThreads(_ threads: Int) throws {
+        parameters = Self.with(threads: threads, parameters)
+        try booster.setParameter("nthread", String(threads))
+    }
+
+    /// `parameters` with `nthread` set to `threads`.
+    static func with(threads: Int, _ parameters: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        parameters.filter { $0.name != "nthread" } + [("nthread", String(threads))]
+    }
+
     func predict(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
     func predictValidation(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
     func predictFromComponents(_ matrix: DMatrix) throws -> [Float] { try booster.predict(matrix) }
@@ -93,7 +105,7 @@ final class BoostingEngine: TrainingEngine {
 /// single averaged model (see `ForestMerger`).
 final class ForestEngine: TrainingEngine {
     private let train: DMatrix
-    private let parameters: [(name: String, value: String)]
+    private var parameters: [(name: String, value: String)]
     private let seed: UInt64
     private var chunks: [Data] = []
     private var chunkBoosters: [Booster] = []
@@ -185,6 +197,11 @@ final class ForestEngine: TrainingEngine {
         }
         let trees = treesPerChunk * Double(chunkBoosters.count)
         return leafSums.map { Float(1 / (1 + exp(-(baseMargin + $0 / trees)))) }
+    }
+
+    /// The chunks trained from now on use `threads`.
+    func setThreads(_ threads: Int) throws {
+        parameters = BoostingEngine.with(threads: threads, parameters)
     }
 
     /// Every chunk is an independent booster already saved whole: nothing to rebuild.

@@ -9,10 +9,13 @@ import RungCLI
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write one self-contained HTML report of a sweep: leaderboard, learning curves, best so far, parameters.",
+        abstract: "Write one self-contained HTML report of a sweep: leaderboard, learning curves, best so far, parameters, feature importance, drift.",
         discussion: """
         The page has inline CSS and inline SVG only: no scripts, fonts or images to load, so it \
-        can be mailed, archived or opened offline. It is written atomically (a temporary file \
+        can be mailed, archived or opened offline. Each family's section ends with the feature \
+        importance of the model version the sweep registered (mean |SHAP value| by source column \
+        over the validation split; the model and data are read from --artifacts), and a sweep \
+        that a `retrain:` gate let run shows that gate's drift table. It is written atomically (a temporary file \
         renamed into place), so a cron job can overwrite the same file every night. The store \
         is opened read-only, so this works while a head runs; a live sweep is reported as it is now.
 
@@ -45,7 +48,8 @@ struct ReportCommand: ParsableCommand {
         let opened = try store.openReadOnly(missing: sweep.map { "sweep \($0) does not exist" } ?? "there is no sweep to report on")
         defer { opened.close() }
         let data = try ReportData.load(store: opened, sweepID: sweep, family: family)
-        let html = ReportPage(data: data, storeLocation: opened.location).render()
+        let insights = ReportInsightsLoader.load(data: data, store: opened, artifactsURI: store.artifactsURI)
+        let html = ReportPage(data: data, storeLocation: opened.location, insights: insights).render()
         let url = URL(fileURLWithPath: out).standardizedFileURL
         try AtomicFile.write(Data(html.utf8), to: url)
         if json {

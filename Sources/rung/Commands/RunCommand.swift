@@ -63,8 +63,10 @@ struct RunCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
         let store = try openStore(url: storeOptions.storeURL)
         let artifactsURI = storeOptions.artifactsURI
+        var gateRecord: DriftResultRecord?
         if data == nil, let parsed = try? SweepConfigParser.parse(yaml: yaml, file: config), let retrain = parsed.retrain {
-            try gate(parsed, retrain, store: store, artifactsURI: artifactsURI)
+            gateRecord = try RetrainGate.run(config: parsed, configPath: config, settings: retrain, store: store,
+                                             recordStore: store, artifactsURI: artifactsURI, json: json)
         }
         // The default endpoint when it is free, so that `rung top` in another terminal finds
         // this run without options; any free loopback port otherwise.
@@ -87,6 +89,7 @@ struct RunCommand: ParsableCommand {
         let attached = try observability.attach(to: head, storeURL: storeOptions.storeURL, log: logging.lineSink("rung run"))
         if !json { Output.line("preparing the sweep \(config) …") }
         let sweepID = try head.submit(configYAML: yaml, configPath: config, dataOverride: data)
+        if let gateRecord { RetrainGate.attach(gateRecord, sweepID: sweepID, store: store, artifactsURI: artifactsURI) }
         head.logFinishedTrials = false
         let logs = URL(fileURLWithPath: ".rung/logs", isDirectory: true)
         let pool = try LocalWorkerPool(count: workerCount, head: head.endpoint, logDirectory: logs, sweepID: sweepID)
@@ -129,19 +132,5 @@ struct RunCommand: ParsableCommand {
         }
         try SweepExit.forSweep(status: summary.status, failedTrials: summary.families.reduce(0) { $0 + $1.failed })
             .exitIfNotSuccess()
-    }
-
-    /// The `retrain:` gate: prints (or, with --json and no sweep, writes as JSON) what it found,
-    /// keeps it in the artifacts next to the cumulative data, and ends the command with
-    /// `SweepExit.skippedNoDrift` when the sweep is not to run.
-    private func gate(_ parsed: SweepConfig, _ retrain: RetrainSettings, store: any Store, artifactsURI: String) throws {
-        let decision = try RetrainGate.decide(config: parsed, configPath: config, settings: retrain, store: store, artifactsURI: artifactsURI)
-        try RetrainGate.record(decision, artifactsURI: artifactsURI)
-        if json {
-            if !decision.retrain { FileHandle.standardOutput.write(try decision.jsonData() + Data("\n".utf8)) }
-        } else {
-            Output.line(decision.text)
-        }
-        if !decision.retrain { throw ExitCode(SweepExit.skippedNoDrift.rawValue) }
     }
 }

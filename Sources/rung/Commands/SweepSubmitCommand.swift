@@ -3,6 +3,7 @@ import Foundation
 import RungCore
 import RungWire
 import RungCLI
+import RungStore
 
 /// `rung sweep submit`: hand a sweep to a running head.
 struct SweepSubmitCommand: ParsableCommand {
@@ -20,6 +21,12 @@ struct SweepSubmitCommand: ParsableCommand {
         reached (or stopped answering for a minute); 130 stopped waiting on SIGINT/SIGTERM \
         (the sweep goes on). Without --wait: 0 submitted. Always: 64 usage, 65 bad config. \
         See docs/cli.md.
+
+        A config with `retrain:` (docs/nightly.md) is gated here first, exactly as in `rung run`: \
+        the newest future batch is compared with the initial train split and the production \
+        models (read from --db and --artifacts, the head's store and artifacts), the decision is \
+        printed and recorded (store and artifacts), and when the rule says no, nothing is \
+        submitted and the exit status is 6.
         """
     )
 
@@ -46,6 +53,8 @@ struct SweepSubmitCommand: ParsableCommand {
     @Flag(help: "Print one JSON document.")
     var json = false
 
+    @OptionGroup var storeOptions: StoreOptions
+
     func run() throws {
         let url = URL(fileURLWithPath: config).standardizedFileURL
         let yaml: String
@@ -54,7 +63,15 @@ struct SweepSubmitCommand: ParsableCommand {
         }
         let client = try HeadClient(endpoint: HeadClient.endpoint(head), timeoutMillis: try Self.millis(timeout), keys: keys)
         client.onSlowReply = { Output.note($0) }
+        var gate: (record: DriftResultRecord, store: (any Store)?)?
+        if data == nil, let parsed = try? SweepConfigParser.parse(yaml: yaml, file: config), let retrain = parsed.retrain {
+            gate = try runGate(parsed, retrain)
+        }
+        defer { gate?.store?.close() }
         let id = try client.send(SubmitSweepRequest(config: yaml, path: url.path, data: data)).sweep
+        if let gate {
+            RetrainGate.attach(gate.record, sweepID: id, store: gate.store, artifactsURI: storeOptions.artifactsURI)
+        }
         guard wait else {
             if json { try Output.json(["sweep": id]) } else { Output.line("\(id)") }
             return
@@ -62,6 +79,37 @@ struct SweepSubmitCommand: ParsableCommand {
         if !json { Output.note("sweep \(id) submitted to \(client.endpoint); waiting for it to end (Ctrl-C stops waiting, not the sweep)") }
         let outcome = try SweepWaiter(endpoint: client.endpoint, keys: keys, sweepID: id, json: json).wait()
         try outcome.exitIfNotSuccess()
+    }
+
+    /// The `retrain:` gate on the submitting machine. The decision reads the store read-only
+    /// (a store that does not exist yet has no production model: the sweep runs); the result
+    /// is written through a writable store when one can be opened beside the head (PostgreSQL;
+    /// a SQLite store a running head holds cannot), else kept in the artifacts for the next
+    /// gate to record. Returns the record and the writable store, if any.
+    private func runGate(_ parsed: SweepConfig, _ retrain: RetrainSettings) throws -> (record: DriftResultRecord, store: (any Store)?) {
+        var writable: (any Store)?
+        if try !storeOptions.storeExists() {
+            // Not created here: the head's store lives elsewhere (see --db).
+            Output.note("rung: the store \(storeOptions.maskedStoreURL) does not exist here; the retrain gate's result is kept in the artifacts")
+        } else {
+            do {
+                writable = try openStore(url: storeOptions.storeURL)
+            } catch {
+                Output.note("rung: the store \(storeOptions.maskedStoreURL) cannot be written from here (\((error as? RungError)?.message ?? "\(error)")); the retrain gate's result is kept in the artifacts")
+            }
+        }
+        let reader: any Store
+        if let writable {
+            reader = writable
+        } else if let existing = try storeOptions.openReadOnlyIfExists() {
+            reader = existing
+        } else {
+            reader = try openStore(url: "sqlite::memory:")
+        }
+        defer { if writable == nil { reader.close() } }
+        let record = try RetrainGate.run(config: parsed, configPath: config, settings: retrain, store: reader,
+                                         recordStore: writable, artifactsURI: storeOptions.artifactsURI, json: json)
+        return (record, writable)
     }
 
     /// `--timeout` in milliseconds, refused when it is not a positive number of seconds.
