@@ -197,9 +197,12 @@ public final class TrackingExporter {
         // trials at a time (each trial's own requests stay in order: create, log, end).
         var jobs: [TrialJob] = []
         let now = Date()
-        let trials = try store.trials(matching: TrialQuery(sweepID: sweep.id, afterID: doneThrough[sweep.id]))
+        // A window of the trials after the exported prefix: a long backlog is read a part
+        // at a time, not whole on every pass.
+        let window = max(4096, 4 * maxTrialsPerPass)
+        let trials = try store.trials(matching: TrialQuery(sweepID: sweep.id, limit: window, afterID: doneThrough[sweep.id]))
         // Whether a trial with something to write was left for a later pass.
-        var leftForLater = false
+        var leftForLater = trials.count == window
         for trial in trials {
             if isCancelled() { return }
             if jobs.count >= maxTrialsPerPass {
