@@ -5,6 +5,7 @@ import PackageDescription
 //   rung → RungCLI → RungStore, RungTraining, RungWire
 //   rung → RungHead, RungWorker → RungArtifacts → RungStore, RungData → RungBlob → RungCore
 //   RungWorker → RungTraining → RungData; RungHead, RungWorker → RungWire → RungCore
+//   RungHead → RungMLflow → RungArtifacts, RungBlob; RungHead, RungWorker → RungMetrics; rung → RungLogging
 // A C library is imported only by the one target that wraps it: CZeroMQ by RungWire,
 // CXGBoost by RungTraining, CCurl by RungBlob, CSQLite and CPostgres by RungStore.
 let package = Package(
@@ -23,7 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages).
@@ -57,9 +60,22 @@ let package = Package(
         // ZeroMQ sockets and the wire format.
         .target(name: "RungWire", dependencies: ["RungCore", "CZeroMQ"]),
         // The head: one event loop owning the ROUTER socket, sweeps, searchers, schedulers.
-        .target(name: "RungHead", dependencies: ["RungCore", "RungData", "RungStore", "RungBlob", "RungArtifacts", "RungWire"]),
+        .target(name: "RungHead", dependencies: ["RungCore", "RungData", "RungStore", "RungBlob", "RungArtifacts", "RungWire",
+                                              "RungMLflow", "RungMetrics", "RungLogging", .product(name: "Prometheus", package: "swift-prometheus")]),
         // The worker: a DEALER to the head, one training thread per slot, the data cache.
-        .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungBlob", "RungWire"]),
+        .target(name: "RungWorker", dependencies: ["RungCore", "RungData", "RungTraining", "RungBlob", "RungWire", "RungMetrics", "RungLogging",
+                                                .product(name: "Prometheus", package: "swift-prometheus")]),
+        // MLflow: the REST client, the tracking export from the store (a durable queue of
+        // export marks) and the model-registry export.
+        .target(name: "RungMLflow", dependencies: ["RungCore", "RungStore", "RungBlob", "RungArtifacts"]),
+        // Prometheus metrics: the registry of rung's series and the `/metrics` endpoint.
+        .target(name: "RungMetrics", dependencies: [
+            "RungCore",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+        ]),
+        // Structured logs: swift-log with a text or JSON line handler.
+        .target(name: "RungLogging", dependencies: ["RungCore", .product(name: "Logging", package: "swift-log")]),
         // The command-line tool's read models and rendering (leaderboard, sweep and registry
         // views, report, top screen, progress line), without ArgumentParser.
         .target(name: "RungCLI", dependencies: ["RungCore", "RungData", "RungTraining", "RungStore", "RungWire"]),
@@ -75,6 +91,9 @@ let package = Package(
         .executableTarget(name: "rung", dependencies: [
             "RungCLI", "RungCore", "RungData", "RungTraining", "RungStore", "RungBlob", "RungArtifacts", "RungWire", "RungHead", "RungWorker",
             "RungServe", "RungDrift",
+            "RungMLflow", "RungMetrics", "RungLogging",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -95,10 +114,14 @@ let package = Package(
         // The store, blob and artifacts libraries share one test target and its servers.
         .testTarget(name: "RungStorageTests", dependencies: ["RungStore", "RungBlob", "RungArtifacts", "RungCore"], exclude: ["Fixtures"]),
         .testTarget(name: "RungWireTests", dependencies: ["RungWire"]),
-        .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStore", "RungBlob", "RungArtifacts", "RungData", "RungCore"]),
+        .testTarget(name: "RungHeadTests", dependencies: ["RungHead", "RungWire", "RungStore", "RungBlob", "RungArtifacts", "RungData", "RungCore", "RungMLflow", "RungLogging"]),
         .testTarget(name: "RungWorkerTests", dependencies: ["RungWorker", "RungWire", "RungData", "RungBlob", "RungCore", "RungTraining"]),
         .testTarget(name: "RungCLITests", dependencies: ["RungCLI", "RungCore", "RungStore", "RungWire"]),
         .testTarget(name: "CLITests", dependencies: ["RungCore", "RungStore", "RungBlob", "RungArtifacts"]),
+        .testTarget(name: "RungMLflowTests", dependencies: ["RungMLflow", "RungStore", "RungArtifacts", "RungBlob", "RungCore"]),
+        .testTarget(name: "RungMetricsTests", dependencies: ["RungMetrics", "RungCore", "RungBlob",
+                                                            .product(name: "Prometheus", package: "swift-prometheus")]),
+        .testTarget(name: "RungLoggingTests", dependencies: ["RungLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RungDriftTests", dependencies: ["RungDrift", "RungData", "RungCore"]),
         .testTarget(name: "RungServeTests", dependencies: ["RungServe", "RungTraining", "RungData", "RungStore", "RungArtifacts", "RungBlob", "RungCore"]),
         .testTarget(name: "ClusterTests", dependencies: ["RungCore", "RungWire", "RungStore", "RungBlob", "CZeroMQ"]),

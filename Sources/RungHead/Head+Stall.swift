@@ -59,6 +59,7 @@ extension Head {
         }
         let now = clock.now()
         guard now >= current.nextTry else { return }
+        let started = DispatchTime.now()
         do {
             try store.replay(current.pass)
         } catch let error as RungError where error.kind == .unavailable {
@@ -74,10 +75,13 @@ extension Head {
             return
         }
         stall = nil
+        let committed = DispatchTime.now()
         try apply(book.welcomeAgain(now: now))
         log("store \(store.location) is back after \(String(format: "%.1f", now.timeIntervalSince(current.since))) s "
             + "(\(current.attempts + 1) attempts): the held pass is committed, acknowledgements resume")
         flush()
+        // Observers hear of the held pass now that it is committed (its effects were kept).
+        observersCommitted(startedAt: started, committedAt: committed, handled: true)
         onProgress?(self)
     }
 

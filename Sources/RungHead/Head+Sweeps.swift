@@ -79,7 +79,7 @@ extension Head {
 
     /// Hands the sweep's data to the book once it is ready.
     private func startScheduling(_ id: Int64, config: SweepConfig, data: SweepData) {
-        book.add(SweepRuntime(id: id, config: config, data: data, warmStarts: warmStarts(for: config)))
+        book.add(withHistory(SweepRuntime(id: id, config: config, data: data, warmStarts: warmStarts(for: config))))
         log("sweep \(id) \(config.name) submitted: \(config.families.map { "\($0.name) × \($0.trials)" }.joined(separator: ", ")) on data \(data.version)")
     }
 
@@ -307,8 +307,8 @@ extension Head {
             let begun = Set(trials.map(\.family))
             var fresh = config
             fresh.families = config.families.map { var f = $0; if begun.contains(f.name) { f.warmStart = .none }; return f }
-            let sweep = SweepRuntime(id: record.id, config: config, data: SweepData(uri: uri, version: record.dataVersion ?? ""),
-                                     warmStarts: warmStarts(for: fresh))
+            let sweep = withHistory(SweepRuntime(id: record.id, config: config, data: SweepData(uri: uri, version: record.dataVersion ?? ""),
+                                                 warmStarts: warmStarts(for: fresh)))
             let epochs = try store.epochs(sweepID: record.id, family: nil)
             try store.transaction { try apply(book.restore(sweep, trials: trials, epochs: epochs, now: clock.now())) }
         }

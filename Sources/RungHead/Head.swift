@@ -5,6 +5,7 @@ import RungBlob
 import RungStore
 import RungArtifacts
 import RungWire
+import RungLogging
 
 /// The head: a shell around the `TrialBook`. One event loop owns a transport (the ZeroMQ
 /// ROUTER), the book, the store and the artifacts; each pass decodes what arrived, lets the
@@ -65,8 +66,15 @@ public final class Head {
         get { book.logFinishedTrials }
         set { book.logFinishedTrials = newValue }
     }
+    /// Where trial and worker events go with their sweep, trial and worker as fields
+    /// (swift-log with `--log-format`); nil: to `log` as plain lines.
+    public var logEvent: ((LogLine) -> Void)?
     /// Called after each loop pass that changed a sweep (for progress displays).
     public var onProgress: ((Head) -> Void)?
+    /// Observers of every pass (MLflow export, metrics): see `HeadPassObserver`.
+    public var passObservers: [any HeadPassObserver] = []
+    /// The effects of the current pass, collected only while there are observers.
+    var passEffects: [HeadEffect] = []
     /// Loop passes so far that carried trial messages from workers (for `HeadFailpoint`).
     var passesWithTrialMessages = 0
     /// A pass the store could not commit, while the head waits for the store to come back.
@@ -147,6 +155,7 @@ public final class Head {
             return
         }
         try transport.wait(timeoutMillis: timeoutMillis)
+        let started = DispatchTime.now()
         var changed = false
         do {
             try store.transaction {
@@ -164,6 +173,7 @@ public final class Head {
                 if store.failure == nil { try apply(book.tick(now: clock.now())) }
                 try closeEndedSweeps()
                 try writeEpochs()
+                try observersWillCommit()
                 if case .killBeforeCommit(let pass) = options.failpoint, passesWithTrialMessages == pass, trialMessages > 0 {
                     log("failpoint kill-before-commit:\(pass): killing the head before this pass commits")
                     kill(getpid(), SIGKILL)
@@ -174,7 +184,9 @@ public final class Head {
             beginStall(deferred)
             return
         }
+        let committed = DispatchTime.now()
         flush()
+        observersCommitted(startedAt: started, committedAt: committed, handled: changed)
         summariseOldDrops()
         if changed { onProgress?(self) }
     }
@@ -182,6 +194,7 @@ public final class Head {
     /// Performs the book's effects: store writes now (inside the pass's transaction), sends
     /// after the commit, log lines at once.
     func apply(_ effects: [HeadEffect]) throws {
+        if !passObservers.isEmpty { passEffects += effects }
         for effect in effects {
             switch effect {
             case .send(let message, let identity):
@@ -203,6 +216,8 @@ public final class Head {
                 drop(reason, from: identity)
             case .log(let line):
                 log(line)
+            case .event(let event):
+                if let logEvent { logEvent(event) } else { log(event.text) }
             }
         }
     }

@@ -188,3 +188,18 @@ struct DeferredPass: Error, @unchecked Sendable {
     /// The pass's writes, in order.
     let journal: [(any Store) throws -> Void]
 }
+
+/// The MLflow export's marks are written by the head inside its loop pass (the export
+/// thread only hands them over), so they are journalled like every other write of the pass:
+/// a pass the store could not commit keeps them, and `replay` writes them with the rest.
+extension MonitoredStore: TrackingMarkStore {
+    func trackingMarks(sweepID: Int64?) throws -> [TrackingMark] {
+        guard let marks = base as? any TrackingMarkStore else { return [] }
+        return try marks.trackingMarks(sweepID: sweepID)
+    }
+
+    func saveTrackingMarks(_ marks: [TrackingMark]) throws {
+        guard base is any TrackingMarkStore else { return }
+        try write { store in try (store as? any TrackingMarkStore)?.saveTrackingMarks(marks) }
+    }
+}

@@ -27,6 +27,11 @@ public final class DataCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
     private var useCounter = 0
+    private var hitCount = 0
+    private var missCount = 0
+
+    /// Loads served from memory and loads that read the splits, so far.
+    public var counts: (hits: Int, misses: Int) { lock.withLock { (hitCount, missCount) } }
 
     private final class Entry: @unchecked Sendable {
         let lock = NSLock()
@@ -57,7 +62,11 @@ public final class DataCache: @unchecked Sendable {
             return e
         }
         let loaded: LoadedData = try entry.lock.withLock {
-            if let loaded = entry.loaded { return loaded }
+            if let loaded = entry.loaded {
+                lock.withLock { hitCount += 1 }
+                return loaded
+            }
+            lock.withLock { missCount += 1 }
             let directory = try localDirectory(uri: uri, dataVersion: dataVersion)
             let prepared = try PreparedData.open(directory)
             try Self.check(prepared.dataVersion, expected: dataVersion, at: uri)

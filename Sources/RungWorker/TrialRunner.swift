@@ -227,6 +227,7 @@ struct TrialRunner {
     /// outcome its own way (a built-in trainer pauses with a checkpoint, a command cannot).
     func report(epoch: UInt32, seconds: Double, metrics: [String: Double]) -> EpochOutcome {
         let atMilestone = epoch != assignment.maxEpochs && assignment.milestones.contains(epoch)
+        options.metrics?.epoch(seconds: seconds)
         channel.send(.toHead(.epochReport(EpochReport(trialID: trialID, epoch: epoch, seconds: seconds,
                                                       metrics: Self.wire(metrics), atMilestone: atMilestone))))
         guard atMilestone else { return .trainOn }

@@ -28,8 +28,10 @@ struct TrialSlot: Sendable {
             switch message {
             case .assign(let assignment):
                 let artifactsURI = frames.count > 1 ? String(decoding: frames[1], as: UTF8.self) : ""
+                options.metrics?.trialStarted()
                 TrialRunner(assignment: assignment, artifactsURI: artifactsURI, options: options, cache: cache,
                             control: control, channel: channel, log: log, matrices: matrices).run()
+                options.metrics?.trialEnded()
             case .drain:
                 return
             default:

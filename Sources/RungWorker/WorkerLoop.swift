@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RungLogging
 import RungCore
 import RungTraining
 import RungWire
@@ -188,19 +189,24 @@ final class WorkerLoop {
             }
             switch event {
             case .ended(let trialID, let how, let note):
-                guard slots[index].trial?.trialID == trialID else { continue }
+                guard let assignment = slots[index].trial, assignment.trialID == trialID else { continue }
                 if slots[index].cancelled || how == .cancelled {
                     summary.cancelled += 1
-                    log("trial \(trialID) \(note)")
+                    log(trialEvent("trial \(trialID) \(note)", assignment))
                 } else {
                     summary.stopped += 1
-                    log("trial \(trialID) \(note) by the head")
+                    log(trialEvent("trial \(trialID) \(note) by the head", assignment))
                 }
                 free(index)
             case .toHead(let message):
                 handleTrialMessage(message, slot: index)
             }
         }
+    }
+
+    /// A trial event with the trial's sweep and id and this worker's name.
+    private func trialEvent(_ text: String, _ assignment: Assignment) -> LogLine {
+        LogLine(text, sweep: Int64(bitPattern: assignment.sweepID), trial: Int64(bitPattern: assignment.trialID), worker: options.name)
     }
 
     private func handleTrialMessage(_ message: WireMessage, slot index: Int) {
@@ -216,15 +222,16 @@ final class WorkerLoop {
             guard done.trialID == trialID else { return }
             if cancelled {
                 summary.cancelled += 1
-                log("trial \(trialID) cancelled")
+                log(trialEvent("trial \(trialID) cancelled", assignment))
             } else if done.epoch < assignment.maxEpochs {
                 summary.paused += 1
-                log("trial \(trialID) paused at epoch \(done.epoch)" + (done.checkpointURI.isEmpty ? "" : ": checkpoint \(done.checkpointURI)"))
+                log(trialEvent("trial \(trialID) paused at epoch \(done.epoch)" + (done.checkpointURI.isEmpty ? "" : ": checkpoint \(done.checkpointURI)"),
+                          assignment))
                 deliver(message)
             } else {
                 summary.finished += 1
-                log("trial \(trialID) finished after epoch \(done.epoch): " + Self.describe(done.metrics)
-                    + (done.checkpointURI.isEmpty ? "" : "; model \(done.checkpointURI)"))
+                log(trialEvent("trial \(trialID) finished after epoch \(done.epoch): " + Self.describe(done.metrics)
+                          + (done.checkpointURI.isEmpty ? "" : "; model \(done.checkpointURI)"), assignment))
                 deliver(message)
             }
             free(index)
@@ -232,10 +239,10 @@ final class WorkerLoop {
             guard failed.trialID == trialID else { return }
             if cancelled {
                 summary.cancelled += 1
-                log("trial \(trialID) cancelled")
+                log(trialEvent("trial \(trialID) cancelled", assignment))
             } else {
                 summary.failed += 1
-                log("trial \(trialID) failed: \(failed.reason)")
+                log(trialEvent("trial \(trialID) failed: \(failed.reason)", assignment))
                 deliver(message)
             }
             free(index)

@@ -36,6 +36,8 @@ public struct WorkerOptions: Sendable {
     public var authenticationTimeoutSeconds: Double
 
     /// Options with the documented defaults; only the head's endpoint is required.
+    /// Where the worker's Prometheus series are recorded (`--metrics`), or nil.
+    public var metrics: WorkerMetrics? = nil
     public init(headEndpoint: String = WorkerOptions.defaultHeadEndpoint, name: String? = nil, slots: Int? = nil,
                 cacheDirectory: URL? = nil, threadsPerTrial: Int = 1, keys: CurveClientKeys? = nil) {
         let host = ProcessInfo.processInfo.hostName

@@ -34,6 +34,8 @@ struct Rung: ParsableCommand {
             RegistryCommand.self,
             SimulateCommand.self,
             AskTellCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
         ]
     )
 }

@@ -42,7 +42,7 @@ final class WarmStartTests: XCTestCase {
         XCTAssertThrowsError(try parse("name: n\nmetric: {name: val_auc, mode: max}\nwarm_start: staging\n" + families)) { e in
             let m = (e as? RungError)?.message ?? ""
             XCTAssertTrue(m.hasPrefix("nightly.yaml:3: key warm_start:"), m)
-            XCTAssertTrue(m.contains("none or production") && m.contains("'staging'"), m)
+            XCTAssertTrue(m.contains("none, production or history") && m.contains("'staging'"), m)
         }
         XCTAssertThrowsError(try parse("name: n\nmetric: {name: val_auc, mode: max}\n" + families
             .replacingOccurrences(of: "warm_start: none", with: "warm_start: [production]"))) { e in

@@ -4,6 +4,7 @@ import RungCore
 import RungStore
 import RungArtifacts
 import RungWire
+import RungLogging
 import XCTest
 
 /// The trial book in virtual time: every transition, driven directly with a clock that
@@ -108,7 +109,13 @@ final class TrialBookTests: XCTestCase {
                                     checkpointURI: checkpoint)), from: name)
         }
 
-        var logLines: [String] { effects.compactMap { if case .log(let l) = $0 { return l } else { return nil } } }
+        var logLines: [String] {
+            effects.compactMap {
+                if case .log(let l) = $0 { return l }
+                if case .event(let e) = $0 { return e.text }
+                return nil
+            }
+        }
     }
 
     // MARK: - Delivery
@@ -235,6 +242,13 @@ final class TrialBookTests: XCTestCase {
         XCTAssertEqual(row.finalMetrics?["test_auc"], 0.7)
         XCTAssertEqual(row.checkpointURI, "/ck")
         XCTAssertTrue(h.logLines.contains { $0.hasPrefix("trial 1 (xgboost #0) finished: val_auc 0.7000") })
+        // The call site names the sweep, trial and worker (swift-log metadata with --log-format).
+        let finished = h.effects.compactMap { effect -> LogLine? in
+            if case .event(let e) = effect, e.text.hasPrefix("trial 1 ") { return e } else { return nil }
+        }
+        XCTAssertEqual(finished.map(\.trial), [1])
+        XCTAssertEqual(finished.map(\.worker), ["w1"])
+        XCTAssertEqual(finished.map(\.sweep), [row.sweepID])
         XCTAssertTrue(h.book.trials(onWorker: "w1").isEmpty)
         h.effects.removeAll()
         h.done(1, epoch: 2, value: 0.7, from: "w1")

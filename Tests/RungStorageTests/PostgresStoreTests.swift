@@ -59,6 +59,7 @@ final class PostgresStoreTests: XCTestCase {
     func testUpdateOfAMissingRowFailsItsTransaction() throws { try StoreContract.updateOfAMissingRowFailsItsTransaction(fixture()) }
     func testTransactionsRollBackAndNest() throws { try StoreContract.transactionsRollBackAndNest(fixture()) }
     func testWorkersRoundTripAndSave() throws { try StoreContract.workersRoundTripAndSave(fixture()) }
+    func testTrackingMarksUpsertAndReadBack() throws { try StoreContract.trackingMarksUpsertAndReadBack(fixture()) }
 
     func testDriftResultsRoundTripAndAttachToTheirSweep() throws { try StoreContract.driftResultsRoundTripAndAttachToTheirSweep(fixture()) }
     func testModelVersionsNumberPerFamilyWithOneProduction() throws {
@@ -79,7 +80,7 @@ final class PostgresStoreTests: XCTestCase {
         let applied = try reopened.query("SELECT version, name FROM schema_migrations ORDER BY version", purpose: "test") {
             "\($0.int(0)):\($0.text(1))"
         }
-        XCTAssertEqual(applied, ["1:initial schema", "2:trial final metrics", "3:sweep data uri", "4:drift results", "5:trial suggestion fit"])
+        XCTAssertEqual(applied, ["1:initial schema", "2:trial final metrics", "3:sweep data uri", "4:drift results", "5:trial suggestion fit", "6:tracking export marks"])
         XCTAssertTrue(reopened.location.hasPrefix("postgresql://rung:***@127.0.0.1:"), reopened.location)
     }
 

@@ -75,7 +75,7 @@ final class SQLiteStoreTests: XCTestCase {
         let schema = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite%' ORDER BY name"
         let describe: (SQLiteDatabase.Row) -> String = { "\($0.text(0)) \($0.text(1)): \($0.text(2))" }
         let oldSchema = try store.db.query(schema, purpose: "test", describe)
-        XCTAssertEqual(oldSchema.count, 12, "8 tables and 4 indexes: \(oldSchema)")
+        XCTAssertEqual(oldSchema.count, 13, "9 tables and 4 indexes: \(oldSchema)")
         XCTAssertEqual(oldSchema, try fresh.db.query(schema, purpose: "test", describe))
     }
 
@@ -255,6 +255,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testTransactionsRollBackAndNest() throws { try StoreContract.transactionsRollBackAndNest(fixture()) }
 
     func testWorkersRoundTripAndSave() throws { try StoreContract.workersRoundTripAndSave(fixture()) }
+    func testTrackingMarksUpsertAndReadBack() throws { try StoreContract.trackingMarksUpsertAndReadBack(fixture()) }
 
     func testDriftResultsRoundTripAndAttachToTheirSweep() throws { try StoreContract.driftResultsRoundTripAndAttachToTheirSweep(fixture()) }
 

@@ -142,6 +142,8 @@ enum StoreContract {
         XCTAssertEqual(try store.trials(matching: .unfinishedInLiveSweeps).map(\.id), expected)
         XCTAssertEqual(try store.trials(matching: TrialQuery(statuses: [.finished])).count, 4)
         XCTAssertEqual(try store.trials(matching: TrialQuery(statuses: [.running], limit: 2)).count, 2)
+        let all = try store.trials(matching: TrialQuery()).map(\.id)
+        XCTAssertEqual(try store.trials(matching: TrialQuery(afterID: all[2])).map(\.id), Array(all.dropFirst(3)), "only larger ids")
     }
 
     static func epochsRoundTripWithNaNAndAreIdempotent(_ fixture: StoreFixture) throws {

@@ -11,6 +11,8 @@
 # Prints one row per round (reports/s, decision latency p50/p99, head CPU in all and per
 # epoch result the store holds, load average before the round) and each round's reports/s
 # as a ratio of A's best; the table also goes to bench/results/head-load-ab-*.md.
+# A_HEAD_ARGS and B_HEAD_ARGS add head options per side (e.g. --metrics ADDR); the two
+# sides may then be the same build (bench/head-load/observability-ab.sh does that).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -27,7 +29,8 @@ for round in $(seq 1 "$rounds"); do
         log="$logs/$round-$side.log"
         cut -d' ' -f1-3 /proc/loadavg > "$log.load"
         echo "== round $round, $side ($dir/rung), load average $(cat "$log.load")" >&2
-        RUNG_BIN_DIR="$dir" LOADGEN_BIN="$loadgen" RESULT_TAG="$side$round" \
+        args="${A_HEAD_ARGS:-}"; [ "$side" = B ] && args="${B_HEAD_ARGS:-}"
+        HEAD_ARGS="$args" RUNG_BIN_DIR="$dir" LOADGEN_BIN="$loadgen" RESULT_TAG="$side$round" \
             "$here/run.sh" "$workers" "$seconds" 1 > "$log" 2> "$log.err" || {
             echo "ab.sh: round $round $side failed; see $log.err" >&2; tail -5 "$log.err" >&2; exit 1; }
     done

@@ -9,7 +9,7 @@
 # head under a tool (e.g. "valgrind --tool=callgrind --callgrind-out-file=/tmp/head.cg").
 # LOADGEN_BIN=path runs that rung-loadgen instead of $RUNG_BIN_DIR/rung-loadgen: one load
 # generator against two heads (A/B; bench/head-load/ab.sh does that). RESULT_TAG=name adds
-# the name to the result file's.
+# the name to the result file's. HEAD_ARGS adds options to the head (e.g. --metrics ADDR).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 workers="${1:-1000}"; seconds="${2:-20}"; threads="${3:-1}"
@@ -64,7 +64,7 @@ families:
 YAML
 
 ${HEAD_WRAPPER:-} "$bin/rung" head --listen "tcp://127.0.0.1:$port" --db "sqlite:$db" \
-    --artifacts "$work/artifacts" --heartbeat-ms 1000 --lost-after-ms 10000 2> "$work/head.log" &
+    --artifacts "$work/artifacts" --heartbeat-ms 1000 --lost-after-ms 10000 ${HEAD_ARGS:-} 2> "$work/head.log" &
 head_pid=$!
 sleep "${HEAD_START_SECONDS:-1}"
 mkdir -p "$root/bench/results"

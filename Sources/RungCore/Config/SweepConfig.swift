@@ -21,6 +21,8 @@ public struct SweepConfig: Sendable, Equatable {
     public var warmStart: WarmStart
     /// The file the config was read from (as given to the parser), for messages and relative paths.
     public var file: String
+    /// `tracking:` — where the sweep's runs are exported (nil: nowhere, unless the head has `--mlflow`).
+    public var tracking: TrackingSettings? = nil
     /// `retrain:`: when `rung run` runs the sweep at all (nil: always).
     public var retrain: RetrainSettings? = nil
 

@@ -19,7 +19,7 @@ public enum SweepConfigParser {
     public static func parse(yaml text: String, file: String) throws -> SweepConfig {
         let top = try YAMLField.document(yaml: text, file: file, what: "the sweep config")
         let entries = try top.mapping(allowed: ["name", "seed", "data", "metric", "searcher", "scheduler", "families", "register",
-                                                "warm_start", "retrain"])
+                                                "warm_start", "tracking", "retrain"])
 
         let nameField = try top.required("name", in: entries)
         let name = try nameField.string()
@@ -44,6 +44,7 @@ public enum SweepConfigParser {
         var config = SweepConfig(name: name, seed: seed, data: data, metric: metric, searcher: searcher,
                                  scheduler: scheduler, families: families, register: register, file: file,
                                  warmStart: warmStart)
+        config.tracking = try top.child("tracking", in: entries).map(TrackingSettings.parse)
         config.retrain = try top.child("retrain", in: entries).map(parseRetrain)
         return config
     }
@@ -93,10 +94,10 @@ public enum SweepConfigParser {
         return .batch(k)
     }
 
-    /// `warm_start:` — `none` or `production`.
+    /// `warm_start:` — `none`, `production` or `history`.
     static func parseWarmStart(_ field: YAMLField) throws -> WarmStart {
         guard let text = try? field.string(), let w = WarmStart(rawValue: text) else {
-            throw field.error("warm_start must be none or production, found \(field.kindName)")
+            throw field.error("warm_start must be none, production or history, found \(field.kindName)")
         }
         return w
     }

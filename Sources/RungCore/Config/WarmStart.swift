@@ -5,4 +5,7 @@ public enum WarmStart: String, Sendable, Equatable, CaseIterable {
     /// First evaluate the parameters of the family's current production model version
     /// (from the registry); a family without one starts normally.
     case production
+    /// Start TPE from the observations imported into the family's history (`rung import
+    /// mlflow`): they are told to the searcher as finished trials before its first suggestion.
+    case history
 }

@@ -53,6 +53,18 @@ public struct FamilyTuner: Sendable {
         self.warmStarts = warmStarts
     }
 
+    /// Tells the searcher finished trials from elsewhere (`warm_start: history`): each
+    /// parameter set (valid in the family's space) with its final metric value, as trials
+    /// -1, -2, … that reached `budget` epochs. They shape the searcher's model but use no budget.
+    public mutating func tellHistory(_ observations: [(params: [String: ParamValue], value: Double)], budget: Int) {
+        for (index, observation) in observations.enumerated() where observation.value.isFinite {
+            let id = -(index + 1)
+            searcher.register(trialID: id, params: observation.params)
+            searcher.observe(trialID: id, value: observation.value, budget: budget)
+            searcher.finish(trialID: id)
+        }
+    }
+
     /// Whether trial `trial` evaluates a warm-start parameter set rather than a suggestion.
     public func isWarmStart(_ trial: TrialID) -> Bool { trial < warmStarts.count }
 

@@ -3,6 +3,7 @@ import RungCore
 import RungStore
 import RungArtifacts
 import RungWire
+import RungLogging
 
 /// What the trial book asks the head's shell to do after a transition. The book decides;
 /// the shell performs, in order: store writes join the loop pass's one transaction, and
@@ -24,6 +25,9 @@ public enum HeadEffect: Equatable, Sendable {
     case dropped(reason: String, from: [UInt8])
     /// A line for the head's log.
     case log(String)
+    /// An event for the head's log with the sweep, trial and worker it concerns (trial and
+    /// worker events: swift-log metadata with `--log-format`).
+    case event(LogLine)
 }
 
 /// A sweep that ended, with what registration needs.

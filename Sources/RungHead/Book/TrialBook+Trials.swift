@@ -206,7 +206,8 @@ extension TrialBook {
         live[id] = nil
         let metric = sweep.config.metric.name
         if logFinishedTrials {
-            log("trial \(id) (\(trial.record.family) #\(trial.number)) finished: \(metric) \(String(format: "%.4f", metrics[metric] ?? .nan))")
+            log("trial \(id) (\(trial.record.family) #\(trial.number)) finished: \(metric) \(String(format: "%.4f", metrics[metric] ?? .nan))",
+                sweep: trial.sweepID, trial: id, worker: worker)
         }
     }
 
@@ -245,7 +246,7 @@ extension TrialBook {
         sweep.families[trial.familyIndex].tuner.trialFailed(trial.number)
         emit(.saveTrial(live[id]!.record))
         live[id] = nil
-        log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)")
+        log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)", sweep: trial.sweepID, trial: id, worker: trial.record.worker)
     }
 
     // MARK: - Retries
@@ -264,7 +265,7 @@ extension TrialBook {
             sweep.families[trial.familyIndex].tuner.trialFailed(trial.number)
             emit(.saveTrial(live[id]!.record))
             live[id] = nil
-            log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)")
+            log("trial \(id) (\(trial.record.family) #\(trial.number)) failed: \(reason)", sweep: trial.sweepID, trial: id, worker: trial.record.worker)
         } else {
             guard move(id, by: .requeue, now: now) else { return }
             live[id]!.record.retries += 1
@@ -273,7 +274,8 @@ extension TrialBook {
             live[id]!.pausing = false
             emit(.saveTrial(live[id]!.record))
             sweep.families[trial.familyIndex].restartQueue.append(trial.number)
-            log("trial \(id) (\(trial.record.family) #\(trial.number)) will run again (retry \(live[id]!.record.retries) of \(settings.retryLimit)): \(reason)")
+            log("trial \(id) (\(trial.record.family) #\(trial.number)) will run again (retry \(live[id]!.record.retries) of \(settings.retryLimit)): \(reason)",
+                sweep: trial.sweepID, trial: id, worker: trial.record.worker)
         }
     }
 

@@ -38,7 +38,7 @@ extension TrialBook {
                                     artifactsURI: settings.artifactsURI)), to: identity))
         log("worker \(name) joined from \(hello.host) with \(hello.slots) slot\(hello.slots == 1 ? "" : "s")"
             + (key.map { " (key \($0))" } ?? "")
-            + (stillRunning.isEmpty ? "" : ", still running \(stillRunning.count) trial(s)"))
+            + (stillRunning.isEmpty ? "" : ", still running \(stillRunning.count) trial(s)"), sweep: nil, worker: name)
     }
 
     /// Declares silent workers lost and sends heartbeats when they are due.
@@ -60,7 +60,7 @@ extension TrialBook {
     /// A worker fell silent: its trials run again elsewhere.
     mutating func workerLost(_ name: String, now: Date) {
         guard let entry = workers.remove(name) else { return }
-        log("worker \(name) lost (silent for \(settings.lostAfterMillis) ms); requeueing \(entry.running.count) trial(s)")
+        log("worker \(name) lost (silent for \(settings.lostAfterMillis) ms); requeueing \(entry.running.count) trial(s)", sweep: nil, worker: name)
         for id in entry.running.sorted() { requeue(id, reason: "worker \(name) was lost", now: now) }
         emit(.saveWorker(WorkerRecord(name: entry.name, host: entry.host, slots: entry.slots, status: .lost,
                                       firstSeen: now, lastSeen: entry.lastHeard)))
@@ -72,7 +72,7 @@ extension TrialBook {
         for id in entry.running.sorted() { requeue(id, reason: "worker \(name) left", now: now) }
         emit(.saveWorker(WorkerRecord(name: entry.name, host: entry.host, slots: entry.slots, status: .left,
                                       firstSeen: now, lastSeen: entry.lastHeard)))
-        log("worker \(name) left (\(reason))")
+        log("worker \(name) left (\(reason))", sweep: nil, worker: name)
     }
 
     /// Asks worker `name` to finish its trials and leave; nil when no such worker is connected.

@@ -1,4 +1,5 @@
 import Foundation
+import RungLogging
 import RungCore
 import RungStore
 import RungWire
@@ -82,6 +83,11 @@ public struct TrialBook: Sendable {
     mutating func emit(_ effect: HeadEffect) { effects.append(effect) }
 
     mutating func log(_ line: String) { effects.append(.log(line)) }
+
+    /// A log event with what it concerns.
+    mutating func log(_ line: String, sweep: Int64?, trial: Int64? = nil, worker: String? = nil) {
+        effects.append(.event(LogLine(line, sweep: sweep, trial: trial, worker: worker)))
+    }
 
     /// Sends `message` to the worker named `worker`, if it is connected.
     mutating func send(_ message: WireMessage, to worker: String) {

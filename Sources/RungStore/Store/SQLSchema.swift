@@ -162,5 +162,18 @@ enum SQLSchema {
         Migration(version: 5, name: "trial suggestion fit", template: """
             ALTER TABLE trials ADD COLUMN suggestion_fit TEXT;
             """),
+        // The MLflow export's marks: how far each trial (trial_id 0: the sweep's parent run)
+        // has been written to its tracking server (docs/mlflow.md).
+        Migration(version: 6, name: "tracking export marks", template: """
+            CREATE TABLE tracking_exports (
+                sweep_id   {BIGINT} NOT NULL,
+                trial_id   {BIGINT} NOT NULL,
+                run_id     TEXT NOT NULL,
+                epochs     INTEGER NOT NULL,
+                status     TEXT NOT NULL,
+                updated_at {REAL} NOT NULL,
+                PRIMARY KEY (sweep_id, trial_id)
+            );
+            """),
     ]
 }

@@ -26,6 +26,10 @@ extension TrialQuery {
             conditions.append(membership.sql)
             values += membership.values
         }
+        if let afterID {
+            conditions.append("t.id > ?")
+            values.append(.integer(afterID))
+        }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY t.id"
         if let limit {

@@ -12,15 +12,18 @@ public struct TrialQuery: Sendable, Equatable {
     public var sweepStatuses: Set<SweepRecord.Status>?
     /// At most this many trials.
     public var limit: Int?
+    /// Only trials with a larger id (a reader that has dealt with every trial up to it).
+    public var afterID: Int64?
 
     /// Creates a query; with no arguments it matches every trial.
     public init(sweepID: Int64? = nil, family: String? = nil, statuses: Set<TrialRecord.Status>? = nil,
-                sweepStatuses: Set<SweepRecord.Status>? = nil, limit: Int? = nil) {
+                sweepStatuses: Set<SweepRecord.Status>? = nil, limit: Int? = nil, afterID: Int64? = nil) {
         self.sweepID = sweepID
         self.family = family
         self.statuses = statuses
         self.sweepStatuses = sweepStatuses
         self.limit = limit
+        self.afterID = afterID
     }
 
     /// The trials a restarting head must pick up again: pending, running or paused trials

@@ -47,6 +47,10 @@ struct HeadCommand: ParsableCommand {
     @Flag(help: "Listen on a non-loopback address without CURVE keys (anyone who can reach the port can join).")
     var insecure = false
 
+    @OptionGroup var observability: ObservabilityOptions
+
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
         let endpoint = HeadConnectionOptions.endpoint(listen)
         let keyDirectory = keys ?? EnvironmentDefault.value("RUNG_KEYS")
@@ -70,14 +74,18 @@ struct HeadCommand: ParsableCommand {
         let clock = SystemClock()
         let transport = try RouterTransport(listen: endpoint, keys: curve, clock: clock)
         let opened = try openStore(url: store.storeURL)
+        try FileManager.default.createDirectory(atPath: ".rung", withIntermediateDirectories: true)
         let head = try Head(options: options, store: opened, transport: transport, clock: clock)
         let stamp = DateFormatter()
         stamp.dateFormat = "HH:mm:ss"
-        head.log = { Output.note("\(stamp.string(from: Date())) \($0)") }
+        head.log = logging.lineSink("rung head") ?? { Output.note("\(stamp.string(from: Date())) \($0)") }
+        head.logEvent = logging.eventSink("rung head")
+        let attached = try observability.attach(to: head, storeURL: store.storeURL, log: logging.lineSink("rung head"))
         head.log("listening on \(head.endpoint), store \(opened.location)"
                  + (curve.map { ", CURVE keys \($0.directory.path) (head key \($0.keyPair.publicKey.abbreviated))" } ?? ", no CURVE keys (plain text)"))
         let stop = StopSignal()
         try head.run { _ in stop.received > 0 }
+        if let note = attached.finish(head: head, seconds: 2) { head.log(note) }
         head.log("stopping; unfinished sweeps resume when the head starts again")
     }
 

@@ -113,6 +113,11 @@ struct RegistryPromoteCommand: ParsableCommand {
         discussion: """
         This writes the store, so it needs the store's writer lock: stop a head that holds it \
         first (promotion through a running head is not built yet).
+
+        With an MLflow tracking server (--mlflow, $RUNG_MLFLOW, else the `tracking:` of the \
+        sweep that registered the version) the registered model's production and staging \
+        aliases move at once; if the server cannot be reached they move at the next export \
+        pass (`rung head --mlflow`, `rung export mlflow`).
         """
     )
 
@@ -123,6 +128,9 @@ struct RegistryPromoteCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON document instead of a sentence.")
     var json = false
+
+    @Option(help: ArgumentHelp("Move the MLflow aliases on this tracking server at once (default: env RUNG_MLFLOW, else the version's sweep's `tracking:`).", valueName: "uri"))
+    var mlflow: String?
 
     func run() throws {
         let parsed = try ModelReference(parsing: reference)
@@ -143,6 +151,7 @@ struct RegistryPromoteCommand: ParsableCommand {
         let previous = try opened.productionVersion(family: target.family)
         let promoted = try registry.promote(family: target.family, version: target.version)
         let archived = previous.flatMap { $0.version == promoted.version ? nil : $0.version }
+        if let note = moveMLflowAliases(of: promoted, store: opened, registry: registry) { Output.note("rung: \(note)") }
         if json {
             try Output.json(RegistryPromoteJSON(family: promoted.family, version: promoted.version, stage: promoted.stage.rawValue,
                                                 archived: archived, changed: previous?.version != promoted.version))

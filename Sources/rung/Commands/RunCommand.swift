@@ -38,6 +38,10 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var observability: ObservabilityOptions
+
+    @OptionGroup var logging: LoggingOptions
+
     @Option(help: "Prepared splits to use instead of the config's data: a `rung data prepare` output directory or s3://bucket/prefix.")
     var data: String?
 
@@ -75,7 +79,14 @@ struct RunCommand: ParsableCommand {
             head = try Head(options: HeadOptions(listen: "tcp://127.0.0.1:*", artifacts: artifactsURI), store: store)
         }
         let progress = SweepProgress(json: json)
-        head.log = { line in progress.log(line) }
+        if let sink = logging.lineSink("rung run") {
+            head.log = sink
+        } else {
+            head.log = { line in progress.log(line) }
+        }
+        head.logEvent = logging.eventSink("rung run")
+        logging.exportToChildren()
+        let attached = try observability.attach(to: head, storeURL: storeOptions.storeURL, log: logging.lineSink("rung run"))
         if !json { Output.line("preparing the sweep \(config) …") }
         let sweepID = try head.submit(configYAML: yaml, configPath: config, dataOverride: data)
         if let gateRecord { RetrainGate.attach(gateRecord, sweepID: sweepID, store: store, artifactsURI: artifactsURI) }
@@ -111,6 +122,7 @@ struct RunCommand: ParsableCommand {
         head.drainAll()
         let deadline = Date().addingTimeInterval(10)
         try head.run { _ in pool.allExited || Date() > deadline }
+        if let note = attached.finish(head: head, seconds: 30) { Output.note("rung: \(note)") }
         let summary = try SweepSummary(store: store, sweepID: sweepID, elapsed: Date().timeIntervalSince(started))
         try summary.print(json: json)
         if !json {

@@ -49,6 +49,8 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard threshold >= 0, threshold <= 1 else { throw ValidationError("--threshold must be in [0, 1], not \(threshold).") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be more than 0 seconds, not \(pollInterval).") }
@@ -76,15 +78,16 @@ struct ServeCommand: ParsableCommand {
         let cache = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/rung/registry", isDirectory: true)
         let source = ModelSource(reference: reference, storeURL: store.storeURL, artifactsURI: store.artifactsURI, cacheDirectory: cache)
         let metrics = ServeMetrics()
+        let note: @Sendable (String) -> Void = logging.lineSink("rung serve") ?? { Output.note("rung serve: \($0)") }
         let watcher = ModelWatcher(source: source) { outcome, served in
             switch outcome {
             case .unchanged: break
             case .loaded:
                 metrics.reload("loaded")
-                if let served { Output.note("rung serve: serving \(served.name) (\(served.version.stage.rawValue))") }
+                if let served { note("serving \(served.name) (\(served.version.stage.rawValue))") }
             case .failed(_, let message):
                 metrics.reload("failed")
-                Output.note("rung serve: \(message)" + (served.map { "; still serving \($0.name)" } ?? ""))
+                note(message + (served.map { "; still serving \($0.name)" } ?? ""))
             }
         }
         let previous = LockedServed()

@@ -80,6 +80,7 @@ struct SweepShowCommand: ParsableCommand {
             return
         }
         for line in SweepShowView(snapshot: snapshot, registered: registered, now: now).lines() { Output.line(line) }
+        if let line = try TrackingExportLine.text(sweep: sweep, store: opened) { Output.line(line) }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RungLogging
 import RungCore
 import RungWire
 import RungWorker
@@ -43,6 +44,11 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "XGBoost threads per trial. Default: 1.")
     var threadsPerTrial: Int = 1
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9465).", valueName: "addr"))
+    var metrics: String?
+
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1, not \(slots).") }
         guard threadsPerTrial >= 1 else { throw ValidationError("--threads-per-trial must be at least 1, not \(threadsPerTrial).") }
@@ -56,7 +62,12 @@ struct WorkerCommand: ParsableCommand {
         let options = WorkerOptions(headEndpoint: endpoint, name: name, slots: slots,
                                     cacheDirectory: cache.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL },
                                     threadsPerTrial: threadsPerTrial, keys: curve)
-        let worker = try Worker(options: options)
+        var withMetrics = options
+        let metricsEndpoint = try metrics.map { try WorkerMetricsEndpoint.start(address: $0, options: &withMetrics) }
+        defer { metricsEndpoint?.stop() }
+        let worker = try Worker(options: withMetrics, log: logging.lineSink("rung worker", metadata: ["worker": withMetrics.name])
+            .map { WorkerLog(sink: $0, events: logging.eventSink("rung worker", metadata: ["worker": withMetrics.name])) })
+        if let metrics = withMetrics.metrics { WorkerMetricsEndpoint.watch(worker.cache, metrics: metrics) }
         try worker.run(handlingSignals: true)
     }
 }

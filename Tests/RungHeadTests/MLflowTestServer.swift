@@ -1,0 +1,1 @@
+../RungMLflowTests/MLflowTestServer.swift

@@ -1,0 +1,1 @@
+../RungWorkerTests/WaitUntil.swift
