@@ -10,7 +10,7 @@ public enum WireFormat {
     public static let maxFrameBytes = 1 << 20
 
     enum TypeCode: UInt8 {
-        case hello = 1, welcome, heartbeat, assign, epochReport, decision, done, failed, cancel, drain, ack
+        case hello = 1, welcome, heartbeat, assign, epochReport, decision, done, failed, cancel, drain, ack, draining
         case control = 20, controlReply
     }
 
@@ -51,6 +51,8 @@ public enum WireFormat {
             w.u64(id)
         case .drain:
             w.u8(TypeCode.drain.rawValue)
+        case .draining:
+            w.u8(TypeCode.draining.rawValue)
         case .ack(let acks):
             w.u8(TypeCode.ack.rawValue)
             w.u32(UInt32(acks.count))
@@ -113,6 +115,8 @@ public enum WireFormat {
             message = .cancel(trialID: try r.u64("trial id"))
         case .drain:
             message = .drain
+        case .draining:
+            message = .draining
         case .ack:
             let n = try r.count("acks", minimumSize: 16)
             message = .ack(try (0..<n).map { _ in DeliveryAck(trialID: try r.u64("trial id"), seq: try r.u64("sequence number")) })

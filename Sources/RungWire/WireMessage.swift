@@ -144,6 +144,9 @@ public enum WireMessage: Equatable, Sendable {
     case failed(TrialFailed)
     case cancel(trialID: UInt64)
     case drain
+    /// A worker tells the head it has begun to drain (stopped by a signal, or asked to): it
+    /// finishes its running trials and takes no new ones, so the head assigns it nothing more.
+    case draining
     /// The head acknowledges committed trial messages (cumulative per trial).
     case ack([DeliveryAck])
     /// A CLI client's request, as a JSON object (low rate; read by the head's control handler).

@@ -360,6 +360,8 @@ final class WorkerLoop {
             } else if now >= lastHeartbeat + heartbeatMillis {
                 lastHeartbeat = now
                 send(.heartbeat(Heartbeat(running: running)))
+                // Said with every beat while draining: a lost one, or a restarted head, hears it again.
+                if draining { send(.draining) }
             }
         }
         if !connected {
@@ -561,6 +563,7 @@ final class WorkerLoop {
         for a in queued { refuse(a, "worker \(options.name) is draining and takes no new trials") }
         queued.removeAll()
         log("draining (\(reason)): finishing \(busy) running trial(s), taking no new ones; ask again to leave at once")
+        if connected { send(.draining) }
     }
 
     private func leaveAtOnce() {

@@ -500,6 +500,25 @@ final class TrialBookTests: XCTestCase {
         XCTAssertEqual(h.book.workerCount, 0)
     }
 
+    func testAWorkerThatSaysItIsDrainingKeepsItsTrialAndIsGivenNoOther() throws {
+        var h = Harness()
+        h.addSweep(try Harness.config(trials: 3, scheduler: "{type: fifo, max_epochs: 1}"))
+        h.hello("w1", slots: 1)
+        h.tick()
+        let first = try XCTUnwrap(h.assignments(to: "w1").first)
+        h.receive(.draining, from: "w1")
+        h.receive(.draining, from: "w1")  // said again with every heartbeat: logged once
+        XCTAssertEqual(h.logLines.filter { $0.hasPrefix("worker w1 is draining") }.count, 1, "\(h.logLines)")
+        h.done(first.trialID, epoch: 1, value: 0.8, from: "w1")
+        XCTAssertEqual(h.savedTrials()[Int64(first.trialID)]?.status, .finished, "its running trial still counts")
+        h.tick(advancing: 1)
+        XCTAssertEqual(h.assignments(to: "w1"), [], "the freed slot of a draining worker is offered nothing")
+        // A second worker takes the rest.
+        h.hello("w2", slots: 1)
+        h.tick()
+        XCTAssertEqual(h.assignments(to: "w2").count, 1)
+    }
+
     // MARK: - The transition table
 
     func testTheTableRefusesEveryMoveOutOfAnEndedTrial() {

@@ -22,6 +22,7 @@ final class WireFormatTests: XCTestCase {
         .ack([]),
         .cancel(trialID: 8),
         .drain,
+        .draining,
         .control(json: #"{"op":"sweeps"}"#),
         .controlReply(json: #"{"ok":true}"#),
     ]

@@ -95,6 +95,8 @@ final class WorkerConnectionTests: WorkerTestCase {
         let draining = try head.collect(for: 0.5)
         XCTAssertFalse(draining.contains { if case .drain = $0 { return true } else { return false } },
                        "one request waits for the running trial")
+        XCTAssertTrue(draining.contains { if case .draining = $0 { return true } else { return false } },
+                      "the head is told at once that this worker takes no new trials: \(draining)")
         XCTAssertNil(try worker.wait(timeout: 0))
         worker.worker.requestStop()
         let summary = try expectDrainAndReturn(worker)

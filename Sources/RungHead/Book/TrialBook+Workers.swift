@@ -75,6 +75,15 @@ extension TrialBook {
         log("worker \(name) left (\(reason))", sweep: nil, worker: name)
     }
 
+    /// A worker said it is draining (it was stopped by a signal): it keeps its running trials
+    /// and is assigned nothing more. Without this its freed slots would be offered trials it
+    /// must refuse, each refusal costing that trial a retry.
+    mutating func workerDraining(_ name: String) {
+        guard let entry = workers[name], !entry.draining else { return }
+        workers[name]?.draining = true
+        log("worker \(name) is draining: finishing \(entry.running.count) trial(s), taking no new ones", sweep: nil, worker: name)
+    }
+
     /// Asks worker `name` to finish its trials and leave; nil when no such worker is connected.
     public mutating func drain(worker name: String) -> [HeadEffect]? {
         guard workers[name] != nil else { return nil }

@@ -165,6 +165,7 @@ public struct TrialBook: Sendable {
             self.failed(failed, from: name, now: now)
             acknowledge(failed.trialID, seq: failed.seq, to: name)
         case .drain: workerLeft(name, reason: "drained", now: now)
+        case .draining: workerDraining(name)
         default: emit(.dropped(reason: "\(message.kindName) is not a worker-to-head message", from: identity))
         }
     }
@@ -236,6 +237,7 @@ extension WireMessage {
         case .failed: return "failed"
         case .cancel: return "cancel"
         case .drain: return "drain"
+        case .draining: return "draining"
         case .ack: return "ack"
         case .control: return "control"
         case .controlReply: return "control_reply"
