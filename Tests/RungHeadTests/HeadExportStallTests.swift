@@ -13,8 +13,7 @@ import XCTest
 /// once, and a new export from the store's marks has nothing left to write.
 final class HeadExportStallTests: XCTestCase {
     private func report(_ trial: UInt64, _ epoch: UInt32, seq: UInt64) -> WireMessage {
-        .epochReport(EpochReport(trialID: trial, epoch: epoch, seconds: 0.01,
-                                 metrics: [WireMetric("val_auc", 0.6 + Double(epoch) / 100)], atMilestone: false, seq: seq))
+        HeadFixture.report(trial, epoch, seq: seq)
     }
 
     func testAStoreStallDuringTheExportLosesAndDoublesNothing() throws {
@@ -39,13 +38,7 @@ final class HeadExportStallTests: XCTestCase {
             return try reader.trackingMarks(sweepID: nil)
         }
 
-        let sweep = try head.submit(configYAML: fixture.config(trials: 1, maxEpochs: 4, scheduler: "fifo"), configPath: "t.yaml")
-        transport.deliver(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["xgboost"])), from: "w1")
-        try head.runOnce(timeoutMillis: 0)
-        let assign = try XCTUnwrap(transport.take(to: "w1").compactMap { m -> Assignment? in
-            if case .assign(let a) = m { return a } else { return nil }
-        }.first)
-        let trial = assign.trialID
+        let (sweep, trial) = try fixture.startOneTrial(on: head, transport: transport)
         transport.deliver(report(trial, 1, seq: 1), from: "w1")
         try head.runOnce(timeoutMillis: 0)
 

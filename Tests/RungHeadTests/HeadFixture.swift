@@ -160,3 +160,26 @@ final class FakeWorker {
                                  checkpointURI: dir.path)))
     }
 }
+
+extension HeadFixture {
+    /// Submits a one-trial FIFO sweep (4 epochs) to `head`, lets worker `w1` join with one
+    /// slot, runs one pass, and returns the sweep and the trial the head assigned to `w1`.
+    func startOneTrial(on head: Head, transport: InMemoryTransport) throws -> (sweep: Int64, trial: UInt64) {
+        let sweep = try head.submit(configYAML: config(trials: 1, maxEpochs: 4, scheduler: "fifo"), configPath: "t.yaml")
+        transport.deliver(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["xgboost"])), from: "w1")
+        try head.runOnce(timeoutMillis: 0)
+        let assign = try XCTUnwrap(transport.take(to: "w1").compactMap { m -> Assignment? in
+            if case .assign(let a) = m { return a } else { return nil }
+        }.first)
+        return (sweep, assign.trialID)
+    }
+
+    /// An epoch report of `trial` with a `val_auc` that grows with the epoch; `padding` adds a
+    /// metric with a name that long (so that its row needs new database pages).
+    static func report(_ trial: UInt64, _ epoch: UInt32, seq: UInt64, padding: Int = 0) -> WireMessage {
+        let pad = padding > 0 ? [WireMetric("pad_" + String(repeating: "x", count: padding), 1)] : []
+        return .epochReport(EpochReport(trialID: trial, epoch: epoch, seconds: 0.01,
+                                        metrics: [WireMetric("val_auc", 0.6 + Double(epoch) / 100)] + pad,
+                                        atMilestone: false, seq: seq))
+    }
+}

@@ -9,11 +9,7 @@ import XCTest
 /// the store takes writes again (docs/protocol.md, "Delivery").
 final class HeadStoreStallTests: XCTestCase {
     private func report(_ trial: UInt64, _ epoch: UInt32, seq: UInt64, padding: Int = 0) -> WireMessage {
-        // A long metric name makes the row need new database pages.
-        let pad = padding > 0 ? [WireMetric("pad_" + String(repeating: "x", count: padding), 1)] : []
-        return .epochReport(EpochReport(trialID: trial, epoch: epoch, seconds: 0.01,
-                                        metrics: [WireMetric("val_auc", 0.6 + Double(epoch) / 100)] + pad,
-                                        atMilestone: false, seq: seq))
+        HeadFixture.report(trial, epoch, seq: seq, padding: padding)
     }
 
     private func acks(_ messages: [WireMessage]) -> [UInt64] {
@@ -38,13 +34,7 @@ final class HeadStoreStallTests: XCTestCase {
         let head = try fixture.makeHead(transport: transport, clock: clock)
         var lines: [String] = []
         head.log = { lines.append($0) }
-        let sweep = try head.submit(configYAML: fixture.config(trials: 1, maxEpochs: 4, scheduler: "fifo"), configPath: "t.yaml")
-        transport.deliver(.hello(WorkerHello(name: "w1", host: "h", slots: 1, families: ["xgboost"])), from: "w1")
-        try head.runOnce(timeoutMillis: 0)
-        let assign = try XCTUnwrap(transport.take(to: "w1").compactMap { m -> Assignment? in
-            if case .assign(let a) = m { return a } else { return nil }
-        }.first)
-        let trial = assign.trialID
+        let (sweep, trial) = try fixture.startOneTrial(on: head, transport: transport)
 
         transport.deliver(report(trial, 1, seq: 1), from: "w1")
         try head.runOnce(timeoutMillis: 0)
